@@ -1,0 +1,19 @@
+"""The two kinds of failure the CLI distinguishes, each mapped to an exit status (contract section 5)."""
+
+
+class CscError(Exception):
+    """Base class: a failure that is shown to the user as one line, never as a traceback."""
+
+    exit_code = 1
+
+
+class DataError(CscError):
+    """The input data stop the run (exit 1). The message names file, sheet, row and rule."""
+
+    exit_code = 1
+
+
+class UsageError(CscError):
+    """Bad arguments or configuration (exit 2)."""
+
+    exit_code = 2

@@ -1,0 +1,25 @@
+"""Shared fixtures. Tests that need ../shared (the reference samples) skip, saying why, where it is absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SAMPLES = SHARED / "reference" / "samples"
+
+
+@pytest.fixture
+def samples_dir() -> Path:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"../shared is absent ({SAMPLES} not found): the reference samples ship beside the project, not in it")
+    return SAMPLES
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared is absent ({SHARED} not found)")
+    return SHARED
