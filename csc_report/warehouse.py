@@ -325,3 +325,30 @@ def table_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         )
         fingerprint[name] = hashlib.sha256(f"{columns}\n{rows}".encode()).hexdigest()
     return fingerprint
+
+
+def dq_rule_counts(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> dict[str, int]:
+    """Issues per rule recorded with a month's snapshot: the report compares this month with the last."""
+    rows = con.execute(
+        "SELECT rule, count(*) FROM dq_issues WHERE la_code = ? AND snapshot_month = ? GROUP BY rule",
+        [la_code, month_start(month)],
+    ).fetchall()
+    return {rule: n for rule, n in rows}
+
+
+def record_run(con: duckdb.DuckDBPyConnection, run: dict) -> None:
+    """Add (or replace) one row of the `runs` table: the warehouse's own record of completed runs."""
+    con.execute(
+        "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run["run_id"],
+            run["flow_run_id"],
+            run["la_code"],
+            month_start(run["month"]),
+            run["started_at"],
+            run["finished_at"],
+            run["status"],
+            run["message"],
+            json.dumps(run["timings"]),
+        ],
+    )

@@ -14,7 +14,9 @@ SAMPLES = SHARED / "reference" / "samples"
 @pytest.fixture
 def samples_dir() -> Path:
     if not SAMPLES.is_dir():
-        pytest.skip(f"../shared is absent ({SAMPLES} not found): the reference samples ship beside the project, not in it")
+        pytest.skip(
+            f"../shared is absent ({SAMPLES} not found): the reference samples ship beside the project, not in it"
+        )
     return SAMPLES
 
 

@@ -1,0 +1,194 @@
+"""`csc-report`: the commands of contract section 5.
+
+Errors reach the user as one line on stderr with exit status 1 (the data stop the run) or 2 (usage or
+configuration), never as a traceback; set CSC_REPORT_DEBUG=1 to see one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from csc_report import settings
+from csc_report.errors import CscError, UsageError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="csc-report", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="make the demo inbox if absent, run all its months, show the report")
+    demo.add_argument(
+        "--dir", type=Path, default=settings.DEMO_DIR, help="where the demo lives (default demo/)"
+    )
+
+    def add_run_paths(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--inbox", type=Path, required=True)
+        p.add_argument("--la", required=True, help="local authority code (the inbox folder name)")
+        p.add_argument("--warehouse", type=Path, default=settings.DEFAULT_WAREHOUSE)
+        p.add_argument("--outputs", type=Path, default=settings.DEFAULT_OUTPUTS)
+        p.add_argument(
+            "--key-file", type=Path, default=None, help="pseudonymisation key (default: user config)"
+        )
+        p.add_argument("--profile", choices=["public", "internal"], default="public")
+
+    run = sub.add_parser("run", help="run one month")
+    add_run_paths(run)
+    run.add_argument("--month", required=True, help="YYYY-MM")
+
+    backfill = sub.add_parser("backfill", help="run a range of months in order")
+    add_run_paths(backfill)
+    backfill.add_argument("--from", dest="first", required=True, help="YYYY-MM")
+    backfill.add_argument("--to", dest="last", required=True, help="YYYY-MM")
+
+    validate = sub.add_parser("validate", help="check one extract without loading it")
+    validate.add_argument("path", type=Path, help="a workbook, a per-list CSV, or a month folder")
+    validate.add_argument("--month", default=None, help="YYYY-MM the extract is for (default: from the path)")
+
+    generate = sub.add_parser("generate", help="write a demo inbox of fake extracts")
+    generate.add_argument("--out", type=Path, required=True)
+    generate.add_argument("--la", default=settings.DEMO_LA)
+    generate.add_argument("--end", default="2013-06", help="last month, YYYY-MM")
+    generate.add_argument("--months", type=int, default=18)
+    generate.add_argument("--scale", type=float, default=1.0)
+    generate.add_argument("--seed", type=int, default=42)
+    generate.add_argument("--layout", choices=["pre2014", "2019", "2024"], default="pre2014")
+
+    sub.add_parser("serve", help="serve the scheduled monthly deployment (Prefect)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its one-line usage error
+        return 2 if exc.code else 0
+    try:
+        return COMMANDS[args.command](args)
+    except CscError as exc:
+        if os.environ.get("CSC_REPORT_DEBUG"):
+            raise
+        print(f"csc-report: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def cmd_generate(args) -> int:
+    from csc_report.generate import generate_inbox
+
+    if args.months < 1 or args.scale <= 0:
+        raise UsageError("--months must be at least 1 and --scale positive")
+    folders = generate_inbox(
+        args.out,
+        la_code=args.la,
+        end=args.end,
+        months=args.months,
+        scale=args.scale,
+        seed=args.seed,
+        layout=args.layout,
+    )
+    print(f"wrote {len(folders)} monthly extracts for {args.la} to {args.out}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from flows.console import run_flow
+    from flows.monthly import monthly_report
+
+    outcome = run_flow(
+        monthly_report,
+        la=args.la,
+        month=args.month,
+        inbox=str(args.inbox),
+        warehouse=str(args.warehouse),
+        outputs=str(args.outputs),
+        key_file=_opt(args.key_file),
+        profile=args.profile,
+    )
+    print(f"{outcome.la_code} {outcome.month}: {outcome.message}; report at {outcome.output_dir}/report.html")
+    return 0
+
+
+def cmd_backfill(args) -> int:
+    from flows.console import run_flow
+    from flows.monthly import backfill
+
+    outcomes = run_flow(
+        backfill,
+        la=args.la,
+        first=args.first,
+        last=args.last,
+        inbox=str(args.inbox),
+        warehouse=str(args.warehouse),
+        outputs=str(args.outputs),
+        key_file=_opt(args.key_file),
+        profile=args.profile,
+    )
+    return _summarise(outcomes)
+
+
+def cmd_demo(args) -> int:
+    from csc_report.generate import generate_inbox
+    from flows.console import run_flow
+    from flows.monthly import backfill
+
+    inbox = args.dir / "inbox"
+    if not (inbox / settings.DEMO_LA).is_dir():
+        print(f"making the demo inbox in {inbox} ...")
+        generate_inbox(inbox)
+    months = sorted(p.name for p in (inbox / settings.DEMO_LA).iterdir() if p.is_dir())
+    outcomes = run_flow(
+        backfill,
+        la=settings.DEMO_LA,
+        first=months[0],
+        last=months[-1],
+        inbox=str(inbox),
+        warehouse=str(args.dir / "warehouse" / "csc.duckdb"),
+        outputs=str(args.dir / "outputs"),
+        key_file=str(args.dir / "pseudonym.key"),
+    )
+    status = _summarise(outcomes)
+    latest = Path(outcomes[-1].output_dir)
+    print(f"the report for {months[-1]}: {latest / 'report.html'} (and report.md, tables.xlsx beside it)")
+    print(f"every month: {args.dir / 'outputs' / 'index.html'}")
+    return status
+
+
+def cmd_validate(args) -> int:
+    from csc_report.validate_command import validate_path
+
+    return validate_path(args.path, args.month)
+
+
+def cmd_serve(args) -> int:
+    from flows.deploy import serve
+
+    serve()
+    return 0
+
+
+def _opt(path: Path | None) -> str | None:
+    return str(path) if path else None
+
+
+def _summarise(outcomes) -> int:
+    failed = [o for o in outcomes if o.status != "done"]
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} months done")
+    for o in failed:
+        print(f"  {o.la_code} {o.month} failed: {o.message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "run": cmd_run,
+    "backfill": cmd_backfill,
+    "validate": cmd_validate,
+    "generate": cmd_generate,
+    "serve": cmd_serve,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Where things live: one place for every default path and environment setting.
+
+Paths default relative to the working directory (contract section 5: warehouse `warehouse/csc.duckdb`,
+outputs `outputs/`). The pseudonymisation key lives outside the repository and the outputs; Prefect's
+state lives in a directory of its own so that nothing writes into a user's real Prefect home.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CONFIG_DIR = PROJECT_ROOT / "config"
+SQL_DIR = PROJECT_ROOT / "sql"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+DEFAULT_WAREHOUSE = Path("warehouse/csc.duckdb")
+DEFAULT_OUTPUTS = Path("outputs")
+DEMO_DIR = Path("demo")
+DEMO_LA = "874"
+
+
+def default_key_file() -> Path:
+    """The keyed-hash secret: `CSC_REPORT_KEY_FILE`, else the user's config directory."""
+    env = os.environ.get("CSC_REPORT_KEY_FILE")
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+    return base / "csc-report" / "pseudonym.key"
+
+
+def configure_prefect_environment(home: Path | None = None) -> None:
+    """Give Prefect a home of its own and enough time to start its ephemeral server on a small machine.
+
+    Only sets what the user has not set: an existing `PREFECT_API_URL` (a real server) is respected.
+    """
+    os.environ.setdefault("PREFECT_HOME", str((home or Path(".prefect")).resolve()))
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@dataclass(frozen=True)
+class RunPaths:
+    """The locations one run reads and writes."""
+
+    inbox: Path
+    warehouse: Path = DEFAULT_WAREHOUSE
+    outputs: Path = DEFAULT_OUTPUTS
+    key_file: Path | None = None
+
+    def month_dir(self, la: str, month: str) -> Path:
+        return self.inbox / la / month
+
+    def output_dir(self, la: str, month: str) -> Path:
+        return self.outputs / la / month
+
+    def resolved_key_file(self) -> Path:
+        return self.key_file or default_key_file()
