@@ -15,7 +15,7 @@ SAMPLES = SHARED / "reference" / "samples"
 def samples_dir() -> Path:
     if not SAMPLES.is_dir():
         pytest.skip(
-            f"../shared is absent ({SAMPLES} not found): the reference samples ship beside the project, not in it"
+            f"../shared is absent ({SAMPLES} not found): samples ship beside the project, not in it"
         )
     return SAMPLES
 
