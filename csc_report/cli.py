@@ -13,6 +13,7 @@ from pathlib import Path
 
 from csc_report import settings
 from csc_report.errors import CscError, UsageError
+from csc_report.months import parse_month
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +97,7 @@ def cmd_run(args) -> int:
     from flows.console import run_flow
     from flows.monthly import monthly_report
 
+    parse_month(args.month)
     outcome = run_flow(
         monthly_report,
         la=args.la,

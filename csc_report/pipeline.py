@@ -23,6 +23,7 @@ from transforms.read import find_month_files, read_extract
 
 from csc_report import __version__, indicators, warehouse
 from csc_report.errors import DataError
+from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
 from csc_report.quality import Issue, issues_to_arrow
 from csc_report.settings import RunPaths
@@ -50,28 +51,6 @@ class Period:
     @property
     def asat(self) -> date:
         return self.p_end
-
-
-def parse_month(text: str) -> str:
-    """Validate a YYYY-MM month argument, returning it unchanged."""
-    try:
-        datetime.strptime(text, "%Y-%m")
-    except ValueError:
-        from csc_report.errors import UsageError
-
-        raise UsageError(f"month must be YYYY-MM, got {text!r}") from None
-    return text
-
-
-def previous_month(today: date | None = None) -> str:
-    """The month a scheduled run early in a month reports on: the one before."""
-    return str(pd.Period(today or date.today(), "M") - 1)
-
-
-def months_between(first: str, last: str) -> list[str]:
-    """Every month from `first` to `last` inclusive, in order."""
-    start, end = pd.Period(first, "M"), pd.Period(last, "M")
-    return [str(p) for p in pd.period_range(start, end, freq="M")]
 
 
 # --- stages ---------------------------------------------------------------------------------------
@@ -143,8 +122,7 @@ def publish(
 
 def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list[Issue]) -> ReportContext:
     rows = indicators.stored_indicators(con, la, month)
-    previous_month = str(pd.Period(month, "M") - 1)
-    last_year_month = str(pd.Period(month, "M") - 12)
+    previous_month, last_year_month = shift(month, -1), shift(month, -12)
     previous = indicators.stored_values(con, la, previous_month)
     last_year = indicators.stored_values(con, la, last_year_month)
     trends = {row["indicator_id"]: indicators.trend(con, la, row["indicator_id"], month) for row in rows}

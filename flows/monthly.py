@@ -14,6 +14,7 @@ from prefect.runtime import flow_run
 
 from csc_report import pipeline
 from csc_report.errors import CscError
+from csc_report.months import months_between, parse_month, previous_month
 from csc_report.settings import RunPaths
 from flows import tasks
 
@@ -79,7 +80,7 @@ def monthly_report(
     Without a month (the scheduled run) it reports the previous calendar month.
     """
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
-    month = pipeline.parse_month(month) if month else pipeline.previous_month()
+    month = parse_month(month) if month else previous_month()
     return run_month(paths, la, month, profile)
 
 
@@ -97,7 +98,7 @@ def backfill(
     """Every month from `first` to `last` in order; a failed month is reported and the rest go on."""
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     outcomes = []
-    for month in pipeline.months_between(pipeline.parse_month(first), pipeline.parse_month(last)):
+    for month in months_between(parse_month(first), parse_month(last)):
         try:
             outcomes.append(run_month(paths, la, month, profile))
         except CscError as exc:

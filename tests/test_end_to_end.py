@@ -1,0 +1,185 @@
+"""End to end: generated extracts through the real Prefect engine, GX suites and a DuckDB file.
+
+One small generated inbox (three overlapping monthly snapshots) is backfilled once per session; the
+tests then look at what was written, re-run a month, break an input on purpose and scan every output
+for the personal values planted in the extracts.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import fastexcel
+import pytest
+
+from csc_report import warehouse
+from csc_report.errors import DataError
+from csc_report.generate import generate_inbox
+from flows.console import run_flow
+from flows.monthly import backfill, monthly_report
+
+LA = "874"
+MONTHS = ["2013-04", "2013-05", "2013-06"]
+CONTRACT_IDS = """contacts referrals referrals_r12 referral_rate_r12_per_10k referrals_nfa_pct re_referrals_pct
+re_referrals_r12_pct initial_assessments_in_10wd_pct core_assessments_completed core_assessments_in_35wd
+core_assessments_in_35wd_pct assessments_completed assessments_in_45wd_pct assessments_open_overdue s47_started
+s47_rate_r12_per_10k icpcs icpc_in_15wd_pct icpc_to_cp_plan_pct cp_plans_open cp_rate_per_10k cp_plans_started
+cp_plans_ended cp_second_subsequent_pct cp_open_2yrs_plus cla_open cla_rate_per_10k cla_started cla_ceased
+cla_3plus_placements_pct care_leavers care_leavers_in_touch_pct care_leavers_suitable_accommodation_pct
+care_leavers_neet_pct pathway_plans_in_date_pct sw_establishment_fte sw_vacancies_fte sw_vacancy_rate_pct
+sw_agency_fte sw_agency_rate_pct cases_unallocated early_help_started early_help_open""".split()
+AUDIT_TABLES = {"loads", "runs", "snapshots"}
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """A small inbox, backfilled once through the real flow."""
+    root = tmp_path_factory.mktemp("e2e")
+    inbox = root / "inbox"
+    generate_inbox(inbox, la_code=LA, end=MONTHS[-1], months=len(MONTHS), scale=0.3, seed=7)
+    params = dict(
+        la=LA,
+        inbox=str(inbox),
+        warehouse=str(root / "wh" / "csc.duckdb"),
+        outputs=str(root / "out"),
+        key_file=str(root / "secret.key"),
+    )
+    outcomes = run_flow(backfill, first=MONTHS[0], last=MONTHS[-1], **params)
+    return root, params, outcomes
+
+
+def fingerprint(path: str) -> dict[str, str]:
+    con = warehouse.connect(Path(path), read_only=True)
+    try:
+        return {k: v for k, v in warehouse.table_fingerprint(con).items() if k not in AUDIT_TABLES}
+    finally:
+        con.close()
+
+
+def test_backfill_publishes_every_month(demo):
+    root, params, outcomes = demo
+    assert [o.status for o in outcomes] == ["done"] * len(MONTHS), [o.message for o in outcomes]
+    out = Path(params["outputs"]) / LA / MONTHS[-1]
+    for name in ("report.md", "report.html", "indicators.csv", "tables.xlsx", "data_quality.csv", "run.json"):
+        assert (out / name).stat().st_size > 0, name
+    assert any((out / "data_docs").rglob("*.html"))
+    assert (Path(params["outputs"]) / "index.html").exists()
+
+
+def test_indicators_csv_has_every_contract_indicator(demo):
+    root, params, _ = demo
+    with (Path(params["outputs"]) / LA / MONTHS[-1] / "indicators.csv").open(encoding="utf-8") as handle:
+        rows = {row["indicator_id"]: row for row in csv.DictReader(handle)}
+    assert set(CONTRACT_IDS) <= set(rows)
+    assert float(rows["referrals"]["value"]) > 0
+    assert float(rows["cp_plans_open"]["value"]) > 0
+
+
+def test_run_json_records_inputs_timings_and_flow_run(demo):
+    root, params, _ = demo
+    record = json.loads((Path(params["outputs"]) / LA / MONTHS[-1] / "run.json").read_text())
+    assert record["status"] == "done"
+    assert record["flow_run_id"]
+    assert {"read", "validate", "load", "indicators", "publish"} <= set(record["timings"])
+    assert all(len(item["sha256"]) == 64 for item in record["inputs"])
+    assert record["row_counts"]["referrals"] > 0
+
+
+def test_rerunning_a_month_changes_nothing(demo):
+    root, params, _ = demo
+    before = fingerprint(params["warehouse"])
+    indicators_before = (Path(params["outputs"]) / LA / MONTHS[-1] / "indicators.csv").read_text()
+    run_flow(monthly_report, month=MONTHS[-1], **params)
+    assert fingerprint(params["warehouse"]) == before
+    assert (Path(params["outputs"]) / LA / MONTHS[-1] / "indicators.csv").read_text() == indicators_before
+
+
+def test_bad_extract_stops_the_run_and_leaves_the_warehouse_as_it_was(demo, tmp_path):
+    root, params, _ = demo
+    inbox = tmp_path / "inbox"
+    shutil.copytree(params["inbox"], inbox)
+    workbook = next((inbox / LA / MONTHS[-1]).glob("annex_a*.xlsx"))
+    workbook.write_bytes(workbook.read_bytes()[:2000])  # truncated in transit
+    before = fingerprint(params["warehouse"])
+    with pytest.raises(DataError, match=workbook.name):
+        run_flow(monthly_report, **{**params, "inbox": str(inbox)}, month=MONTHS[-1])
+    assert fingerprint(params["warehouse"]) == before
+    record = json.loads((Path(params["outputs"]) / LA / MONTHS[-1] / "run.json").read_text())
+    assert record["status"] == "failed" and workbook.name in record["message"]
+    run_flow(monthly_report, month=MONTHS[-1], **params)  # the fixed input runs clean again
+
+
+def planted_values(inbox: Path) -> set[str]:
+    """Raw identifiers, worker names, full dates of birth and postcodes as they stand in the extracts."""
+    values: set[str] = set()
+    for workbook in (inbox / LA).rglob("annex_a*.xlsx"):
+        reader = fastexcel.read_excel(workbook)
+        for sheet in ("List_3", "List_8"):
+            table = reader.load_sheet(sheet, header_row=1).to_pandas()
+            for column in table.columns:
+                name = str(column).lower()
+                if "child unique id" in name or "worker" in name or "postcode" in name:
+                    values |= {str(v).strip() for v in table[column].dropna() if len(str(v).strip()) > 4}
+                if "date of birth" in name:
+                    values |= {
+                        v.strftime("%Y-%m-%d") for v in table[column].dropna() if hasattr(v, "strftime")
+                    }
+    values = {v.removesuffix(".0") for v in values}
+    return {v for v in values if not v.startswith("#")}
+
+
+def test_no_personal_data_in_outputs_or_warehouse(demo):
+    root, params, _ = demo
+    planted = planted_values(Path(params["inbox"]))
+    assert len(planted) > 50
+    texts = []
+    for path in Path(params["outputs"]).rglob("*"):
+        if path.is_file() and path.suffix in {".md", ".html", ".csv", ".json"}:
+            texts.append((path, path.read_text(encoding="utf-8", errors="replace")))
+    con = warehouse.connect(Path(params["warehouse"]), read_only=True)
+    try:
+        for (table,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
+            if table != "calendar":
+                texts.append((table, con.sql(f'SELECT * FROM "{table}"').df().to_csv()))
+    finally:
+        con.close()
+    leaks = {(str(where), value) for where, text in texts for value in planted if value in text}
+    assert not leaks, sorted(leaks)[:5]
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("csc-report")
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_cli_missing_month_is_one_line_exit_1(demo, tmp_path):
+    root, params, _ = demo
+    result = cli(
+        "run",
+        "--inbox",
+        params["inbox"],
+        "--la",
+        LA,
+        "--month",
+        "2014-01",
+        "--key-file",
+        params["key_file"],
+        "--warehouse",
+        str(tmp_path / "w.duckdb"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("csc-report:") and "2014-01" in last
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_usage_error_exit_2(tmp_path):
+    result = cli("run", "--inbox", "x", "--la", LA, "--month", "June", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
