@@ -1,0 +1,81 @@
+"""Demo inbox generator: a fictional LA's monthly Annex A extracts, workforce files and population.
+
+``generate_inbox`` simulates one event history for the LA and cuts a snapshot from it for every month, so the
+extracts overlap as real ones do. The defaults reproduce the situation of the seed report (June 2013: 214
+referrals, 220 children on a CP plan, 358 looked after). Same arguments, same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from .annex_a import write_annex_a
+from .layout import LAYOUTS
+from .simulate import simulate
+from .snapshot import Snapshot
+from .workforce import month_figures, posts, workforce_month, write_workforce
+
+__all__ = ["generate_inbox"]
+
+POPULATION_0_17 = {2010: 44_870, 2011: 45_140, 2012: 45_460, 2013: 45_774, 2014: 46_150}
+_SNAPSHOT, _MESS, _WORKFORCE = 1, 2, 3  # independent random streams per month
+
+
+def generate_inbox(
+    out: Path,
+    la_code: str = "874",
+    end: str = "2013-06",
+    months: int = 18,
+    scale: float = 1.0,
+    seed: int = 42,
+    layout: str = "pre2014",
+) -> list[Path]:
+    """Write ``out/reference/population.csv`` and ``out/<la_code>/<YYYY-MM>/`` for each month up to ``end``.
+
+    Returns the month folders written, oldest first. ``scale`` multiplies every volume (children, events,
+    workers, population) so rates stay comparable; ``layout`` picks the Annex A variant: ``pre2014``
+    (initial and core assessments), ``2019`` (Ofsted template) or ``2024`` (List 9 with pathway plans).
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    if months < 1 or scale <= 0:
+        raise ValueError("months must be at least 1 and scale positive")
+    out = Path(out)
+    rng = np.random.default_rng(seed)
+    history = simulate(rng, end, months, scale, layout)
+    establishment = posts(rng, history.staff, scale)
+    write_population(out / "reference" / "population.csv", la_code, scale)
+    folders = []
+    for k in range(months):
+        month = history.first_month + k
+        folder = out / la_code / str(month)
+        folder.mkdir(parents=True, exist_ok=True)
+        stream = int(month.astype(np.int64))
+        snap = Snapshot(history, month, np.random.default_rng([seed, stream, _SNAPSHOT]))
+        asat = snap.asat.item()
+        write_annex_a(
+            folder / f"annex_a_{month}.xlsx",
+            snap.lists(),
+            la_code,
+            asat,
+            layout,
+            np.random.default_rng([seed, stream, _MESS]),
+        )
+        wf_rng = np.random.default_rng([seed, stream, _WORKFORCE])
+        figures = month_figures(wf_rng, months - 1 - k, scale)
+        write_workforce(folder / "workforce.xlsx", workforce_month(wf_rng, establishment, snap.asat, figures))
+        folders.append(folder)
+    return folders
+
+
+def write_population(path: Path, la_code: str, scale: float) -> None:
+    """Mid-year estimates of children aged 0-17, scaled with the volumes so rates per 10,000 hold."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["la_code", "year", "population_0_17"])
+        for year, pop in POPULATION_0_17.items():
+            w.writerow([la_code, year, round(pop * scale)])
