@@ -1,0 +1,47 @@
+"""Everything one monthly report is made from, as plain Python and pandas values.
+
+Publishing depends on this shape only, not on the warehouse or the indicator code, so it can be built and
+tested from fabricated figures, and `pipeline.build_report_context` is the one place that fills it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+DATA_QUALITY_COLUMNS = ["file", "sheet", "row", "column", "rule", "severity", "message"]
+
+
+def _no_issues() -> pd.DataFrame:
+    return pd.DataFrame(columns=DATA_QUALITY_COLUMNS)
+
+
+@dataclass
+class ReportContext:
+    """One authority's month.
+
+    - month: "YYYY-MM".
+    - indicators: dicts with indicator_id, label, section, unit, value, numerator, denominator, target, rag,
+      note (value None when not available).
+    - trends: indicator_id -> DataFrame[month, value] for the 13 months ending at `month` (gaps allowed).
+    - previous / last_year: indicator_id -> value last month / in the same month last year.
+    - tables: table_id -> breakdown DataFrame; the columns published are those of tables.TABLE_SPECS.
+    - data_quality: issues (file, sheet, row, column, rule, severity, message);
+      dq_previous_counts: rule -> issues last month.
+    - commentary: section id -> Markdown, from parse_commentary.
+    """
+
+    la_code: str
+    la_name: str
+    month: str
+    run_at: datetime
+    indicators: list[dict]
+    trends: dict[str, pd.DataFrame] = field(default_factory=dict)
+    previous: dict[str, float | None] = field(default_factory=dict)
+    last_year: dict[str, float | None] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    data_quality: pd.DataFrame = field(default_factory=_no_issues)
+    dq_previous_counts: dict[str, int] = field(default_factory=dict)
+    commentary: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,138 @@
+"""The plain rules behind readings and highlights, and the formatting they rely on."""
+
+from __future__ import annotations
+
+import pytest
+
+from csc_report.publish.formatting import format_change, format_rag, format_value
+from csc_report.publish.highlights import (
+    Figure,
+    data_quality_reading,
+    direction,
+    extreme_since,
+    highlights,
+    reading,
+    spread_reading,
+    target_gap,
+)
+from csc_report.publish.workbook import sheet_names
+
+MONTHS = ("January 2012", "February 2012", "March 2012", "April 2012", "May 2012")
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "unit", "expected"),
+    [
+        (214, 215, "count", "steady"),  # within 2% of last month
+        (220, 231, "count", "decrease"),
+        (236, 231, "count", "slight increase"),  # beyond 2%, within 4%
+        (26.5, 31.2, "pct", "decrease"),  # percentages move in points: 1 point is steady
+        (58.7, 59.5, "pct", "steady"),
+        (58.7, 60.5, "pct", "slight decrease"),
+        (0, 0, "count", "steady"),
+        (1, 0, "count", "increase"),
+        (214, None, "count", None),
+        (None, 215, "count", None),
+    ],
+)
+def test_direction(current, previous, unit, expected):
+    assert direction(current, previous, unit) == expected
+
+
+def test_lowest_since_names_the_last_month_as_low():
+    history = tuple(zip(MONTHS, (600, 700, 680, 650, 630), strict=True))
+    assert extreme_since(621, history) == "the lowest since January 2012"
+    assert extreme_since(720, history) == "the highest of the last 6 months"
+
+
+def test_no_extreme_claimed_from_too_little_history_or_a_near_neighbour():
+    assert extreme_since(1, (("May 2012", 5), ("June 2012", 6))) is None
+    # the previous-but-one month was lower: "lowest since" it would say nothing worth saying
+    assert extreme_since(621, tuple(zip(MONTHS, (700, 700, 700, 600, 630), strict=True))) is None
+    assert extreme_since(630, tuple(zip(MONTHS, (600, 700, 680, 650, 630), strict=True))) is None
+
+
+def test_gaps_are_not_counted_as_months_with_figures():
+    history = tuple(zip(MONTHS, (700, None, 680, 650, 630), strict=True))
+    assert extreme_since(600, history) == "the lowest of the 5 months with figures"
+
+
+def test_target_gap_in_points_for_percentages_and_relative_otherwise():
+    assert target_gap(621.04, 603.0, "rate_per_10k") == "3.0% above the target of 603.0"
+    assert target_gap(58.7, 75.0, "pct") == "16.3 points below the target of 75.0%"
+    assert target_gap(75.02, 75.0, "pct") == "on target (75.0%)"
+    assert target_gap(5, 0, "count") is None
+    assert target_gap(5, None, "count") is None
+
+
+def test_reading_sentences():
+    history = tuple(zip(MONTHS, (600, 700, 680, 650, 640), strict=True))
+    steady = Figure("Referrals", "count", 214, 215)
+    assert reading(steady) == "Referrals remained steady at 214 (215 last month)."
+    rate = Figure("The referral rate", "rate_per_10k", 621.04, 630.2, history, 603.0)
+    assert reading(rate) == (
+        "The referral rate remained steady at 621.0 (630.2 last month); 3.0% above the target of 603.0; "
+        "the lowest since January 2012."
+    )
+    assert reading(Figure("Plans", "count", 220, None)) == "Plans was 220."
+    assert reading(Figure("Plans", "count", None, 231)) == "Plans: no figure for this month."
+    weekly = Figure("Referrals in the week", "count", 47, 52)
+    assert (
+        reading(weekly, "week", "the week before") == "Referrals in the week fell to 47 (52 the week before)."
+    )
+
+
+def test_highlights_follow_the_seed_wording():
+    figures = {
+        "referrals": Figure("Referrals", "count", 214, 215),
+        "re_referrals_pct": Figure("Re-referrals", "pct", 26.5, 31.2),
+        "cp_plans_open": Figure("CP", "count", 220, 231),
+        "cla_open": Figure("CLA", "count", 358, None),  # no last month: no highlight
+        "sw_agency_fte": Figure("Agency", "fte", 16.0, 14.0),
+    }
+    assert highlights(figures) == [
+        "Referrals remaining steady (214; 215 last month)",
+        "Decrease in re-referrals (26.5%, from 31.2% last month)",
+        "Decrease in number of children subject to a Child Protection Plan (220, from 231 last month)",
+        "Increase in agency staff (16.0, from 14.0 last month)",
+    ]
+
+
+def test_spread_and_data_quality_readings():
+    teams = [("A", 18.0), ("B", None), ("C", 21.25)]
+    assert spread_reading("average caseload", teams, 19.6, "decimal") == (
+        "Average caseload ranged from 18.0 (A) to 21.2 (C) across 2 teams; 19.6 overall; "
+        "1 team not shown (suppressed)."
+    )
+    assert (
+        spread_reading("average caseload", [("A", 18.0)], None, "decimal") == "Average caseload was 18.0 (A)."
+    )
+    assert data_quality_reading({"warning": 2, "reject": 1, "error": 0}, 6) == (
+        "3 data-quality issues were recorded (6 last month): 2 warnings, 1 rejected row."
+    )
+    assert data_quality_reading({}, None) == "0 data-quality issues were recorded."
+
+
+def test_values_are_formatted_by_unit():
+    assert format_value(1402.0, "count") == "1,402"
+    assert format_value(621.04, "rate_per_10k") == "621.0"
+    assert format_value(26.549, "pct") == "26.5%"
+    assert format_value(6.25, "fte") == "6.2"
+    assert format_value(None, "pct") == format_value(float("nan"), "pct") == ""
+    assert format_change(26.5, 31.2, "pct") == "down 4.7 pts from 31.2%"
+    assert format_change(214, 214, "count") == "no change from 214"
+    assert format_change(1402, 1390, "count") == "up 12 from 1,390"
+    assert format_rag("R") == "Red" and format_rag("amber") == "Amber" and format_rag(None) == ""
+
+
+def test_sheet_names_are_short_safe_and_unique():
+    ids = [
+        "trend_initial_assessments_in_10wd_pct",
+        "trend_initial_assessments_in_10wd_count",
+        "a/b",
+        "Contents",
+    ]
+    names = sheet_names(ids)
+    assert all(len(name) <= 31 for name in names)
+    assert len({name.lower() for name in names} | {"contents"}) == len(names) + 1
+    assert names[2] == "a_b"
