@@ -70,11 +70,9 @@ def read(files: list[Path], la_aliases: Path | None = None) -> Extract:
 
 def validate(extract: Extract, month: str, data_docs_dir: Path | None) -> ValidationResult:
     """Run the suites; an `error` issue stops the run here, before anything is loaded."""
-    result = validate_extract(extract, Period(month).asat, data_docs_dir=data_docs_dir)
-    if result.errors:
-        first = result.errors[0]
-        more = f" (and {len(result.errors) - 1} more errors)" if len(result.errors) > 1 else ""
-        raise DataError(first.one_line() + more)
+    docs = data_docs_dir.resolve() if data_docs_dir else None
+    result = validate_extract(extract, Period(month).asat, data_docs_dir=docs)
+    result.raise_for_errors()
     return result
 
 

@@ -1,38 +1,60 @@
 """Run a flow from the command line so that a data error reads as one line, not a traceback.
 
-Prefect logs every failed task and flow with its traceback. For the errors the product expects (bad
-or missing input, bad configuration) the traceback says nothing the one-line message does not, so it is
-stripped from the log record; anything unexpected keeps its traceback.
+Prefect logs every failed task and flow, with its traceback, to the terminal and to its API. For the
+failures the product expects (bad or missing input, bad configuration) the terminal gets only the
+CLI's own one-line message: Prefect's console handler is limited to warnings and loses the records of
+expected failures. The Prefect UI still receives every record. CSC_REPORT_VERBOSE=1 restores Prefect's
+full console output.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
-from csc_report.errors import CscError
+from csc_report import errors
+
+EXPECTED = tuple(
+    name
+    for name, value in vars(errors).items()
+    if isinstance(value, type) and issubclass(value, errors.CscError)
+)
 
 
 class _ExpectedFailureFilter(logging.Filter):
+    """Drop console records about a CscError: the CLI prints its message once, as one line."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], CscError):
-            record.exc_info = None
-            record.exc_text = None
-        return True
+        if record.exc_info and isinstance(record.exc_info[1], errors.CscError):
+            return False
+        message = record.getMessage()
+        return not (
+            "exception" in message
+            and any(f"{name}(" in message or f"{name}:" in message for name in EXPECTED)
+        )
 
 
-def quiet_expected_failures() -> None:
-    """Attach the filter to every handler Prefect has configured (idempotent)."""
+def quiet_console() -> None:
+    """Limit Prefect's console handlers to warnings without expected failures (idempotent)."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    if os.environ.get("CSC_REPORT_VERBOSE"):
+        return
     loggers = [logging.getLogger()] + [
-        logging.getLogger(name) for name in logging.root.manager.loggerDict if name.startswith("prefect")
+        logging.getLogger(name)
+        for name in list(logging.root.manager.loggerDict)
+        if name.startswith("prefect")
     ]
     for logger in loggers:
         for handler in logger.handlers:
-            if not any(isinstance(f, _ExpectedFailureFilter) for f in handler.filters):
-                handler.addFilter(_ExpectedFailureFilter())
+            if isinstance(handler, PrefectConsoleHandler):
+                handler.setLevel(logging.WARNING)
+                if not any(isinstance(f, _ExpectedFailureFilter) for f in handler.filters):
+                    handler.addFilter(_ExpectedFailureFilter())
 
 
 def run_flow(flow, **parameters):
     """Call `flow` through the real Prefect engine and return its result, re-raising a CscError."""
-    quiet_expected_failures()
+    quiet_console()
     state = flow(**parameters, return_state=True)
     return state.result()

@@ -65,7 +65,7 @@ def run_month(paths: RunPaths, la: str, month: str, profile: str = "public") -> 
     return MonthOutcome(la, month, "done", message, str(out_dir), count)
 
 
-@flow(name="monthly-report", log_prints=True)
+@flow(name="monthly-report")
 def monthly_report(
     la: str,
     inbox: str,
@@ -84,7 +84,7 @@ def monthly_report(
     return run_month(paths, la, month, profile)
 
 
-@flow(name="backfill", log_prints=True)
+@flow(name="backfill")
 def backfill(
     la: str,
     first: str,
@@ -103,5 +103,7 @@ def backfill(
             outcomes.append(run_month(paths, la, month, profile))
         except CscError as exc:
             outcomes.append(MonthOutcome(la, month, "failed", str(exc), str(paths.output_dir(la, month))))
-        print(f"{la} {month}: {outcomes[-1].status} - {outcomes[-1].message}")
+        line = f"{la} {month}: {outcomes[-1].status} - {outcomes[-1].message}"
+        get_run_logger().info(line)
+        print(line, flush=True)  # the terminal's progress display; the Prefect UI gets the log line
     return outcomes

@@ -6,17 +6,22 @@
 --   sw_agency_rate_pct   : agency / (filled + agency), %
 -- Parameters: $la, $m.
 
+-- FTEs are summed as DECIMAL: a sum of doubles depends on the order rows arrive in, and a re-run must
+-- give the same figure to the last digit.
 with posts as (
-    select establishment_fte, filled_fte, agency_fte
+    select
+        cast(establishment_fte as decimal(18, 6)) as establishment_fte,
+        cast(filled_fte as decimal(18, 6)) as filled_fte,
+        cast(agency_fte as decimal(18, 6)) as agency_fte
     from workforce
     where la_code = $la and snapshot_month = $m
 ),
 
 totals as (
     select
-        coalesce(sum(establishment_fte), 0) as establishment,
-        coalesce(sum(filled_fte), 0) as filled,
-        coalesce(sum(agency_fte), 0) as agency
+        cast(coalesce(sum(establishment_fte), 0) as double) as establishment,
+        cast(coalesce(sum(filled_fte), 0) as double) as filled,
+        cast(coalesce(sum(agency_fte), 0) as double) as agency
     from posts
 ),
 
