@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-from transforms.read import find_month_files, read_extract
 
 from csc_report import __version__, indicators, warehouse
 from csc_report.errors import DataError
@@ -30,6 +29,7 @@ from csc_report.settings import RunPaths
 from csc_report.validation import ValidationResult, validate_extract
 from transforms.extract import Extract
 from transforms.pseudonymise import load_or_create_key, pseudonymise
+from transforms.read import find_month_files, read_extract
 
 
 @dataclass(frozen=True)
