@@ -48,6 +48,7 @@ class RawSheet:
     rows: pa.Array  # int64 Excel row number of each data row
     cell_errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column index) -> `#N/A`
     formula_blanks: set[tuple[int, int]] = field(default_factory=set)  # (row, column index)
+    header: list[str | None] = field(default_factory=list)  # the header row's cells, in source order
 
 
 def arrow_type(column: ColumnSpec) -> pa.DataType:
@@ -106,10 +107,11 @@ class _Issues:
 def _header_issues(match: HeaderMatch, raw: RawSheet, issues: _Issues) -> None:
     header_row = raw.header_row
     title = match.spec.title
+    # A warning, not an error: the run goes on and the indicators that need the column say "not
+    # available" (contract section 3). The columns a load cannot do without (identifier, event date)
+    # are checked by the suites, whose `*_column_present` failures stop the run (config/severity.yaml).
     for name in match.missing_required:
-        issues.add(
-            header_row, name, "missing_column", f"required column {name} not found in {title}", "error"
-        )
+        issues.add(header_row, name, "missing_column", f"required column {name} not found in {title}")
     for _, header in match.unknown:
         issues.add(header_row, header, "unknown_header", f"header is not a column of {title}; ignored")
     for _, header, names in match.ambiguous:
@@ -125,6 +127,8 @@ def _header_issues(match: HeaderMatch, raw: RawSheet, issues: _Issues) -> None:
             header_row, name, "duplicate_header", f"headers {listed} all map to {name}; the first is used"
         )
     mapped = set(match.columns.values()) | {i for i, _ in match.unknown} | {i for i, *_ in match.ambiguous}
+    # a column under a header is reported above (a second header of one column is `duplicate_header`)
+    mapped |= {i for i, text in enumerate(raw.header) if text is not None and str(text).strip()}
     for index, column in enumerate(raw.columns):
         if index not in mapped and column.null_count < len(column):
             issues.add(
@@ -135,8 +139,33 @@ def _header_issues(match: HeaderMatch, raw: RawSheet, issues: _Issues) -> None:
             )
 
 
-def _keep_rows(raw: RawSheet) -> pa.Array | None:
-    """Mask of rows with any non-blank cell (None when all rows are kept): blank rows vanish silently."""
+def _repeated_header(raw: RawSheet) -> pa.Array | None:
+    """Mask of data rows that repeat the header row (exports glued together, a header copied down).
+
+    A row counts when every cell under a non-blank header holds that header's text (case and outer
+    spaces aside). None when there is no such row; the first column is tried alone first, so a sheet
+    without repeats costs one comparison of one column.
+    """
+    named = [
+        (index, text.strip().lower())
+        for index, text in enumerate(raw.header[: len(raw.columns)])
+        if isinstance(text, str) and text.strip()
+    ]
+    if len(named) < 2:
+        return None
+    same = None
+    for index, text in named:
+        cells = pc.utf8_lower(pc.utf8_trim_whitespace(raw.columns[index]))
+        equal = pc.fill_null(pc.equal(cells, text), False)
+        same = equal if same is None else pc.and_(same, equal)
+        if not pc.any(same).as_py():
+            return None
+    return same
+
+
+def _keep_rows(raw: RawSheet, issues: _Issues) -> pa.Array | None:
+    """Mask of rows to keep (None when all are): blank rows vanish silently, repeated header rows with
+    a `repeated_header` issue each."""
     if not raw.columns:
         return None
     keep = pc.is_valid(raw.columns[0])
@@ -147,6 +176,11 @@ def _keep_rows(raw: RawSheet) -> pa.Array | None:
             sorted({r for r, _ in raw.cell_errors} | {r for r, _ in raw.formula_blanks}), pa.int64()
         )
         keep = pc.or_(keep, pc.is_in(raw.rows, value_set=special))
+    repeated = _repeated_header(raw)
+    if repeated is not None:
+        for row in pc.filter(raw.rows, repeated).to_pylist():
+            issues.add(row, "", "repeated_header", "the header row is repeated here; row ignored")
+        keep = pc.and_(keep, pc.invert(repeated))
     return None if pc.all(keep).as_py() else keep
 
 
@@ -180,7 +214,7 @@ def normalise_sheet(
     """The canonical table of one sheet (present columns + source columns) and the issues found in it."""
     issues = _Issues(raw)
     _header_issues(match, raw, issues)
-    keep = _keep_rows(raw)
+    keep = _keep_rows(raw, issues)
     columns, rows = raw.columns, raw.rows
     if keep is not None:
         columns, rows = [pc.filter(c, keep) for c in columns], pc.filter(rows, keep)

@@ -81,6 +81,7 @@ def read_extract(paths: list[Path], *, la_aliases: Path | None = None) -> Extrac
     extract = Extract()
     parts: dict[str, list[pa.Table]] = {}
     present: dict[str, set[str]] = {}
+    found_in: dict[str, tuple[str, str]] = {}  # list id -> (file, "file, sheet S") where first found
     for path in map(Path, paths):
         data = _read_bytes(path)
         kind = _kind(path, data)
@@ -93,9 +94,19 @@ def read_extract(paths: list[Path], *, la_aliases: Path | None = None) -> Extrac
         if not sheets:
             raise DataError(f"{path.name}: no Annex A list recognised (no sheet has the headers of any list)")
         for raw, match in sheets:
+            list_id = match.spec.id
+            where = f"{raw.file}, sheet {raw.sheet}" if raw.sheet else raw.file
+            first_file, first = found_in.setdefault(list_id, (raw.file, where))
+            if first_file != raw.file:
+                # Two files of one month folder hold the same list: two candidate extracts, and adding
+                # their rows together would count every event twice. Sheets of one workbook may split a
+                # long list, so those are added together (below) with a warning.
+                raise DataError(
+                    f"{where}: {match.spec.title} is also in {first}; keep one extract of each list "
+                    "per month folder"
+                )
             table, issues = normalise_sheet(raw, match, codes)
             extract.issues.extend(issues)
-            list_id = match.spec.id
             if list_id in parts:
                 extract.issues.append(
                     Issue(
@@ -241,6 +252,7 @@ def _array(column: pa.ChunkedArray) -> pa.Array:
 def _raw_sheet(path: Path, name: str, table: pa.Table, header_index: int, errors) -> RawSheet:
     """The rows under the header; with skip_rows=0 fastexcel's row i is Excel row i + 1."""
     data = table.slice(header_index + 1)
+    header = [column[header_index].as_py() for column in table.columns]
     cell_errors = {}
     for error in errors.errors if errors is not None else []:
         row, column = error.position
@@ -254,6 +266,7 @@ def _raw_sheet(path: Path, name: str, table: pa.Table, header_index: int, errors
         columns=[_array(c) for c in data.columns],
         rows=pa.array(range(header_index + 2, header_index + 2 + data.num_rows), pa.int64()),
         cell_errors=cell_errors,
+        header=header,
     )
 
 
@@ -326,5 +339,6 @@ def _read_csv(
         header_row=match.header_row + 1,
         columns=[_array(c) for c in table.columns],
         rows=lines,
+        header=list(head_rows[match.header_row]),
     )
     return raw, match

@@ -116,11 +116,29 @@ def run_suite(suite: Suite, table: pa.Table, columns: set[str], skip: set[str], 
     )
     frame = to_frame(table, columns)
     batch = _batch_definition(ctx, suite.list_id).get_batch(batch_parameters={"dataframe": frame})
+    parameters = {"asat": yyyymmdd(asat)}
+    # Two passes. GX's cost is per expectation, not per row (~8 ms each, whatever the table's size), and
+    # COMPLETE makes every expectation, passing ones included, plan and resolve the metrics for failing
+    # row indices too. BASIC settles success and the counts Data Docs show (a third cheaper for a month
+    # at --scale 10); only the few expectations that failed are run again for their rows.
     result = batch.validate(
-        gx_suite,
-        result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
-        expectation_parameters={"asat": yyyymmdd(asat)},
+        gx_suite, result_format={"result_format": "BASIC"}, expectation_parameters=parameters
     )
+    failed = {
+        r.expectation_config.meta["rule"]
+        for r in result.results
+        if not r.success and not _exception_class(r.exception_info)
+    }
+    if failed:
+        detail = batch.validate(
+            gx.ExpectationSuite(
+                name=suite.list_id, expectations=[e for e in expectations if e["meta"]["rule"] in failed]
+            ),
+            result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
+            expectation_parameters=parameters,
+        )
+        complete = {r.expectation_config.meta["rule"]: r for r in detail.results}
+        result.results = [complete.get(r.expectation_config.meta["rule"], r) for r in result.results]
     source_rows = table.column(ROW).to_numpy()
     outcomes = [_outcome(r, suite, source_rows) for r in result.results]
     return result, outcomes
