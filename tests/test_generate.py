@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import fastexcel
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from csc_report.generate import generate_inbox
 from csc_report.generate.layout import TITLES, headers
@@ -65,6 +67,31 @@ def test_same_seed_same_bytes_other_seed_other_bytes(small, tmp_path):
         _hashes(tmp_path / "other")[f"{LA}/2013-06/annex_a_2013-06.xlsx"]
         != _hashes(out)[f"{LA}/2013-06/annex_a_2013-06.xlsx"]
     )
+
+
+def test_messy_cells_keep_their_types_and_dates_their_format(small):
+    """The writer must not tidy up what the reader is there to find: numeric ids stay numbers, text dates
+    and ``#N/A`` stay text, names keep their non-breaking spaces; real dates show as dd/mm/yyyy."""
+    out, _ = small
+    workbook = load_workbook(_annex(out, "2013-06"), read_only=True)
+    found, date_formats = set(), set()
+    for sheet in workbook.worksheets[1:]:
+        for row in sheet.iter_rows(min_row=3):
+            for cell in row:
+                v = cell.value
+                if isinstance(v, dt.datetime):
+                    date_formats.add(cell.number_format)
+                elif isinstance(v, int) and cell.column == 1:
+                    found.add("numeric id")
+                elif isinstance(v, str) and re.fullmatch(r"\d\d/\d\d/\d{4}", v):
+                    found.add("text date")
+                elif v == "#N/A":
+                    found.add("#N/A team")
+                elif isinstance(v, str) and "\xa0" in v:
+                    found.add("non-breaking space")
+    workbook.close()
+    assert found == {"numeric id", "text date", "#N/A team", "non-breaking space"}
+    assert date_formats == {"dd/mm/yyyy"}
 
 
 def test_folder_layout_and_population(small):
