@@ -13,7 +13,7 @@ from pathlib import Path
 
 from csc_report import settings
 from csc_report.errors import CscError, UsageError
-from csc_report.months import parse_month
+from csc_report.months import months_between, parse_month
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
             "--key-file", type=Path, default=None, help="pseudonymisation key (default: user config)"
         )
         p.add_argument("--profile", choices=["public", "internal"], default="public")
+        p.add_argument(
+            "--force", action="store_true", help="recompute months already done with unchanged inputs"
+        )
 
     run = sub.add_parser("run", help="run one month")
     add_run_paths(run)
@@ -94,40 +97,52 @@ def cmd_generate(args) -> int:
 
 
 def cmd_run(args) -> int:
+    parse_month(args.month)
+    done = None if args.force else _already_done(args, args.month)
+    if done:
+        print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
+        return 0
+
     from flows.console import run_flow
     from flows.monthly import monthly_report
 
-    parse_month(args.month)
-    outcome = run_flow(
-        monthly_report,
-        la=args.la,
-        month=args.month,
-        inbox=str(args.inbox),
-        warehouse=str(args.warehouse),
-        outputs=str(args.outputs),
-        key_file=_opt(args.key_file),
-        profile=args.profile,
-    )
+    outcome = run_flow(monthly_report, month=args.month, force=args.force, **_flow_paths(args))
     print(f"{outcome.la_code} {outcome.month}: {outcome.message}; report at {outcome.output_dir}/report.html")
     return 0
 
 
 def cmd_backfill(args) -> int:
+    months = months_between(parse_month(args.first), parse_month(args.last))
+    if not args.force and all(_already_done(args, month) for month in months):
+        print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
+        return 0
+
     from flows.console import run_flow
     from flows.monthly import backfill
 
-    outcomes = run_flow(
-        backfill,
+    outcomes = run_flow(backfill, first=args.first, last=args.last, force=args.force, **_flow_paths(args))
+    return _summarise(outcomes)
+
+
+def _flow_paths(args) -> dict:
+    return dict(
         la=args.la,
-        first=args.first,
-        last=args.last,
         inbox=str(args.inbox),
         warehouse=str(args.warehouse),
         outputs=str(args.outputs),
         key_file=_opt(args.key_file),
         profile=args.profile,
     )
-    return _summarise(outcomes)
+
+
+def _already_done(args, month: str) -> str | None:
+    """The month's "already done" line, checked before any engine starts so that a no-op is fast."""
+    from csc_report import rerun
+
+    paths = settings.RunPaths(args.inbox, args.warehouse, args.outputs, args.key_file)
+    if not paths.month_dir(args.la, month).is_dir():
+        return None
+    return rerun.already_done(paths, args.la, month, args.profile, rerun.month_inputs(paths, args.la, month))
 
 
 def cmd_demo(args) -> int:
@@ -175,11 +190,18 @@ def _opt(path: Path | None) -> str | None:
 
 
 def _summarise(outcomes) -> int:
-    failed = [o for o in outcomes if o.status != "done"]
-    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} months done")
-    for o in failed:
-        print(f"  {o.la_code} {o.month} failed: {o.message}", file=sys.stderr)
-    return 1 if failed else 0
+    """Each month's outcome at the end: done, skipped (already done) or failed with its message."""
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("done", "skipped", "failed")}
+    print(
+        f"{len(outcomes)} months: {counts['done']} done, {counts['skipped']} skipped (already done), "
+        f"{counts['failed']} failed"
+    )
+    for o in outcomes:
+        print(
+            f"  {o.la_code} {o.month} {o.status}: {o.message}",
+            file=sys.stderr if o.status == "failed" else sys.stdout,
+        )
+    return 1 if counts["failed"] else 0
 
 
 COMMANDS = {

@@ -17,3 +17,13 @@ class UsageError(CscError):
     """Bad arguments or configuration (exit 2)."""
 
     exit_code = 2
+
+
+class ExtractMissing(DataError):
+    """The month's extract is not in the inbox yet: the run waits for data rather than failing on it."""
+
+
+class WarehouseBusy(CscError):
+    """Another run kept the warehouse for longer than this run was prepared to wait (exit 1)."""
+
+    exit_code = 1

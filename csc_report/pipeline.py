@@ -9,9 +9,12 @@ load is one transaction, so a failed run leaves the warehouse as it was.
 from __future__ import annotations
 
 import calendar
+import csv
 import hashlib
 import json
 import platform
+import shutil
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,15 +22,16 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from csc_report import __version__, indicators, warehouse
-from csc_report.errors import DataError
+from csc_report import __version__, indicators, rerun, warehouse
+from csc_report.errors import ExtractMissing
 from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
 from csc_report.quality import Issue, issues_to_arrow
 from csc_report.settings import RunPaths
-from csc_report.validation import ValidationResult, validate_extract
-from transforms.extract import Extract
+from csc_report.validation import validate_extract
+from transforms.extract import Extract, SourceFile
 from transforms.pseudonymise import load_or_create_key, pseudonymise
 from transforms.read import find_month_files, read_extract
 
@@ -57,36 +61,110 @@ class Period:
 
 
 def discover(paths: RunPaths, la: str, month: str) -> list[Path]:
-    """The input files of one month; a missing month folder is a clear data error, not a crash."""
+    """The input files of one month; a missing month folder means the data have not arrived yet."""
     month_dir = paths.month_dir(la, month)
     if not month_dir.is_dir():
-        raise DataError(f"{month_dir}: no extract for {la} {month} in the inbox yet (folder missing)")
+        raise ExtractMissing(f"{month_dir}: no extract for {la} {month} in the inbox yet (folder missing)")
     return find_month_files(month_dir)
 
 
-def read(files: list[Path], la_aliases: Path | None = None) -> Extract:
-    return read_extract(files, la_aliases=la_aliases)
+@dataclass
+class Prepared:
+    """A month's extract read, validated and pseudonymised; its tables wait as Parquet in the cache entry.
+
+    This is what Prefect persists for a cached run, so it holds no personal data: the identifiers are
+    already hashed in the Parquet files, and issues point at rows by their Excel row number.
+    """
+
+    columns_present: dict[str, list[str]]
+    issues: list[Issue]
+    rejected: pa.Table
+    files: list[SourceFile]
+    layout: str
+    row_counts: dict[str, int]
+    timings: dict[str, float]
 
 
-def validate(extract: Extract, month: str, data_docs_dir: Path | None) -> ValidationResult:
-    """Run the suites; an `error` issue stops the run here, before anything is loaded."""
-    docs = data_docs_dir.resolve() if data_docs_dir else None
-    result = validate_extract(extract, Period(month).asat, data_docs_dir=docs)
-    result.raise_for_errors()
-    return result
+def prepared_entry(
+    paths: RunPaths, la: str, month: str, files: list[Path], inputs: list[dict[str, str]]
+) -> Path:
+    """The cache entry for a month's prepared extract: a folder named by the hash of all it depends on.
+
+    The extract files' hashes and the authority's aliases (from `inputs`, hashed once per run), the code
+    version, the authority and month (validation dates, pseudonym salt) and the key's own hash: a new
+    key must never reuse pseudonyms made with the old one.
+    """
+    hashes = {item["file"]: item["sha256"] for item in inputs}
+    used = [p.relative_to(paths.inbox).as_posix() for p in files] + [f"{la}/aliases.yaml"]
+    body = {
+        "files": {name: hashes.get(name) for name in used},
+        "code": rerun.code_version(),
+        "la": la,
+        "month": month,
+        "key": hashlib.sha256(
+            b"csc-report cache key\0" + load_or_create_key(paths.resolved_key_file())
+        ).hexdigest(),
+    }
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    return paths.cache_dir() / f"{la}-{month}-{digest[:24]}"
 
 
-def load(paths: RunPaths, la: str, month: str, result: ValidationResult, load_id: str) -> dict[str, int]:
-    """Pseudonymise, then replace the month's snapshot in one transaction."""
-    key = load_or_create_key(paths.resolved_key_file())
-    extract = pseudonymise(result.extract, key, la)
+def prepare(
+    files: list[Path], la_aliases: Path | None, la: str, month: str, key_file: Path, entry: Path
+) -> Prepared:
+    """Read, validate and pseudonymise; write the tables as Parquet and the Data Docs into `entry`.
+
+    One unit of work so that what is kept between runs is already pseudonymised. An `error` issue
+    stops the run here, before anything is loaded, and leaves no entry behind.
+    """
+    timings = {}
+    try:
+        started = time.perf_counter()
+        extract = read_extract(files, la_aliases=la_aliases)
+        timings["read"] = time.perf_counter() - started
+        started = time.perf_counter()
+        result = validate_extract(extract, Period(month).asat, data_docs_dir=(entry / "data_docs").resolve())
+        result.raise_for_errors()
+        timings["validate"] = time.perf_counter() - started
+        started = time.perf_counter()
+        safe = pseudonymise(result.extract, load_or_create_key(key_file), la)
+        (entry / "tables").mkdir(parents=True, exist_ok=True)
+        for list_id, table in safe.tables.items():
+            pq.write_table(table, entry / "tables" / f"{list_id}.parquet")
+        timings["pseudonymise"] = time.perf_counter() - started
+    except BaseException:
+        shutil.rmtree(entry, ignore_errors=True)
+        raise
+    return Prepared(
+        columns_present=safe.columns_present,
+        issues=safe.issues,
+        rejected=result.rejected,
+        files=safe.files,
+        layout=safe.layout,
+        row_counts=extract.row_counts(),
+        timings=timings,
+    )
+
+
+def forget_prepared(entry: Path) -> None:
+    """Drop a month's cache entry once the month is done: a later run with the same inputs is a no-op
+    anyway, so the pseudonymised copy would only take space (the warehouse holds the data now)."""
+    shutil.rmtree(entry, ignore_errors=True)
+
+
+def load(
+    paths: RunPaths, la: str, month: str, prepared: Prepared, entry: Path, load_id: str
+) -> dict[str, int]:
+    """Replace the month's snapshot with the prepared extract, in one transaction."""
+    tables = {path.stem: pq.read_table(path) for path in sorted((entry / "tables").glob("*.parquet"))}
+    extract = Extract(tables, prepared.columns_present, prepared.issues, prepared.files, prepared.layout)
     population_csv = paths.inbox / "reference" / "population.csv"
     con = warehouse.connect(paths.warehouse)
     try:
         warehouse.apply_schema(con)
         if population_csv.exists():
             warehouse.load_population(con, population_csv)
-        return warehouse.load_snapshot(con, la, month, extract, load_id, quarantine=result.rejected)
+        return warehouse.load_snapshot(con, la, month, extract, load_id, quarantine=prepared.rejected)
     finally:
         con.close()
 
@@ -105,17 +183,45 @@ def compute(paths: RunPaths, la: str, month: str) -> int:
 
 
 def publish(
-    paths: RunPaths, la: str, month: str, issues: list[Issue], profile: str = "public"
+    paths: RunPaths, la: str, month: str, issues: list[Issue], entry: Path, profile: str = "public"
 ) -> dict[str, Path]:
-    """Render the month's report from the warehouse; publish never reads the inbox's extracts."""
+    """Render the month's report from the warehouse, with the Data Docs made when it was validated.
+
+    Publish never reads the inbox's extracts.
+    """
     con = warehouse.connect(paths.warehouse, read_only=True)
     try:
         ctx = build_report_context(con, paths, la, month, issues)
     finally:
         con.close()
-    written = publish_report(ctx, paths.output_dir(la, month), profile=profile)
+    out_dir = paths.output_dir(la, month)
+    if (entry / "data_docs").is_dir():
+        shutil.rmtree(out_dir / "data_docs", ignore_errors=True)
+        shutil.copytree(entry / "data_docs", out_dir / "data_docs")
+    written = publish_report(ctx, out_dir, profile=profile)
     write_index(paths.outputs)
     return written
+
+
+def headline_rows(out_dir: Path) -> list[dict[str, str]]:
+    """The published indicators as rows of text, for a table in the Prefect UI."""
+    with (out_dir / "indicators.csv").open(encoding="utf-8", newline="") as handle:
+        return [
+            {
+                "section": row["section"],
+                "indicator": row["label"],
+                "value": _display(row["value"], row["unit"]),
+                "target": _display(row["target"], row["unit"]),
+                "rag": row["rag"],
+            }
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _display(value: str, unit: str) -> str:
+    if not value:
+        return ""
+    return f"{float(value):,.0f}" if unit == "count" else f"{float(value):,.1f}"
 
 
 def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list[Issue]) -> ReportContext:
@@ -155,26 +261,15 @@ def la_name(paths: RunPaths, la: str) -> str:
 # --- run record -----------------------------------------------------------------------------------
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def versions() -> dict[str, str]:
-    import duckdb
-    import great_expectations
-    import prefect
+    """Versions of what made the figures; read from package metadata, so nothing here imports Prefect."""
+    from importlib.metadata import version
 
     return {
         "csc_report": __version__,
+        "code": rerun.code_version(),
         "python": platform.python_version(),
-        "prefect": prefect.__version__,
-        "great_expectations": great_expectations.__version__,
-        "duckdb": duckdb.__version__,
-        "pyarrow": pa.__version__,
+        **{name: version(name) for name in ("prefect", "great_expectations", "duckdb", "pyarrow")},
     }
 
 
@@ -185,12 +280,15 @@ class RunRecord:
     la_code: str
     month: str
     flow_run_id: str | None
+    profile: str = "public"
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     status: str = "running"
     message: str = ""
     inputs: list[dict] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    reused: list[str] = field(default_factory=list)  # stages whose work came from the cache
+    fingerprint: str | None = None
     started_at: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
     finished_at: str | None = None
 
@@ -204,26 +302,43 @@ class RunRecord:
             "flow_run_id": self.flow_run_id,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
+            "profile": self.profile,
+            "fingerprint": self.fingerprint,
             "inputs": self.inputs,
             "row_counts": self.row_counts,
             "versions": versions(),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "reused": self.reused,
         }
 
-    def finish(self, status: str, message: str, out_dir: Path, warehouse_path: Path | None = None) -> Path:
-        """Write run.json; a completed run is also recorded in the warehouse's `runs` table.
+    def use_prepared(self, prepared: Prepared, cached: bool) -> None:
+        """Take row counts and stage times from the prepared extract; a cache hit cost this run nothing."""
+        self.row_counts = prepared.row_counts
+        stages = ("read", "validate", "pseudonymise")
+        self.timings.update({k: 0.0 if cached else prepared.timings[k] for k in stages})
+        self.reused = list(stages) if cached else []
 
-        A failed run writes nothing to the warehouse: it must leave it exactly as it was.
+    def finish(self, status: str, message: str, out_dir: Path, warehouse_path: Path | None = None) -> Path:
+        """Write run.json; a completed run is also recorded in the warehouse's `runs` and `run_inputs`.
+
+        A failed run writes nothing to the warehouse: it must leave it exactly as it was. The fingerprint
+        is taken here, under the caller's writer lock, from the snapshots the figures were computed on.
         """
         self.status, self.message = status, message
         self.finished_at = datetime.now().isoformat(timespec="seconds")
-        body = self.as_dict()
         if warehouse_path is not None:
             con = warehouse.connect(warehouse_path)
             try:
+                earlier = warehouse.earlier_loads(con, self.la_code, self.month)
+                self.fingerprint = rerun.fingerprint(self.inputs, self.profile, earlier)
+                body = self.as_dict()
+                con.execute("BEGIN TRANSACTION")
                 warehouse.record_run(con, body)
+                warehouse.record_run_inputs(con, body, self.fingerprint, rerun.code_version())
+                con.execute("COMMIT")
             finally:
                 con.close()
+        body = self.as_dict()
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / "run.json"
         path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")

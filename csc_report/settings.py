@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from csc_report.errors import UsageError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_ROOT / "config"
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -20,6 +22,16 @@ DEFAULT_WAREHOUSE = Path("warehouse/csc.duckdb")
 DEFAULT_OUTPUTS = Path("outputs")
 DEMO_DIR = Path("demo")
 DEMO_LA = "874"
+DEFAULT_LOCK_TIMEOUT = 600.0  # seconds a run waits for another to finish with the warehouse
+
+
+def lock_timeout() -> float:
+    """How long a run waits for the warehouse: `CSC_REPORT_LOCK_TIMEOUT` seconds, else ten minutes."""
+    value = os.environ.get("CSC_REPORT_LOCK_TIMEOUT", str(DEFAULT_LOCK_TIMEOUT))
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        raise UsageError(f"CSC_REPORT_LOCK_TIMEOUT must be a number of seconds, got {value!r}") from None
 
 
 def default_key_file() -> Path:
@@ -59,3 +71,11 @@ class RunPaths:
 
     def resolved_key_file(self) -> Path:
         return self.key_file or default_key_file()
+
+    def cache_dir(self) -> Path:
+        """Pseudonymised, validated extracts of months not yet done, beside the warehouse they feed.
+
+        Kept out of the outputs (which are shared) and out of Prefect's home (which may be a user's);
+        safe to delete at any time: the next run reads the extract again.
+        """
+        return self.warehouse.parent / "cache"

@@ -12,26 +12,28 @@ from pathlib import Path
 
 import yaml
 from prefect import serve as prefect_serve
+from prefect.schedules import Cron
 
 from csc_report.errors import UsageError
 from csc_report.settings import CONFIG_DIR, DEMO_DIR, DEMO_LA
 from flows.monthly import monthly_report
 
 DEFAULT_CRON = "0 6 3 * *"  # 06:00 on the 3rd: the previous month's extract has landed by then
+DEFAULT_TIMEZONE = "Europe/London"
 REQUIRED = {"la", "inbox"}
 
 
 def schedule_entries(path: Path | None = None) -> list[dict]:
-    """One dict per authority: la, inbox, and optionally warehouse, outputs, key_file, cron."""
+    """One dict per authority: la, inbox, and optionally warehouse, outputs, key_file, cron, timezone."""
     path = path or Path(os.environ.get("CSC_REPORT_SCHEDULE", CONFIG_DIR / "schedule.yaml"))
     if not path.exists():
         return [
             {
                 "la": DEMO_LA,
-                "inbox": str(DEMO_DIR / "inbox"),
-                "warehouse": str(DEMO_DIR / "warehouse" / "csc.duckdb"),
-                "outputs": str(DEMO_DIR / "outputs"),
-                "key_file": str(DEMO_DIR / "pseudonym.key"),
+                "inbox": str((DEMO_DIR / "inbox").resolve()),
+                "warehouse": str((DEMO_DIR / "warehouse" / "csc.duckdb").resolve()),
+                "outputs": str((DEMO_DIR / "outputs").resolve()),
+                "key_file": str((DEMO_DIR / "pseudonym.key").resolve()),
             }
         ]
     entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("authorities")
@@ -53,7 +55,9 @@ def deployments(entries: list[dict]):
         result.append(
             monthly_report.to_deployment(
                 name=f"monthly-{entry['la']}",
-                cron=entry.get("cron", DEFAULT_CRON),
+                schedule=Cron(
+                    entry.get("cron", DEFAULT_CRON), timezone=entry.get("timezone", DEFAULT_TIMEZONE)
+                ),
                 parameters=params,
                 tags=["csc-report", f"la-{entry['la']}"],
             )
@@ -62,4 +66,5 @@ def deployments(entries: list[dict]):
 
 
 def serve() -> None:
+    """Register the deployments and run their scheduled flow runs in this process until stopped."""
     prefect_serve(*deployments(schedule_entries()))

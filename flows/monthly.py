@@ -2,6 +2,10 @@
 
 Both compose the same tasks through `run_month`; backfill does so inside one flow run rather than one
 sub-flow per month, because each flow run carries about a second of engine overhead.
+
+A month whose inputs, code and earlier snapshots are unchanged since its last completed run is skipped
+(flow state "Skipped"); `force` recomputes it, cache included. A month whose extract has not arrived
+ends in the Failed state "AwaitingData", whose message says which folder is missing.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
+from prefect.states import Completed, Failed
 
-from csc_report import pipeline
-from csc_report.errors import CscError
+from csc_report import pipeline, rerun, settings
+from csc_report.errors import CscError, ExtractMissing
+from csc_report.lock import warehouse_lock
 from csc_report.months import months_between, parse_month, previous_month
 from csc_report.settings import RunPaths
 from flows import tasks
+from flows.artifacts import publish_artifacts
 
 
 @dataclass
@@ -25,43 +32,62 @@ class MonthOutcome:
 
     la_code: str
     month: str
-    status: str  # "done" | "failed"
+    status: str  # "done" | "skipped" | "failed"
     message: str
     output_dir: str
     indicators: int = 0
 
 
-def run_month(paths: RunPaths, la: str, month: str, profile: str = "public") -> MonthOutcome:
-    """Discover, read, validate, load, compute and publish one month, recording run.json either way.
+def run_month(
+    paths: RunPaths, la: str, month: str, profile: str = "public", force: bool = False
+) -> MonthOutcome:
+    """Discover, prepare (cached), then load, compute and publish under the warehouse's writer lock.
 
-    A data error is recorded as the month's outcome and re-raised, so the flow run ends Failed with
-    the one-line message that names file, sheet, row and rule.
+    A data error is recorded in run.json and re-raised, so the flow run ends Failed with the one-line
+    message that names file, sheet, row and rule.
     """
     logger = get_run_logger()
     out_dir = paths.output_dir(la, month)
-    record = pipeline.RunRecord(la_code=la, month=month, flow_run_id=str(flow_run.get_id() or ""))
+    record = pipeline.RunRecord(la, month, str(flow_run.get_id() or ""), profile)
     try:
         files, record.timings["discover"] = tasks.discover(paths, la, month)
-        record.inputs = [{"file": f.name, "sha256": pipeline.file_sha256(f)} for f in files]
-        la_aliases = paths.inbox / la / "aliases.yaml"
-        extract, record.timings["read"] = tasks.read(files, la_aliases if la_aliases.exists() else None)
-        record.row_counts = extract.row_counts()
-        result, record.timings["validate"] = tasks.validate(extract, month, out_dir / "data_docs")
-        logger.info(
-            "%s %s: %d rows read, %d issues",
+        record.inputs = rerun.month_inputs(paths, la, month)
+        done = None if force else rerun.already_done(paths, la, month, profile, record.inputs)
+        if done:
+            logger.info(done)
+            return MonthOutcome(la, month, "skipped", done, str(out_dir))
+        entry = pipeline.prepared_entry(paths, la, month, files, record.inputs)
+        aliases = paths.inbox / la / "aliases.yaml"
+        state = tasks.prepare.with_options(result_storage=entry, refresh_cache=force)(
+            files,
+            aliases if aliases.exists() else None,
             la,
             month,
-            sum(record.row_counts.values()),
-            len(result.extract.issues),
+            paths.resolved_key_file(),
+            entry,
+            return_state=True,
         )
-        _, record.timings["load"] = tasks.load(paths, la, month, result, record.run_id)
-        count, record.timings["indicators"] = tasks.compute(paths, la, month)
-        _, record.timings["publish"] = tasks.publish(paths, la, month, result.extract.issues, profile)
+        prepared = state.result()
+        record.use_prepared(prepared, cached=state.name == "Cached")
+        logger.info(
+            "%s %s: %d rows, %d issues%s",
+            la,
+            month,
+            sum(prepared.row_counts.values()),
+            len(prepared.issues),
+            " (read and validated by an earlier run)" if record.reused else "",
+        )
+        with warehouse_lock(paths.warehouse, timeout=settings.lock_timeout(), on_wait=logger.warning):
+            _, record.timings["load"] = tasks.load(paths, la, month, prepared, entry, record.run_id)
+            count, record.timings["indicators"] = tasks.compute(paths, la, month)
+            _, record.timings["publish"] = tasks.publish(paths, la, month, prepared.issues, entry, profile)
+            message = f"{count} indicators published"
+            record.finish("done", message, out_dir, paths.warehouse)
     except CscError as exc:
         record.finish("failed", str(exc), out_dir)
         raise
-    message = f"{count} indicators published"
-    record.finish("done", message, out_dir, paths.warehouse)
+    pipeline.forget_prepared(entry)
+    publish_artifacts(la, month, out_dir)
     return MonthOutcome(la, month, "done", message, str(out_dir), count)
 
 
@@ -74,14 +100,23 @@ def monthly_report(
     outputs: str = "outputs",
     key_file: str | None = None,
     profile: str = "public",
-) -> MonthOutcome:
+    force: bool = False,
+):
     """One authority's report for one month, from its inbox folder to published outputs.
 
-    Without a month (the scheduled run) it reports the previous calendar month.
+    Without a month (the scheduled run) it reports the previous calendar month. Returns the
+    MonthOutcome, in a "Skipped" state when there was nothing to do or "AwaitingData" when the extract
+    has not arrived.
     """
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     month = parse_month(month) if month else previous_month()
-    return run_month(paths, la, month, profile)
+    try:
+        outcome = run_month(paths, la, month, profile, force)
+    except ExtractMissing as exc:
+        return Failed(name="AwaitingData", message=str(exc), data=exc)
+    if outcome.status == "skipped":
+        return Completed(name="Skipped", message=outcome.message, data=outcome)
+    return outcome
 
 
 @flow(name="backfill")
@@ -94,16 +129,19 @@ def backfill(
     outputs: str = "outputs",
     key_file: str | None = None,
     profile: str = "public",
+    force: bool = False,
 ) -> list[MonthOutcome]:
-    """Every month from `first` to `last` in order; a failed month is reported and the rest go on."""
+    """Every month from `first` to `last` in order, skipping those already done; a failed month is
+    reported and the rest go on."""
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
+    months = months_between(parse_month(first), parse_month(last))
     outcomes = []
-    for month in months_between(parse_month(first), parse_month(last)):
+    for n, month in enumerate(months, 1):
         try:
-            outcomes.append(run_month(paths, la, month, profile))
+            outcomes.append(run_month(paths, la, month, profile, force))
         except CscError as exc:
             outcomes.append(MonthOutcome(la, month, "failed", str(exc), str(paths.output_dir(la, month))))
-        line = f"{la} {month}: {outcomes[-1].status} - {outcomes[-1].message}"
+        line = f"[{n}/{len(months)}] {la} {month}: {outcomes[-1].status} - {outcomes[-1].message}"
         get_run_logger().info(line)
         print(line, flush=True)  # the terminal's progress display; the Prefect UI gets the log line
     return outcomes

@@ -1,8 +1,15 @@
 """Thin Prefect tasks over the plain stage functions of csc_report.pipeline.
 
-Results are not cached across runs here: every stage hands large Arrow tables to the next in memory,
-and hashing them for cache keys would cost more than it saves. Only warehouse access is retried, and
-only for a busy warehouse file (another writer holds DuckDB's lock), never for bad data.
+Only one unit is cached across runs: read + validate + pseudonymise (`prepare`). Its cache key is the
+name of its cache entry folder, which is the hash of the extract files, the code version, the month,
+the authority and the pseudonymisation key (csc_report.pipeline.prepared_entry); the Prefect result
+is stored inside that folder, beside the pseudonymised Parquet tables it points at. So a month re-run
+after a later stage failed (or retried with `prefect flow-run retry`) skips reading and validating
+unchanged files, and nothing that Prefect keeps holds raw, identifiable data. The other stages read
+and write the warehouse and are cheap enough to repeat.
+
+Only warehouse access is retried, and only for a busy warehouse file (another process holds DuckDB's
+lock), never for bad data.
 """
 
 from __future__ import annotations
@@ -10,12 +17,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 
 import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from csc_report import pipeline
+
+WAREHOUSE_RETRIES = dict(retries=3, retry_delay_seconds=[2, 5, 10])
+WRITER = ["duckdb-writer"]  # a tag concurrency limit on it serialises writers across machines too
 
 
 def _is_lock_conflict(_task, _run, state) -> bool:
@@ -27,6 +38,11 @@ def _is_lock_conflict(_task, _run, state) -> bool:
     except Exception:
         return False
     return False
+
+
+def _entry_name(_context, parameters) -> str:
+    """The cache key: the entry folder is named by the hash of everything the prepared data depend on."""
+    return Path(parameters["entry"]).name
 
 
 def timed(fn: Callable) -> Callable:
@@ -42,22 +58,22 @@ def timed(fn: Callable) -> Callable:
 
 
 discover = task(name="discover", cache_policy=NO_CACHE)(timed(pipeline.discover))
-read = task(name="read", cache_policy=NO_CACHE)(timed(pipeline.read))
-validate = task(name="validate", cache_policy=NO_CACHE)(timed(pipeline.validate))
+prepare = task(
+    name="read-validate-pseudonymise",
+    cache_key_fn=_entry_name,
+    persist_result=True,
+    cache_result_in_memory=False,
+)(pipeline.prepare)
 load = task(
-    name="load",
-    cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=[2, 5, 10],
-    retry_condition_fn=_is_lock_conflict,
-    tags=["duckdb-writer"],
+    name="load", cache_policy=NO_CACHE, retry_condition_fn=_is_lock_conflict, tags=WRITER, **WAREHOUSE_RETRIES
 )(timed(pipeline.load))
 compute = task(
     name="indicators",
     cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=[2, 5, 10],
     retry_condition_fn=_is_lock_conflict,
-    tags=["duckdb-writer"],
+    tags=WRITER,
+    **WAREHOUSE_RETRIES,
 )(timed(pipeline.compute))
-publish = task(name="publish", cache_policy=NO_CACHE)(timed(pipeline.publish))
+publish = task(
+    name="publish", cache_policy=NO_CACHE, retry_condition_fn=_is_lock_conflict, **WAREHOUSE_RETRIES
+)(timed(pipeline.publish))

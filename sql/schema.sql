@@ -165,6 +165,13 @@ CREATE TABLE IF NOT EXISTS runs (
     started_at TIMESTAMP, finished_at TIMESTAMP, status VARCHAR, message VARCHAR, timings JSON
 );
 
+-- What a completed run was computed from (csc_report.rerun): the fingerprint of its inputs, code
+-- version, profile and earlier snapshots; an unchanged fingerprint makes a re-run a no-op.
+CREATE TABLE IF NOT EXISTS run_inputs (
+    run_id VARCHAR PRIMARY KEY, la_code VARCHAR, month DATE, fingerprint VARCHAR,
+    code_version VARCHAR, inputs JSON
+);
+
 -- Working days (contract 2): the number of working days d with s < d <= e; same day = 0; NULL when
 -- either end is NULL or outside the calendar. Negative when e < s (callers treat that as a DQ issue).
 CREATE OR REPLACE MACRO wd_between(s, e) AS

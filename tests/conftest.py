@@ -1,14 +1,35 @@
-"""Shared fixtures. Tests that need ../shared (the reference samples) skip, saying why, where it is absent."""
+"""Shared fixtures. Tests that need ../shared (the reference samples) skip, saying why, where it is absent.
+
+The end-to-end modules share one small demo inbox, backfilled once per session through the real
+Prefect engine (`demo`), and the tests that run `csc-report` in other processes share one real Prefect
+server (`prefect_server`), started as soon as collection shows a test needs it so that it boots while
+earlier tests run.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
+import fastexcel
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLES = SHARED / "reference" / "samples"
+BIN = Path(sys.executable).parent
+
+DEMO_LA = "874"
+DEMO_MONTHS = ["2013-04", "2013-05", "2013-06"]
+AUDIT_TABLES = {"loads", "runs", "run_inputs", "snapshots"}  # ids and times differ by construction
 
 
 @pytest.fixture
@@ -27,7 +48,148 @@ def shared_dir() -> Path:
 
 def pytest_configure(config):
     """Prefect state for the test session goes to a temporary home, never the user's."""
-    import os
-    import tempfile
-
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="csc-report-prefect-"))
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """A small inbox (three overlapping monthly snapshots), backfilled once through the real flow."""
+    from csc_report.generate import generate_inbox
+    from flows.console import run_flow
+    from flows.monthly import backfill
+
+    root = tmp_path_factory.mktemp("e2e")
+    inbox = root / "inbox"
+    generate_inbox(inbox, la_code=DEMO_LA, end=DEMO_MONTHS[-1], months=len(DEMO_MONTHS), scale=0.3, seed=7)
+    params = dict(
+        la=DEMO_LA,
+        inbox=str(inbox),
+        warehouse=str(root / "wh" / "csc.duckdb"),
+        outputs=str(root / "out"),
+        key_file=str(root / "secret.key"),
+    )
+    outcomes = run_flow(backfill, first=DEMO_MONTHS[0], last=DEMO_MONTHS[-1], **params)
+    return root, params, outcomes
+
+
+def fingerprint(path: str | Path, exclude: set[str] = AUDIT_TABLES) -> dict[str, str]:
+    """Table -> content hash of a warehouse file (csc_report.warehouse.table_fingerprint)."""
+    from csc_report import warehouse
+
+    con = warehouse.connect(Path(path), read_only=True)
+    try:
+        return {k: v for k, v in warehouse.table_fingerprint(con).items() if k not in exclude}
+    finally:
+        con.close()
+
+
+def planted_values(inbox: Path) -> tuple[set[str], set[str]]:
+    """Raw identifiers, worker names and postcodes; and full dates of birth, as they stand in the extracts.
+
+    Dates of birth on the first of a month are left out (the warehouse keeps exactly that date), and so
+    are those of babies born within the report's window, whose dates stand in the report as week starts.
+    """
+    values: set[str] = set()
+    births: set[str] = set()
+    for workbook in (inbox / DEMO_LA).rglob("annex_a*.xlsx"):
+        reader = fastexcel.read_excel(workbook)
+        for sheet in ("List_3", "List_8"):
+            table = reader.load_sheet(sheet, header_row=1).to_pandas()
+            for column in table.columns:
+                name = str(column).lower()
+                if "child unique id" in name or "worker" in name or "postcode" in name:
+                    values |= {str(v).strip() for v in table[column].dropna() if len(str(v).strip()) > 4}
+                if "date of birth" in name:
+                    dates = pd.to_datetime(table[column], errors="coerce").dropna()
+                    births |= {d.strftime("%Y-%m-%d") for d in dates if d.day > 1 and d.year < 2012}
+    values = {v.removesuffix(".0") for v in values}
+    return {v for v in values if not v.startswith("#")}, births
+
+
+def found_in(values: set[str], text: str) -> set[str]:
+    """The values that stand in `text` as whole tokens. A substring test is not enough: a short
+    numeric identifier turns up inside some 16-hex pseudonym by chance (one key in a few)."""
+    if not values:
+        return set()
+    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    return set(re.findall(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])", text))
+
+
+# --- a real Prefect server for tests that run csc-report in other processes ---------------------------
+
+
+class PrefectServer:
+    """`prefect server start` on a free localhost port with a home of its own."""
+
+    def __init__(self):
+        self.home = Path(tempfile.mkdtemp(prefix="csc-report-prefect-server-"))
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+        env.update(PREFECT_HOME=str(self.home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+        self.log = (self.home / "server.log").open("wb")
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "prefect"),
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-ui",
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_healthy(self, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return self.url
+            except OSError:
+                time.sleep(0.25)
+        raise RuntimeError(f"Prefect server not healthy; see {self.home / 'server.log'}")
+
+    def client_env(self, home: Path) -> dict[str, str]:
+        """Environment for a process that runs flows against this server."""
+        return {**os.environ, "PREFECT_API_URL": self.url, "PREFECT_HOME": str(home)}
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+_server: PrefectServer | None = None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Start the server at once if any selected test needs it: it boots while other tests run."""
+    global _server
+    if any("prefect_server" in getattr(item, "fixturenames", ()) for item in items):
+        _server = PrefectServer()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _server is not None:
+        _server.stop()
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> PrefectServer:
+    assert _server is not None, "started in pytest_collection_modifyitems"
+    _server.wait_healthy()
+    return _server

@@ -1,8 +1,9 @@
 """End to end: generated extracts through the real Prefect engine, GX suites and a DuckDB file.
 
-One small generated inbox (three overlapping monthly snapshots) is backfilled once per session; the
-tests then look at what was written, re-run a month, break an input on purpose and scan every output
-for the personal values planted in the extracts.
+One small generated inbox (three overlapping monthly snapshots) is backfilled once per session (the
+`demo` fixture in conftest.py); the tests then look at what was written, re-run a month, break an input
+on purpose and scan every output for the personal values planted in the extracts. Operations (re-runs,
+caching, locking, scheduling) are tested in test_operations*.py.
 """
 
 from __future__ import annotations
@@ -14,18 +15,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import fastexcel
-import pandas as pd
 import pytest
+from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, planted_values
 
 from csc_report import warehouse
 from csc_report.errors import DataError
-from csc_report.generate import generate_inbox
 from flows.console import run_flow
-from flows.monthly import backfill, monthly_report
+from flows.monthly import monthly_report
 
-LA = "874"
-MONTHS = ["2013-04", "2013-05", "2013-06"]
+LA, MONTHS = DEMO_LA, DEMO_MONTHS
 CONTRACT_IDS = """
 contacts referrals referrals_r12 referral_rate_r12_per_10k referrals_nfa_pct re_referrals_pct
 re_referrals_r12_pct initial_assessments_in_10wd_pct core_assessments_completed
@@ -37,32 +35,6 @@ care_leavers care_leavers_in_touch_pct care_leavers_suitable_accommodation_pct c
 pathway_plans_in_date_pct sw_establishment_fte sw_vacancies_fte sw_vacancy_rate_pct sw_agency_fte
 sw_agency_rate_pct cases_unallocated early_help_started early_help_open
 """.split()
-AUDIT_TABLES = {"loads", "runs", "snapshots"}
-
-
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory):
-    """A small inbox, backfilled once through the real flow."""
-    root = tmp_path_factory.mktemp("e2e")
-    inbox = root / "inbox"
-    generate_inbox(inbox, la_code=LA, end=MONTHS[-1], months=len(MONTHS), scale=0.3, seed=7)
-    params = dict(
-        la=LA,
-        inbox=str(inbox),
-        warehouse=str(root / "wh" / "csc.duckdb"),
-        outputs=str(root / "out"),
-        key_file=str(root / "secret.key"),
-    )
-    outcomes = run_flow(backfill, first=MONTHS[0], last=MONTHS[-1], **params)
-    return root, params, outcomes
-
-
-def fingerprint(path: str) -> dict[str, str]:
-    con = warehouse.connect(Path(path), read_only=True)
-    try:
-        return {k: v for k, v in warehouse.table_fingerprint(con).items() if k not in AUDIT_TABLES}
-    finally:
-        con.close()
 
 
 def test_backfill_publishes_every_month(demo):
@@ -98,7 +70,8 @@ def test_rerunning_a_month_changes_nothing(demo):
     root, params, _ = demo
     before = fingerprint(params["warehouse"])
     indicators_before = (Path(params["outputs"]) / LA / MONTHS[-1] / "indicators.csv").read_text()
-    run_flow(monthly_report, month=MONTHS[-1], **params)
+    outcome = run_flow(monthly_report, month=MONTHS[-1], force=True, **params)
+    assert outcome.status == "done"
     after = fingerprint(params["warehouse"])
     assert [t for t in before if before[t] != after.get(t)] == []
     assert (Path(params["outputs"]) / LA / MONTHS[-1] / "indicators.csv").read_text() == indicators_before
@@ -117,29 +90,6 @@ def test_bad_extract_stops_the_run_and_leaves_the_warehouse_as_it_was(demo, tmp_
     record = json.loads((Path(params["outputs"]) / LA / MONTHS[-1] / "run.json").read_text())
     assert record["status"] == "failed" and workbook.name in record["message"]
     run_flow(monthly_report, month=MONTHS[-1], **params)  # the fixed input runs clean again
-
-
-def planted_values(inbox: Path) -> tuple[set[str], set[str]]:
-    """Raw identifiers, worker names and postcodes; and full dates of birth, as they stand in the extracts.
-
-    Dates of birth on the first of a month are left out (the warehouse keeps exactly that date), and so
-    are those of babies born within the report's window, whose dates stand in the report as week starts.
-    """
-    values: set[str] = set()
-    births: set[str] = set()
-    for workbook in (inbox / LA).rglob("annex_a*.xlsx"):
-        reader = fastexcel.read_excel(workbook)
-        for sheet in ("List_3", "List_8"):
-            table = reader.load_sheet(sheet, header_row=1).to_pandas()
-            for column in table.columns:
-                name = str(column).lower()
-                if "child unique id" in name or "worker" in name or "postcode" in name:
-                    values |= {str(v).strip() for v in table[column].dropna() if len(str(v).strip()) > 4}
-                if "date of birth" in name:
-                    dates = pd.to_datetime(table[column], errors="coerce").dropna()
-                    births |= {d.strftime("%Y-%m-%d") for d in dates if d.day > 1 and d.year < 2012}
-    values = {v.removesuffix(".0") for v in values}
-    return {v for v in values if not v.startswith("#")}, births
 
 
 def test_no_personal_data_in_outputs_or_warehouse(demo):
@@ -162,18 +112,18 @@ def test_no_personal_data_in_outputs_or_warehouse(demo):
         ).fetchall()
     finally:
         con.close()
-    leaks = {(str(where), value) for where, text in outputs + tables for value in planted if value in text}
-    leaks |= {(str(where), value) for where, text in outputs for value in births if value in text}
+    leaks = {(str(where), value) for where, text in outputs + tables for value in found_in(planted, text)}
+    leaks |= {(str(where), value) for where, text in outputs for value in found_in(births, text)}
     assert not leaks, sorted(leaks)[:5]
     assert {day for (day,) in dobs} <= {1, None}  # the warehouse keeps only the month of birth
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("csc-report")
-    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run([str(exe), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_cli_missing_month_is_one_line_exit_1(demo, tmp_path):
+def test_cli_missing_month_is_one_line_exit_1(demo, prefect_server, tmp_path):
     root, params, _ = demo
     result = cli(
         "run",
@@ -188,6 +138,7 @@ def test_cli_missing_month_is_one_line_exit_1(demo, tmp_path):
         "--warehouse",
         str(tmp_path / "w.duckdb"),
         cwd=tmp_path,
+        env=prefect_server.client_env(tmp_path / "prefect"),
     )
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
