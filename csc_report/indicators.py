@@ -392,7 +392,17 @@ def _table_json(frame: pd.DataFrame) -> str:
 
 
 def stored_indicators(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> list[dict]:
-    """The stored indicator rows of (la_code, month), in catalogue order, with period and definition."""
+    """The stored indicator rows of (la_code, month), in catalogue order, with period and definition.
+
+    period says what the figure covers: 'YYYY-MM' (dated in the month), 'YYYY-MM to YYYY-MM' (the
+    rolling 12 months) or 'YYYY-MM-DD' (at the month end).
+    """
+    m = month_start(month)
+    periods = {
+        "month": m.strftime("%Y-%m"),
+        "r12": f"{r12_start(m):%Y-%m} to {m:%Y-%m}",
+        "asat": m.replace(day=calendar.monthrange(m.year, m.month)[1]).isoformat(),
+    }
     con.register("_catalogue", catalogue()[0])
     try:
         frame = con.execute(
@@ -408,7 +418,7 @@ def stored_indicators(con: duckdb.DuckDBPyConnection, la_code: str, month: str) 
         ).df()
     finally:
         con.unregister("_catalogue")
-    return _records(frame)
+    return [{**row, "period": periods.get(row["period"], "")} for row in _records(frame)]
 
 
 def stored_values(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> dict[str, float | None]:
@@ -458,19 +468,5 @@ def trend(
 
 def indicators_csv_rows(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> list[dict]:
     """indicators.csv (contract 4) rows: indicator_id,label,section,period,unit,value,numerator,
-    denominator,target,rag,note. value is unrounded and empty (None) when not available.
-
-    period says what the figure covers: 'YYYY-MM' (dated in the month), 'YYYY-MM to YYYY-MM' (the
-    rolling 12 months) or 'YYYY-MM-DD' (at the month end).
-    """
-    m = month_start(month)
-    p_end = m.replace(day=calendar.monthrange(m.year, m.month)[1])
-    periods = {
-        "month": m.strftime("%Y-%m"),
-        "r12": f"{r12_start(m):%Y-%m} to {m:%Y-%m}",
-        "asat": p_end.isoformat(),
-    }
-    rows = stored_indicators(con, la_code, month)
-    return [
-        {**{c: row.get(c) for c in CSV_COLUMNS}, "period": periods.get(row["period"], "")} for row in rows
-    ]
+    denominator,target,rag,note. value is unrounded and empty (None) when not available."""
+    return [{c: row.get(c) for c in CSV_COLUMNS} for row in stored_indicators(con, la_code, month)]

@@ -56,9 +56,28 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=read_only)
 
 
+# History (contract 1.2): the union of an LA's snapshots up to month m (a DATE, or 'YYYY-MM-01'),
+# de-duplicated on (identifier, event date, seq), the latest snapshot's version of an event winning.
+HISTORY_MACRO = """
+CREATE OR REPLACE MACRO history_{list_id}(la, m) AS TABLE
+    SELECT * FROM {list_id} WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
+    QUALIFY row_number() OVER (PARTITION BY {key}, {event}, seq ORDER BY snapshot_month DESC) = 1;
+"""
+
+
+def history_macros() -> str:
+    """One history_<list>(la, m) table macro per event list, from LIST_KEYS."""
+    return "".join(
+        HISTORY_MACRO.format(list_id=list_id, key=key, event=event)
+        for list_id, (key, event) in LIST_KEYS.items()
+        if event is not None
+    )
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing and (re)define the macros; fill the calendar the first time. Idempotent."""
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute(history_macros())
     if _scalar(con, "SELECT count(*) FROM calendar") == 0:
         con.register("_calendar_days", working_day_calendar(CALENDAR_START, CALENDAR_END))
         con.execute("INSERT INTO calendar SELECT d, is_working_day, wd_cum FROM _calendar_days")

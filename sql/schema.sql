@@ -178,44 +178,5 @@ CREATE OR REPLACE MACRO wd_between(s, e) AS
     (SELECT wd_cum FROM calendar WHERE d = CAST(e AS DATE))
     - (SELECT wd_cum FROM calendar WHERE d = CAST(s AS DATE));
 
--- History (contract 1.2): the union of an LA's snapshots up to month m (a DATE, or 'YYYY-MM-01'),
--- de-duplicated on (child, event date, seq), the latest snapshot's version of an event winning.
-CREATE OR REPLACE MACRO history_contacts(la, m) AS TABLE
-    SELECT * FROM contacts WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY child_id, contact_date, seq ORDER BY snapshot_month DESC) = 1;
-
-CREATE OR REPLACE MACRO history_early_help(la, m) AS TABLE
-    SELECT * FROM early_help WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY child_id, eh_start, seq ORDER BY snapshot_month DESC) = 1;
-
-CREATE OR REPLACE MACRO history_referrals(la, m) AS TABLE
-    SELECT * FROM referrals WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY child_id, referral_date, seq ORDER BY snapshot_month DESC) = 1;
-
-CREATE OR REPLACE MACRO history_assessments(la, m) AS TABLE
-    SELECT * FROM assessments WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY child_id, assessment_start, seq ORDER BY snapshot_month DESC) = 1;
-
-CREATE OR REPLACE MACRO history_s47(la, m) AS TABLE
-    SELECT * FROM s47 WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY child_id, s47_start, seq ORDER BY snapshot_month DESC) = 1;
-
-CREATE OR REPLACE MACRO history_cin(la, m) AS TABLE
-    SELECT * FROM cin WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY child_id, cin_start, seq ORDER BY snapshot_month DESC) = 1;
-
-CREATE OR REPLACE MACRO history_cp_plans(la, m) AS TABLE
-    SELECT * FROM cp_plans WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY child_id, cp_start, seq ORDER BY snapshot_month DESC) = 1;
-
-CREATE OR REPLACE MACRO history_cla(la, m) AS TABLE
-    SELECT * FROM cla WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY child_id, cla_start, seq ORDER BY snapshot_month DESC) = 1;
-
-CREATE OR REPLACE MACRO history_adoption(la, m) AS TABLE
-    SELECT * FROM adoption WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY child_id, adm_decision, seq ORDER BY snapshot_month DESC) = 1;
-
-CREATE OR REPLACE MACRO history_adopters(la, m) AS TABLE
-    SELECT * FROM adopters WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY adopter_id, enquiry_date, seq ORDER BY snapshot_month DESC) = 1;
+-- History (contract 1.2): table macros history_<list>(la, m), one per event list, are created by
+-- csc_report.warehouse.apply_schema from one template and LIST_KEYS (the history key of each list).

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from csc_report.generate import generate_inbox
 from csc_report.generate.layout import TITLES, headers
 
+ROOT = Path(__file__).resolve().parents[1]
 LA = "874"
 
 
@@ -99,7 +100,10 @@ def test_folder_layout_and_population(small):
     assert folders == [out / LA / "2013-05", out / LA / "2013-06"]
     for folder in folders:
         assert sorted(p.name for p in folder.iterdir()) == [f"annex_a_{folder.name}.xlsx", "workforce.xlsx"]
-    assert not (out / "reference" / "targets.yaml").exists()  # written by the demo targets, not here
+    assert (out / "reference" / "targets.yaml").read_text() == (
+        ROOT / "config" / "demo_targets.yaml"
+    ).read_text()
+    assert (out / "reference" / "authorities.csv").read_text() == "la_code,la_name\n874,Fenborough\n"
     rows = list(csv.DictReader((out / "reference" / "population.csv").open()))
     assert [r["year"] for r in rows] == ["2010", "2011", "2012", "2013", "2014"]
     assert {r["la_code"] for r in rows} == {LA}

@@ -8,15 +8,21 @@ referrals, 220 children on a CP plan, 358 looked after). Same arguments, same by
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import numpy as np
 
+from csc_report.settings import CONFIG_DIR
+
 from .annex_a import write_annex_a
+from .codes import LA_NAME
 from .layout import LAYOUTS
 from .simulate import simulate
 from .snapshot import Snapshot
 from .workforce import month_figures, posts, workforce_month, write_workforce
+
+DEMO_TARGETS = CONFIG_DIR / "demo_targets.yaml"
 
 __all__ = ["generate_inbox"]
 
@@ -48,6 +54,7 @@ def generate_inbox(
     history = simulate(rng, end, months, scale, layout)
     establishment = posts(rng, history.staff, scale)
     write_population(out / "reference" / "population.csv", la_code, scale)
+    write_reference_extras(out / "reference", la_code)
     folders = []
     for k in range(months):
         month = history.first_month + k
@@ -69,6 +76,13 @@ def generate_inbox(
         write_workforce(folder / "workforce.xlsx", workforce_month(wf_rng, establishment, snap.asat, figures))
         folders.append(folder)
     return folders
+
+
+def write_reference_extras(reference: Path, la_code: str) -> None:
+    """The authority's display name and the demo's targets, so the demo report shows both."""
+    with (reference / "authorities.csv").open("w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([["la_code", "la_name"], [la_code, LA_NAME]])
+    shutil.copyfile(DEMO_TARGETS, reference / "targets.yaml")
 
 
 def write_population(path: Path, la_code: str, scale: float) -> None:
