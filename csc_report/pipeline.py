@@ -242,7 +242,7 @@ def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list
         last_year=last_year,
         tables=indicators.stored_tables(con, la, month),
         data_quality=issues_to_arrow(issues).to_pandas(),
-        dq_previous_counts=warehouse.dq_rule_counts(con, la, previous_month),
+        dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
         commentary=parse_commentary(commentary_path) if commentary_path.exists() else {},
     )
 

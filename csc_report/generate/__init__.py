@@ -80,16 +80,23 @@ def generate_inbox(
 
 def write_reference_extras(reference: Path, la_code: str) -> None:
     """The authority's display name and the demo's targets, so the demo report shows both."""
-    with (reference / "authorities.csv").open("w", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows([["la_code", "la_name"], [la_code, LA_NAME]])
+    write_authority_rows(reference / "authorities.csv", ["la_code", "la_name"], la_code, [[la_code, LA_NAME]])
     shutil.copyfile(DEMO_TARGETS, reference / "targets.yaml")
 
 
 def write_population(path: Path, la_code: str, scale: float) -> None:
     """Mid-year estimates of children aged 0-17, scaled with the volumes so rates per 10,000 hold."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [[la_code, year, round(pop * scale)] for year, pop in POPULATION_0_17.items()]
+    write_authority_rows(path, ["la_code", "year", "population_0_17"], la_code, rows)
+
+
+def write_authority_rows(path: Path, header: list[str], la_code: str, rows: list[list]) -> None:
+    """Write one authority's rows of a reference CSV, keeping the other authorities' rows already there,
+    so that generating several authorities into one inbox makes a region's inbox."""
+    kept = []
+    if path.exists():
+        with path.open(newline="") as f:
+            kept = [row for row in list(csv.reader(f))[1:] if row and row[0] != la_code]
     with path.open("w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["la_code", "year", "population_0_17"])
-        for year, pop in POPULATION_0_17.items():
-            w.writerow([la_code, year, round(pop * scale)])
+        csv.writer(f, lineterminator="\n").writerows([header, *kept, *rows])

@@ -29,7 +29,7 @@ class ReportContext:
     - previous / last_year: indicator_id -> value last month / in the same month last year.
     - tables: table_id -> breakdown DataFrame; the columns published are those of tables.TABLE_SPECS.
     - data_quality: issues (file, sheet, row, column, rule, severity, message);
-      dq_previous_counts: rule -> issues last month.
+      dq_previous_counts: (sheet, rule, severity) -> issues last month.
     - commentary: section id -> Markdown, from parse_commentary.
     """
 
@@ -43,5 +43,5 @@ class ReportContext:
     last_year: dict[str, float | None] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     data_quality: pd.DataFrame = field(default_factory=_no_issues)
-    dq_previous_counts: dict[str, int] = field(default_factory=dict)
+    dq_previous_counts: dict[tuple[str, str, str], int] = field(default_factory=dict)
     commentary: dict[str, str] = field(default_factory=dict)

@@ -215,29 +215,33 @@ def trend_table(indicator_id: str, label: str, unit: str, series: list[tuple[pd.
     return PublishedTable(f"trend_{indicator_id}", f"{label}: last 13 months", columns, frame)
 
 
-def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[str, int]) -> PublishedTable:
-    """Issues counted by rule and severity beside last month's count; never the rows themselves.
+def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]) -> PublishedTable:
+    """Issues counted by list (sheet), rule and severity beside last month's count; never the rows themselves.
 
-    Without last month's counts at all (a first month) the column is empty rather than 0: unknown, not none.
+    `previous_counts` is keyed by (sheet, rule, severity). Without last month's counts at all (a first
+    month) the column is empty rather than 0: unknown, not none.
     """
-    counts = issues.groupby(["rule", "severity"], sort=False).size() if len(issues) else pd.Series(dtype=int)
+    keys = ["sheet", "rule", "severity"]
+    counts = issues.fillna({"sheet": ""}).groupby(keys, sort=False).size() if len(issues) else pd.Series()
     missing = 0 if previous_counts else None
     rows = [
         {
+            "sheet": sheet,
             "rule": rule,
             "severity": severity,
             "issues": int(n),
-            "last_month": previous_counts.get(rule, missing),
+            "last_month": previous_counts.get((sheet, rule, severity), missing),
         }
-        for (rule, severity), n in counts.items()
+        for (sheet, rule, severity), n in counts.items()
     ]
-    seen = {row["rule"] for row in rows}
+    seen = {(row["sheet"], row["rule"], row["severity"]) for row in rows}
     rows += [
-        {"rule": rule, "severity": None, "issues": 0, "last_month": n}
-        for rule, n in sorted(previous_counts.items())
-        if rule not in seen
+        {"sheet": sheet, "rule": rule, "severity": severity, "issues": 0, "last_month": n}
+        for (sheet, rule, severity), n in sorted(previous_counts.items())
+        if (sheet, rule, severity) not in seen
     ]
     columns = (
+        Column("sheet", "List (sheet)", "text"),
         Column("rule", "Rule", "text"),
         Column("severity", "Severity", "text"),
         Column("issues", "Issues this month", "count"),
@@ -245,7 +249,7 @@ def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[str, int]) 
     )
     frame = pd.DataFrame(rows, columns=[c.name for c in columns], dtype=object)
     frame = frame.sort_values("issues", ascending=False, kind="stable").reset_index(drop=True)
-    return PublishedTable("data_quality_summary", "Data-quality issues by rule", columns, frame)
+    return PublishedTable("data_quality_summary", "Data-quality issues by list and rule", columns, frame)
 
 
 def month_series(
