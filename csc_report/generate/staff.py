@@ -1,12 +1,14 @@
 """The demo LA's social work teams and the named workers in them.
 
 Team types mirror the seed report's service (front door assessment teams, safeguarding/family support,
-children in care, leaving care, disabled children). Sizes are per 1.0 of ``scale`` so a large county simply
-has more numbered teams; caseloads stay near 15-20 children per worker.
+children in care, leaving care, disabled children). Workers grow with ``scale`` and teams with its square
+root, so a large county has more and bigger numbered teams (about 27 at scale 10, as real counties do,
+not 90); caseloads stay near 15-20 children per worker.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,7 +55,7 @@ def build_staff(rng: np.random.Generator, scale: float) -> Staff:
     teams, workers, at = {}, {}, 0
     for kind, (prefix, base_teams, _) in TEAM_TYPES.items():
         n = sizes[kind]
-        n_teams = max(1, round(base_teams * scale))
+        n_teams = max(1, round(base_teams * math.sqrt(scale)))  # bigger teams, not only more of them
         number = np.arange(n) * n_teams // n + 1
         teams[kind] = np.array([prefix if n_teams == 1 else f"{prefix} {k}" for k in number], dtype=object)
         workers[kind] = names[at : at + n]
