@@ -25,9 +25,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--dir", type=Path, default=settings.DEMO_DIR, help="where the demo lives (default demo/)"
     )
 
-    def add_run_paths(p: argparse.ArgumentParser) -> None:
+    def add_run_paths(p: argparse.ArgumentParser, one_la: bool = True) -> None:
         p.add_argument("--inbox", type=Path, required=True)
-        p.add_argument("--la", required=True, help="local authority code (the inbox folder name)")
+        if one_la:
+            p.add_argument("--la", required=True, help="local authority code (the inbox folder name)")
+        else:
+            p.add_argument(
+                "--la",
+                dest="las",
+                nargs="+",
+                action="extend",
+                help="local authority codes (default: every folder in the inbox but reference)",
+            )
         p.add_argument("--warehouse", type=Path, default=settings.DEFAULT_WAREHOUSE)
         p.add_argument("--outputs", type=Path, default=settings.DEFAULT_OUTPUTS)
         p.add_argument(
@@ -46,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_paths(backfill)
     backfill.add_argument("--from", dest="first", required=True, help="YYYY-MM")
     backfill.add_argument("--to", dest="last", required=True, help="YYYY-MM")
+
+    region = sub.add_parser("region", help="run a range of months of many authorities on a Dask cluster")
+    add_run_paths(region, one_la=False)
+    region.add_argument("--from", dest="first", required=True, help="YYYY-MM")
+    region.add_argument("--to", dest="last", required=True, help="YYYY-MM")
+    region.add_argument("--workers", type=int, default=2, help="local Dask worker processes (default 2)")
+    region.add_argument("--address", default=None, help="an existing Dask scheduler, tcp://host:port")
 
     validate = sub.add_parser("validate", help="check one extract without loading it")
     validate.add_argument("path", type=Path, help="a workbook, a per-list CSV, or a month folder")
@@ -121,6 +137,34 @@ def cmd_backfill(args) -> int:
     from flows.monthly import backfill
 
     outcomes = run_flow(backfill, first=args.first, last=args.last, force=args.force, **_flow_paths(args))
+    return _summarise(outcomes)
+
+
+def cmd_region(args) -> int:
+    months_between(parse_month(args.first), parse_month(args.last))  # a bad range fails before any cluster
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+
+    try:
+        from flows.region import run_region
+    except ModuleNotFoundError as exc:
+        raise UsageError(
+            f"region mode needs the region extra: pip install 'csc-report[region]' ({exc})"
+        ) from None
+
+    outcomes = run_region(
+        args.address,
+        args.workers,
+        inbox=str(args.inbox),
+        las=args.las,
+        first=args.first,
+        last=args.last,
+        warehouse=str(args.warehouse),
+        outputs=str(args.outputs),
+        key_file=_opt(args.key_file),
+        profile=args.profile,
+        force=args.force,
+    )
     return _summarise(outcomes)
 
 
@@ -208,6 +252,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "run": cmd_run,
     "backfill": cmd_backfill,
+    "region": cmd_region,
     "validate": cmd_validate,
     "generate": cmd_generate,
     "serve": cmd_serve,

@@ -13,9 +13,13 @@ filesystem that the workers share with the flow: units exchange file paths, neve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow
+from prefect.server.api.server import SubprocessASGIServer
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect_dask import DaskTaskRunner
 
 from csc_report import settings
@@ -31,7 +35,9 @@ REFERENCE = "reference"
 def inbox_authorities(inbox: Path) -> list[str]:
     """Every authority folder in the inbox (all but `reference`), in order."""
     return sorted(
-        p.name for p in Path(inbox).iterdir() if p.is_dir() and p.name != REFERENCE and not p.name.startswith(".")
+        p.name
+        for p in Path(inbox).iterdir()
+        if p.is_dir() and p.name != REFERENCE and not p.name.startswith(".")
     )
 
 
@@ -39,7 +45,14 @@ def dask_runner(address: str | None = None, workers: int = 2) -> DaskTaskRunner:
     """The existing cluster at `address`, or a local cluster of `workers` single-threaded processes."""
     if address:
         return DaskTaskRunner(address=address)
-    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,  # nothing to serve it to, and no port to clash over
+        }
+    )
 
 
 @flow(name="region-backfill")
@@ -95,8 +108,27 @@ def region_backfill(
     return [outcomes[la, month] for la in authorities for month in months]
 
 
+@contextmanager
+def shared_api() -> Iterator[None]:
+    """Make the Dask workers report to the flow's own Prefect API.
+
+    With no server configured, Prefect starts a temporary one in each process that needs it: each Dask
+    worker would start its own (seconds apiece) and keep its task runs from the flow's. So the process's
+    temporary server is started here and its address handed on in the settings that prefect-dask ships
+    to the workers with each task; Prefect stops it when the process exits, as it always does.
+    """
+    if PREFECT_API_URL.value():
+        yield
+        return
+    server = SubprocessASGIServer()
+    server.start()
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
+
+
 def run_region(address: str | None = None, workers: int = 2, **parameters) -> list[MonthOutcome]:
     """Run `region_backfill` on its Dask cluster: the task runner is chosen at call time, so the
     cluster is an argument like any other rather than fixed where the flow is defined."""
     flow_on_cluster = region_backfill.with_options(task_runner=dask_runner(address, workers))
-    return run_flow(flow_on_cluster, address=address, workers=workers, **parameters)
+    with shared_api():
+        return run_flow(flow_on_cluster, address=address, workers=workers, **parameters)
