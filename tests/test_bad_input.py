@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
+from referral_sheet import REFERRAL_HEADERS
 
 from csc_report import pipeline, warehouse
 from csc_report.cli import main as cli_main
@@ -34,19 +35,6 @@ from transforms.pseudonymise import load_or_create_key, pseudonymise
 from transforms.read import read_extract
 
 LA, MONTH = "874", "2013-06"
-REFERRAL_HEADERS = [
-    "Child Unique ID",
-    "Gender",
-    "Ethnicity",
-    "Date of Birth",
-    "Age of Child (Years)",
-    "Date of referral",
-    "Referral Source",
-    "Referral NFA?",
-    "Number of Referrals in Last 12 Months",
-    "Allocated Team",
-    "Allocated Worker",
-]
 COL = {name: i for i, name in enumerate(REFERRAL_HEADERS)}
 PAD_ROWS = 80  # good rows after the odd ones: a few bad rows stay under the 5% share that stops a run
 

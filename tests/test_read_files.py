@@ -7,23 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from referral_sheet import REFERRAL_HEADERS
 
 from csc_report.errors import DataError
 from transforms.read import find_month_files, read_extract
 
-REFERRAL_HEADERS = [
-    "Child Unique ID",
-    "Gender",
-    "Ethnicity",
-    "Date of Birth",
-    "Age of Child (Years)",
-    "Date of referral",
-    "Referral Source",
-    "Referral NFA?",
-    "Number of Referrals in Last 12 Months",
-    "Allocated Team",
-    "Allocated Worker",
-]
 REFERRAL_ROW = [
     "C1",
     "a) Male",

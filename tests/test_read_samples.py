@@ -10,21 +10,10 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from csc_report.warehouse import LISTS
 from transforms.read import read_extract
 
-ALL_LISTS = {
-    "contacts",
-    "early_help",
-    "referrals",
-    "assessments",
-    "s47",
-    "cin",
-    "cp_plans",
-    "cla",
-    "care_leavers",
-    "adoption",
-    "adopters",
-}
+ALL_LISTS = set(LISTS) - {"workforce"}
 
 
 def rules(extract, **where) -> Counter:

@@ -10,21 +10,9 @@ import pytest
 from csc_report.errors import UsageError
 from csc_report.validation.severity import load_policy
 from csc_report.validation.suites import DEFAULT_DIR, load_suites
+from csc_report.warehouse import LISTS
 
-LIST_IDS = {
-    "contacts",
-    "early_help",
-    "referrals",
-    "assessments",
-    "s47",
-    "cin",
-    "cp_plans",
-    "cla",
-    "care_leavers",
-    "adoption",
-    "adopters",
-    "workforce",
-}
+LIST_IDS = set(LISTS)
 
 
 def test_shipped_policy_loads_and_resolves_most_specific_first():
