@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
-from referral_sheet import REFERRAL_HEADERS
+from referral_sheet import REFERRAL_HEADERS, write_xlsx
 
 from csc_report import pipeline, warehouse
 from csc_report.cli import main as cli_main
@@ -61,17 +61,6 @@ def referral(n: int, **cells) -> list:
 
 def padding() -> list[list]:
     return [referral(1000 + n) for n in range(PAD_ROWS)]
-
-
-def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    workbook.save(path)
-    return path
 
 
 def referrals_xlsx(path: Path, rows: list[list], headers: list[str] = REFERRAL_HEADERS) -> Path:

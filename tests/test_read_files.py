@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from referral_sheet import REFERRAL_HEADERS
+from referral_sheet import REFERRAL_HEADERS, write_xlsx
 
 from csc_report.errors import DataError
 from transforms.read import find_month_files, read_extract
@@ -25,17 +25,6 @@ REFERRAL_ROW = [
     "Duty",
     "A Worker",
 ]
-
-
-def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    workbook.save(path)
-    return path
 
 
 def data_error(path: Path) -> str:
