@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from csc_report import settings
+from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import CscError, UsageError
 from csc_report.months import months_between, parse_month
 
@@ -114,6 +115,7 @@ def cmd_generate(args) -> int:
 
 def cmd_run(args) -> int:
     parse_month(args.month)
+    load_authority_config(config_path(args.inbox, args.la))
     done = None if args.force else _already_done(args, args.month)
     if done:
         print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
@@ -129,6 +131,7 @@ def cmd_run(args) -> int:
 
 def cmd_backfill(args) -> int:
     months = months_between(parse_month(args.first), parse_month(args.last))
+    load_authority_config(config_path(args.inbox, args.la))
     if not args.force and all(_already_done(args, month) for month in months):
         print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
         return 0
@@ -234,11 +237,13 @@ def _opt(path: Path | None) -> str | None:
 
 
 def _summarise(outcomes) -> int:
-    """Each month's outcome at the end: done, skipped (already done) or failed with its message."""
-    counts = {status: sum(o.status == status for o in outcomes) for status in ("done", "skipped", "failed")}
+    """Each month's outcome at the end: done, skipped (already done), awaiting data (no extract yet) or
+    failed with its message. A month awaiting data does not fail a backfill: the others stand."""
+    statuses = ("done", "skipped", "awaiting data", "failed")
+    counts = {status: sum(o.status == status for o in outcomes) for status in statuses}
     print(
         f"{len(outcomes)} months: {counts['done']} done, {counts['skipped']} skipped (already done), "
-        f"{counts['failed']} failed"
+        f"{counts['awaiting data']} awaiting data, {counts['failed']} failed"
     )
     for o in outcomes:
         print(

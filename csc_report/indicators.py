@@ -241,8 +241,20 @@ def _check_results(results: pd.DataFrame, indicators: pd.DataFrame) -> None:
 
 
 def unavailable(con: duckdb.DuckDBPyConnection, la_code: str, m: date) -> pd.DataFrame:
-    """(item_id, reason) for every indicator or table whose required list or column snapshot M lacks."""
+    """(item_id, reason) for every indicator or table whose required list or column snapshot M lacks.
+
+    A month with no snapshot at all has no figures of either kind (contract 1.2): its stock is unknown,
+    and its events are counted in the next extract's month, from that extract's window.
+    """
     _indicators, _tables, requirements = catalogue()
+    loaded = con.execute(
+        "select count(*) from snapshots where la_code = $la and snapshot_month = $m", {"la": la_code, "m": m}
+    ).fetchall()[0][0]
+    if not loaded:
+        items = sorted(set(requirements["item_id"]))
+        return pd.DataFrame(
+            {"item_id": items, "reason": f"not available: no extract was loaded for {m:%Y-%m}"}
+        )
     con.register("_requirements", requirements)
     con.register("_list_names", pd.DataFrame(LIST_NAMES.items(), columns=["list_id", "list_name"]))
     try:

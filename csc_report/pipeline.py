@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from csc_report import __version__, indicators, rerun, warehouse
+from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import ExtractMissing
 from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
@@ -61,7 +62,12 @@ class Period:
 
 
 def discover(paths: RunPaths, la: str, month: str) -> list[Path]:
-    """The input files of one month; a missing month folder means the data have not arrived yet."""
+    """The input files of one month; a missing month folder means the data have not arrived yet.
+
+    The authority's settings are checked here too, so that a bad config.yaml stops the run before any
+    work is done rather than after reading and validating the extract.
+    """
+    load_authority_config(config_path(paths.inbox, la))
     month_dir = paths.month_dir(la, month)
     if not month_dir.is_dir():
         raise ExtractMissing(f"{month_dir}: no extract for {la} {month} in the inbox yet (folder missing)")
@@ -155,16 +161,20 @@ def forget_prepared(entry: Path) -> None:
 def load(
     paths: RunPaths, la: str, month: str, prepared: Prepared, entry: Path, load_id: str
 ) -> dict[str, int]:
-    """Replace the month's snapshot with the prepared extract, in one transaction."""
+    """Replace the month's snapshot with the prepared extract, in one transaction, with the snapshot
+    window of the authority's config.yaml (contract 1.2)."""
     tables = {path.stem: pq.read_table(path) for path in sorted((entry / "tables").glob("*.parquet"))}
     extract = Extract(tables, prepared.columns_present, prepared.issues, prepared.files, prepared.layout)
     population_csv = paths.inbox / "reference" / "population.csv"
+    window_months = load_authority_config(config_path(paths.inbox, la)).window_months
     con = warehouse.connect(paths.warehouse)
     try:
         warehouse.apply_schema(con)
         if population_csv.exists():
             warehouse.load_population(con, population_csv)
-        return warehouse.load_snapshot(con, la, month, extract, load_id, quarantine=prepared.rejected)
+        return warehouse.load_snapshot(
+            con, la, month, extract, load_id, quarantine=prepared.rejected, window_months=window_months
+        )
     finally:
         con.close()
 

@@ -2,7 +2,8 @@
 
 A month is done when the warehouse's last completed run of (authority, month) and the `run.json` in its
 outputs folder both carry the fingerprint the month would have now. The fingerprint covers the month
-folder's files (extract, workforce, commentary), the authority's aliases, the inbox's reference files,
+folder's files (extract, workforce, commentary), the authority's aliases and settings (config.yaml: the
+snapshot window), the inbox's reference files,
 the code version, the output profile and the loads of the earlier snapshots that the month's history is
 built from: re-loading April makes May and June due again, because their figures include April's rows.
 
@@ -20,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from csc_report import __version__, warehouse
+from csc_report.authority_config import config_path
 from csc_report.errors import WarehouseBusy
 from csc_report.lock import warehouse_lock
 from csc_report.settings import PROJECT_ROOT, RunPaths
@@ -55,7 +57,7 @@ def month_inputs(paths: RunPaths, la: str, month: str) -> list[dict[str, str]]:
     """Every inbox file the month's outputs depend on, as {"file": path in the inbox, "sha256": ...}."""
     month_dir = paths.month_dir(la, month)
     candidates = [p for p in sorted(month_dir.iterdir()) if p.is_file() and not p.name.startswith((".", "~"))]
-    candidates.append(paths.inbox / la / "aliases.yaml")
+    candidates += [paths.inbox / la / "aliases.yaml", config_path(paths.inbox, la)]
     candidates += [paths.inbox / "reference" / name for name in REFERENCE_FILES]
     return [
         {"file": p.relative_to(paths.inbox).as_posix(), "sha256": file_sha256(p)}

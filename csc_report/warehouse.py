@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from csc_report.authority_config import DEFAULT_WINDOW_MONTHS
 from csc_report.errors import DataError
 from csc_report.quality import issues_to_arrow
 from transforms.calendar import working_day_calendar
@@ -28,7 +29,8 @@ SCHEMA_SQL = Path(__file__).resolve().parents[1] / "sql" / "schema.sql"
 CALENDAR_START, CALENDAR_END = date(2005, 1, 1), date(2035, 12, 31)
 
 # List id -> (identifier column, event date column or None for snapshot-only lists), as in
-# docs/architecture.md. The pair (plus seq) is the history key of contract 1.2.
+# docs/architecture.md. The pair (plus seq) is the natural key that merges rows surviving from
+# different snapshots (contract 1.2, step 3).
 LIST_KEYS: dict[str, tuple[str, str | None]] = {
     "contacts": ("child_id", "contact_date"),
     "early_help": ("child_id", "eh_start"),
@@ -43,6 +45,19 @@ LIST_KEYS: dict[str, tuple[str, str | None]] = {
     "adopters": ("adopter_id", "enquiry_date"),
     "workforce": ("post_id", None),
 }
+# The scope dates of contract 1.2, step 2: a row of an older snapshot is covered by a newer snapshot
+# when one of them falls inside the newer one's window. Lists 1, 3 and 5 are events: the event date.
+# Lists 2, 4, 6, 7 and 8 are episodes: the start, the end, and (for a row still open in its own
+# snapshot) that snapshot's asat. Lists 10 and 11 are not windowed (the contract gives them no scope
+# dates and no figure reads them): their snapshots merge on the natural key alone.
+EVENT_SCOPE: dict[str, str] = {"contacts": "contact_date", "referrals": "referral_date", "s47": "s47_start"}
+EPISODE_SCOPE: dict[str, tuple[str, str]] = {
+    "early_help": ("eh_start", "eh_end"),
+    "assessments": ("assessment_start", "assessment_auth"),
+    "cin": ("cin_start", "cin_end"),
+    "cp_plans": ("cp_start", "cp_end"),
+    "cla": ("cla_start", "cla_end"),
+}
 LISTS = tuple(LIST_KEYS)
 SNAPSHOT_KEY_COLUMNS = ("la_code", "snapshot_month", "source_row", "seq")
 POPULATION_HEADER = ["la_code", "year", "population_0_17"]
@@ -56,22 +71,53 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=read_only)
 
 
-# History (contract 1.2): the union of an LA's snapshots up to month m (a DATE, or 'YYYY-MM-01'),
-# de-duplicated on (identifier, event date, seq), the latest snapshot's version of an event winning.
+# History (contract 1.2), one table macro per list with a history key: the rows of the LA's snapshots up
+# to month m (a DATE, or 'YYYY-MM-01') that no newer snapshot (up to m, holding the list) covers, then
+# merged on the natural key, the latest snapshot's version winning. `snapshot_windows(la, m, list)`
+# gives each snapshot's window; `{covered}` is the list's scope-date test against window t.
 HISTORY_MACRO = """
 CREATE OR REPLACE MACRO history_{list_id}(la, m) AS TABLE
-    SELECT * FROM {list_id} WHERE la_code = la AND snapshot_month <= CAST(m AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY {key}, {event}, seq ORDER BY snapshot_month DESC) = 1;
+    SELECT r.* FROM {list_id} AS r
+    WHERE r.la_code = la AND r.snapshot_month <= CAST(m AS DATE)
+      AND NOT EXISTS (
+          SELECT 1 FROM snapshot_windows(la, m, '{list_id}') AS t
+          WHERE t.snapshot_month > r.snapshot_month AND ({covered})
+      )
+    QUALIFY row_number() OVER (PARTITION BY r.{key}, r.{event}, r.seq ORDER BY r.snapshot_month DESC) = 1;
+"""
+# Stock figures (contract 1.2) read snapshot M alone: what the extract taken for M says is open.
+SNAPSHOT_MACRO = """
+CREATE OR REPLACE MACRO snapshot_{list_id}(la, m) AS TABLE
+    SELECT * FROM {list_id} WHERE la_code = la AND snapshot_month = CAST(m AS DATE);
 """
 
 
+def _in_window(column: str) -> str:
+    return f"r.{column} BETWEEN t.window_start AND t.window_end"
+
+
+def _covered(list_id: str) -> str:
+    """The SQL test that row r of an older snapshot has a scope date inside newer snapshot t's window."""
+    if list_id in EVENT_SCOPE:
+        return _in_window(EVENT_SCOPE[list_id])
+    if list_id in EPISODE_SCOPE:
+        start, end = EPISODE_SCOPE[list_id]
+        open_in_own_snapshot = (
+            f"(r.{end} IS NULL OR r.{end} > last_day(r.snapshot_month)) "
+            "AND last_day(r.snapshot_month) BETWEEN t.window_start AND t.window_end"
+        )
+        return f"{_in_window(start)} OR {_in_window(end)} OR ({open_in_own_snapshot})"
+    return "false"
+
+
 def history_macros() -> str:
-    """One history_<list>(la, m) table macro per event list, from LIST_KEYS."""
-    return "".join(
-        HISTORY_MACRO.format(list_id=list_id, key=key, event=event)
+    """history_<list>(la, m) for every list with a history key, snapshot_<list>(la, m) for every list."""
+    history = "".join(
+        HISTORY_MACRO.format(list_id=list_id, key=key, event=event, covered=_covered(list_id))
         for list_id, (key, event) in LIST_KEYS.items()
         if event is not None
     )
+    return history + "".join(SNAPSHOT_MACRO.format(list_id=list_id) for list_id in LISTS)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -125,6 +171,7 @@ def load_snapshot(
     extract: Extract,
     load_id: str,
     quarantine: pa.Table | None = None,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
 ) -> dict[str, int]:
     """Replace the (la_code, month) snapshot with a pseudonymised extract, atomically.
 
@@ -132,7 +179,8 @@ def load_snapshot(
     quarantine and dq_issues; the extract's tables, columns present, issues, the rejected rows'
     references (`quarantine`: list_id, source_file, source_sheet, source_row, rule, message) and an
     audit row in `loads` go in. Any exception rolls everything back and is re-raised, so the warehouse
-    is then exactly as it was. Returns rows loaded per list.
+    is then exactly as it was. Returns rows loaded per list. `window_months` is the snapshot's window
+    (contract 1.2): inside it, this snapshot overrules every older one.
 
     The extract must already have been through `transforms.pseudonymise`: this function stores what it
     is given. Rows are stored without source_file/source_sheet (the snapshot has one set of files).
@@ -154,8 +202,9 @@ def load_snapshot(
         if quarantine is not None:
             _insert_frame(con, "quarantine", quarantine, la_code, snapshot)
         con.execute(
-            "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
-            [la_code, snapshot, load_id, extract.layout, _utc_now()],
+            "INSERT INTO snapshots (la_code, snapshot_month, load_id, layout, loaded_at, window_months) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [la_code, snapshot, load_id, extract.layout, _utc_now(), window_months],
         )
         # name, sha256, kind: the full path may hold a user's home folder and says nothing more
         files = [{k: v for k, v in asdict(f).items() if k != "path"} for f in extract.files]

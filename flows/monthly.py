@@ -32,14 +32,16 @@ class MonthOutcome:
 
     la_code: str
     month: str
-    status: str  # "done" | "skipped" | "failed"
+    status: str  # "done" | "skipped" | "awaiting data" | "failed"
     message: str
     output_dir: str
     indicators: int = 0
 
     @classmethod
     def failed(cls, paths: RunPaths, la: str, month: str, exc: CscError) -> MonthOutcome:
-        return cls(la, month, "failed", str(exc), str(paths.output_dir(la, month)))
+        """A month that stopped; one whose extract has not arrived is awaiting data, not failed."""
+        status = "awaiting data" if isinstance(exc, ExtractMissing) else "failed"
+        return cls(la, month, status, str(exc), str(paths.output_dir(la, month)))
 
 
 @dataclass
@@ -184,8 +186,9 @@ def backfill(
     profile: str = "public",
     force: bool = False,
 ) -> list[MonthOutcome]:
-    """Every month from `first` to `last` in order, skipping those already done; a failed month is
-    reported and the rest go on."""
+    """Every month from `first` to `last` in order, skipping those already done; a failed month, or one
+    whose extract has not arrived (awaiting data), is reported and the rest go on: the next month's flow
+    figures still count a missing month's events, from the next extract's window (contract 1.2)."""
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     months = months_between(parse_month(first), parse_month(last))
     outcomes = []

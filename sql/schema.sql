@@ -105,11 +105,15 @@ CREATE TABLE IF NOT EXISTS workforce (
 
 -- Snapshot bookkeeping and audit ------------------------------------------------------------------
 
+-- window_months (contract 1.2): the whole calendar months, ending with its own, that the snapshot is the
+-- whole truth for (<inbox>/<la>/config.yaml when it was loaded, else 6).
 CREATE TABLE IF NOT EXISTS snapshots (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, load_id VARCHAR NOT NULL,
-    layout VARCHAR, loaded_at TIMESTAMP,
+    layout VARCHAR, loaded_at TIMESTAMP, window_months INTEGER NOT NULL DEFAULT 6,
     PRIMARY KEY (la_code, snapshot_month)
 );
+-- Warehouses made before windows existed: their snapshots keep the default window.
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS window_months INTEGER DEFAULT 6;
 
 -- Which canonical columns the source had: an absent column makes an indicator "not available".
 CREATE TABLE IF NOT EXISTS snapshot_columns (
@@ -178,5 +182,25 @@ CREATE OR REPLACE MACRO wd_between(s, e) AS
     (SELECT wd_cum FROM calendar WHERE d = CAST(e AS DATE))
     - (SELECT wd_cum FROM calendar WHERE d = CAST(s AS DATE));
 
--- History (contract 1.2): table macros history_<list>(la, m), one per event list, are created by
--- csc_report.warehouse.apply_schema from one template and LIST_KEYS (the history key of each list).
+-- Snapshot windows (contract 1.2, step 1): each snapshot up to m that holds the list, with its window,
+-- the first day of month t - (window_months - 1) to asat_t.
+CREATE OR REPLACE MACRO snapshot_windows(la, m, list) AS TABLE
+    SELECT
+        s.snapshot_month,
+        CAST(s.snapshot_month - to_months(s.window_months - 1) AS DATE) AS window_start,
+        last_day(s.snapshot_month) AS window_end
+    FROM snapshots AS s
+    WHERE s.la_code = la AND s.snapshot_month <= CAST(m AS DATE)
+      AND EXISTS (
+          SELECT 1 FROM snapshot_columns AS c
+          WHERE c.la_code = s.la_code AND c.snapshot_month = s.snapshot_month AND c.list_id = list
+      );
+
+-- The earliest date the history of a list covers as of month m: the start of its oldest snapshot's
+-- window (contract 1.2). An r12 figure or look-back starting before it carries a coverage note.
+CREATE OR REPLACE MACRO history_covers_from(la, m, list) AS
+    (SELECT min(window_start) FROM snapshot_windows(la, m, list));
+
+-- History and snapshot macros: history_<list>(la, m) (flow figures: windowed history) and
+-- snapshot_<list>(la, m) (stock figures: snapshot M alone) are created by
+-- csc_report.warehouse.apply_schema from one template each and the scope dates of each list.

@@ -41,9 +41,11 @@ def test_children_looked_after(cla_loaded):
     f = figures(cla_loaded, "2013-06")
     assert f["cla_open"]["value"] == 4  # a, b, f, g (c is V3; d and e ended on asat)
     assert f["cla_rate_per_10k"]["value"] == pytest.approx(1.0)  # 4 / 40,000 * 10,000
-    assert f["cla_started"]["value"] == 2  # b, c
-    assert "1 short-break period(s)" in f["cla_started"]["note"]
-    assert f["cla_ceased"]["value"] == 2  # d, e
+    # periods of care exclude short breaks (V3/V4), as DfE counts them: c and d are noted, not counted
+    assert f["cla_started"]["value"] == 1  # b
+    assert f["cla_started"]["note"] == "1 short-break period(s) (legal status V3/V4) not counted"
+    assert f["cla_ceased"]["value"] == 1  # e
+    assert f["cla_ceased"]["note"] == "1 short-break period(s) (legal status V3/V4) not counted"
     three = f["cla_3plus_placements_pct"]
     assert (three["numerator"], three["denominator"], three["value"]) == (2, 4, 50)  # a, f of a, b, f, g
 

@@ -101,9 +101,14 @@ def test_cp_by_category(con):
             plan("c", "2013-01-10", latest_category="EMO"),
             plan("d", "2013-01-10", "2013-06-30", latest_category="PHY"),  # ended on asat: not open
             plan("e", "2013-01-10"),  # no category
+            # f has two open plans: one child, counted once, by the latest-starting plan's category
+            plan("f", "2013-01-10", latest_category="NEG"),
+            plan("f", "2013-03-01", latest_category="EMO"),
         ],
     )
     table = indicators.compute_tables(con, LA, "2013-06")["cp_by_category"]
-    assert dict(zip(table["category"], table["plans"], strict=True)) == {
-        "NEG": 2, "PHY": 0, "SAB": 0, "EMO": 1, "MUL": 0, "not recorded": 1,
+    assert dict(zip(table["category"], table["children"], strict=True)) == {
+        "NEG": 2, "PHY": 0, "SAB": 0, "EMO": 2, "MUL": 0, "not recorded": 1,
     }  # fmt: skip
+    # one per child: the total equals cp_plans_open (a, b, c, e, f)
+    assert table["children"].sum() == figures(con, "2013-06")["cp_plans_open"]["value"] == 5

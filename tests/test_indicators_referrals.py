@@ -48,7 +48,10 @@ def test_contacts_referrals_r12_and_nfa(con):
         3,
         20000,
     )
-    assert f["referral_rate_r12_per_10k"]["note"] is None
+    # the one snapshot's window starts 2013-01-01, after r12 starts: the value is given, with a note
+    coverage = "history runs from 2013-01-01 only, so the 12-month count from 2012-07-01 is partial"
+    assert f["referrals_r12"]["note"] == coverage
+    assert f["referral_rate_r12_per_10k"]["note"] == coverage
     # 1 of 2 referrals in M is NFA
     assert f["referrals_nfa_pct"]["value"] == pytest.approx(50.0)
     assert (f["referrals_nfa_pct"]["numerator"], f["referrals_nfa_pct"]["denominator"]) == (1, 2)
@@ -108,14 +111,17 @@ def test_re_referrals_boundaries(con):
     r12 = f["re_referrals_r12_pct"]
     assert (r12["numerator"], r12["denominator"]) == (3, 7)
     assert r12["value"] == pytest.approx(300 / 7)
-    # the earliest referral (2012-06-14) is after 2012-06-01 (p_start - 12 months): short look-back noted
-    assert "less than 12 months of look-back" in rr["note"]
+    # the window of the only snapshot starts 2013-01-01, after 2012-06-01 (p_start - 12 months): noted
+    assert rr["note"].startswith(
+        "history runs from 2013-01-01 only, so the 12-month look-back from 2012-06-01 is partial; "
+    )
 
 
 def test_cross_check_agreeing_column_leaves_no_note_and_full_lookback_none(con):
     load(
         con,
         "2013-06",
+        window_months=24,  # the window starts 2011-07-01, before the look-back's 2012-06-01: no note
         referrals=[referral("z", "2011-01-01"), referral("a", "2013-06-03", referrals_last_12m=0)],
     )
     f = figures(con, "2013-06")
@@ -127,12 +133,13 @@ def test_overlapping_snapshots_count_once_and_history_stops_at_m(con):
     load(
         con, "2013-05", referrals=[referral("x", "2013-05-10"), referral("y", "2013-05-20", referral_nfa="N")]
     )
-    # June's snapshot repeats y (now marked NFA: the latest version wins) and adds z
+    # June's snapshot repeats y (now marked NFA: the newer snapshot overrules) and adds z; x, inside June's
+    # window (January to June), is gone from June's extract: deleted at source
     load(
         con, "2013-06", referrals=[referral("y", "2013-05-20", referral_nfa="Y"), referral("z", "2013-06-03")]
     )
     june = figures(con, "2013-06")
-    assert june["referrals_r12"]["value"] == 3  # x, y, z: y once
+    assert june["referrals_r12"]["value"] == 2  # y once, z
     may = figures(con, "2013-05")  # history as it stands after loading May: June's rows do not count
     assert may["referrals"]["value"] == 2
     assert may["referrals_r12"]["value"] == 2

@@ -34,7 +34,14 @@ def warehouse_connection():
     connection.close()
 
 
-def load(con, month: str, layout: str = "2019", absent: dict | None = None, **lists: list[dict]) -> None:
+def load(
+    con,
+    month: str,
+    layout: str = "2019",
+    absent: dict | None = None,
+    window_months: int = warehouse.DEFAULT_WINDOW_MONTHS,
+    **lists: list[dict],
+) -> None:
     """Load one snapshot (replacing it) with the given lists; lists not named are absent from it."""
     gone = {k: set(v) for k, v in LAYOUT_ABSENT[layout].items()}
     for list_id, columns in (absent or {}).items():
@@ -50,7 +57,7 @@ def load(con, month: str, layout: str = "2019", absent: dict | None = None, **li
             c for c in warehouse.canonical_columns()[list_id] if c not in gone.get(list_id, ())
         ]
     extract = Extract(tables=tables, columns_present=present, layout=layout)
-    warehouse.load_snapshot(con, LA, month, extract, load_id=f"{LA}-{month}")
+    warehouse.load_snapshot(con, LA, month, extract, load_id=f"{LA}-{month}", window_months=window_months)
 
 
 def set_population(con, **by_year: int) -> None:

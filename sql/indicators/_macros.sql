@@ -25,20 +25,21 @@ CREATE OR REPLACE TEMPORARY MACRO pct_note(denominator, empty_reason, excluded) 
         CASE WHEN coalesce(denominator, 0) = 0 THEN empty_reason || ': percentage empty' END,
         excluded_note(excluded)), '');
 
--- Caseloads (contract 3): the cases open at asat in Lists 6-8, one per child, with the team and worker of
+-- Caseloads (contract 3): the cases open at asat in Lists 6-8 of snapshot M alone (a stock figure,
+-- contract 1.2), one per child, with the team and worker of
 -- the list with the highest status (looked after > child protection > child in need; within a list the
 -- latest start). The case is unallocated when that list's row names no worker, even if a lower list does.
 -- Short-break (V3/V4) episodes are open cases like any other: someone holds them.
 CREATE OR REPLACE TEMPORARY MACRO open_cases(la, m, asat) AS TABLE
     WITH open_rows AS (
         SELECT child_id, team, worker, 1 AS status_rank, cla_start AS start_date
-        FROM history_cla(la, m) WHERE is_open(cla_start, cla_end, asat)
+        FROM snapshot_cla(la, m) WHERE is_open(cla_start, cla_end, asat)
         UNION ALL
         SELECT child_id, team, worker, 2, cp_start
-        FROM history_cp_plans(la, m) WHERE is_open(cp_start, cp_end, asat)
+        FROM snapshot_cp_plans(la, m) WHERE is_open(cp_start, cp_end, asat)
         UNION ALL
         SELECT child_id, team, worker, 3, cin_start
-        FROM history_cin(la, m) WHERE is_open(cin_start, cin_end, asat)
+        FROM snapshot_cin(la, m) WHERE is_open(cin_start, cin_end, asat)
     )
     SELECT
         child_id,
@@ -48,7 +49,8 @@ CREATE OR REPLACE TEMPORARY MACRO open_cases(la, m, asat) AS TABLE
     FROM open_rows
     QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY status_rank, start_date DESC) = 1;
 
--- Children looked after at asat for the breakdown tables: one row per child (their latest open period),
+-- Children looked after at asat (snapshot M alone) for the breakdown tables: one row per child (their
+-- latest open period),
 -- short breaks (legal status V3/V4) flagged rather than dropped so that a table can show them apart.
 CREATE OR REPLACE TEMPORARY MACRO looked_after_at(la, m, asat) AS TABLE
     SELECT
@@ -56,6 +58,14 @@ CREATE OR REPLACE TEMPORARY MACRO looked_after_at(la, m, asat) AS TABLE
         coalesce(legal_status, 'not recorded') AS legal_status,
         coalesce(placement_type, 'not recorded') AS placement_type,
         coalesce(legal_status IN ('V3', 'V4'), false) AS short_breaks
-    FROM history_cla(la, m)
+    FROM snapshot_cla(la, m)
     WHERE is_open(cla_start, cla_end, asat)
     QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY cla_start DESC) = 1;
+
+-- Contract 1.2: a figure whose period (or look-back) starts before the earliest date the history covers
+-- (history_covers_from) is given with a note saying from when the history runs.
+CREATE OR REPLACE TEMPORARY MACRO coverage_note(covers_from, period_start, what) AS
+    CASE WHEN covers_from > period_start
+         THEN 'history runs from ' || strftime(covers_from, '%Y-%m-%d') || ' only, so ' || what || ' from '
+             || strftime(period_start, '%Y-%m-%d') || ' is partial'
+    END;

@@ -13,6 +13,8 @@
 -- On a pre-2014 extract the single indicators count only 'single' rows; with none at all they are empty.
 -- Duration (contract 2): working days d with start < d <= auth; "within N" = duration <= N; rows
 -- authorised before their start are left out of timeliness and counted in the note.
+-- Assessments authorised are flow figures (windowed history); open and overdue is a stock figure, read from
+-- snapshot M alone (contract 1.2).
 -- Parameters: $la, $m, $p_start, $p_end, $asat.
 
 with assessment_history as (
@@ -39,11 +41,17 @@ measured as (
         a.assessment_type,
         a.assessment_auth between $p_start and $p_end as authorised_in_month,
         a.assessment_auth < a.assessment_start as ends_before_start,
-        wd_between(a.assessment_start, a.assessment_auth) <= t.working_days as in_timescale,
-        is_open(a.assessment_start, a.assessment_auth, $asat)
-            and wd_between(a.assessment_start, $asat) > t.working_days as open_overdue
+        wd_between(a.assessment_start, a.assessment_auth) <= t.working_days as in_timescale
     from assessment_history as a
     inner join timescales as t using (assessment_type)
+),
+
+open_overdue as (
+    select count(*) as overdue
+    from snapshot_assessments($la, $m) as a
+    inner join timescales as t on t.assessment_type = coalesce(a.assessment_type, 'single')
+    where is_open(a.assessment_start, a.assessment_auth, $asat)
+        and wd_between(a.assessment_start, $asat) > t.working_days
 ),
 
 by_type as (
@@ -112,5 +120,5 @@ select 'assessments_in_45wd_pct', pct(in_timescale, timed), in_timescale, timed,
     coalesce(no_single_note, pct_note(timed, 'no assessments authorised in the month', excluded))
 from single
 union all
-select 'assessments_open_overdue', count(*) filter (where open_overdue), null, null, null
-from measured
+select 'assessments_open_overdue', overdue, null, null, null
+from open_overdue

@@ -6,15 +6,16 @@
 --   cp_second_subsequent_pct : plans starting in M with Number of Previous CP Plans >= 1, % of plans starting
 --   cp_open_2yrs_plus        : children on a plan at asat whose plan started on or before asat - 2 years
 -- Open at asat (contract 2): cp_start <= asat and (cp_end is null or cp_end > asat): a plan ending on asat
--- is not open.
+-- is not open. Open plans are a stock figure, read from snapshot M alone; plans started and ended are flow
+-- figures, read from the windowed history (contract 1.2).
 -- Parameters: $la, $m, $p_start, $p_end, $asat, $population, $population_note.
 
 with plan_history as (
-    select child_id, cp_start, cp_end, previous_cp_plans from history_cp_plans($la, $m)
+    select cp_start, cp_end, previous_cp_plans from history_cp_plans($la, $m)
 ),
 
 open_plans as (
-    select * from plan_history where is_open(cp_start, cp_end, $asat)
+    select child_id, cp_start from snapshot_cp_plans($la, $m) where is_open(cp_start, cp_end, $asat)
 ),
 
 open_counts as (

@@ -1,18 +1,18 @@
 -- Children looked after (contract 3, section "looked after").
 --   cla_open                 : children looked after at asat, excluding legal status V3/V4 (short breaks)
 --   cla_rate_per_10k         : cla_open per 10,000 children
---   cla_started / cla_ceased : periods of care starting / ending in M (all legal statuses, as the contract
---                              defines them; the note counts short-break periods among them)
+--   cla_started / cla_ceased : periods of care starting / ending in M, excluding short-break periods (legal
+--                              status V3/V4), as DfE counts them; the note counts those left out
 --   cla_3plus_placements_pct : of cla_open, % with Number of Placements in the Last 12 Months >= 3
--- Open at asat (contract 2): cla_start <= asat and (cla_end is null or cla_end > asat).
+-- Open at asat (contract 2): cla_start <= asat and (cla_end is null or cla_end > asat). Children looked
+-- after are a stock figure, read from snapshot M alone; periods started and ceased are flow figures, read
+-- from the windowed history (contract 1.2).
 -- Parameters: $la, $m, $p_start, $p_end, $asat, $population, $population_note.
 
 with care_history as (
     select
-        child_id,
         cla_start,
         cla_end,
-        placements_last_12m,
         coalesce(legal_status in ('V3', 'V4'), false) as short_breaks
     from history_cla($la, $m)
 ),
@@ -21,8 +21,8 @@ looked_after_at_asat as (
     select
         child_id,
         max(placements_last_12m) as placements_last_12m
-    from care_history
-    where is_open(cla_start, cla_end, $asat) and not short_breaks
+    from snapshot_cla($la, $m)
+    where is_open(cla_start, cla_end, $asat) and not coalesce(legal_status in ('V3', 'V4'), false)
     group by child_id
 ),
 
@@ -35,10 +35,10 @@ open_counts as (
 
 flow_counts as (
     select
-        count(*) filter (where cla_start between $p_start and $p_end) as started,
+        count(*) filter (where cla_start between $p_start and $p_end and not short_breaks) as started,
         count(*) filter (where cla_start between $p_start and $p_end and short_breaks)
             as started_short_breaks,
-        count(*) filter (where cla_end between $p_start and $p_end) as ceased,
+        count(*) filter (where cla_end between $p_start and $p_end and not short_breaks) as ceased,
         count(*) filter (where cla_end between $p_start and $p_end and short_breaks) as ceased_short_breaks
     from care_history
 )
@@ -51,13 +51,13 @@ from open_counts
 union all
 select 'cla_started', started, null, null,
     case when started_short_breaks > 0
-        then 'includes ' || started_short_breaks || ' short-break period(s) (legal status V3/V4)'
+        then started_short_breaks || ' short-break period(s) (legal status V3/V4) not counted'
     end
 from flow_counts
 union all
 select 'cla_ceased', ceased, null, null,
     case when ceased_short_breaks > 0
-        then 'includes ' || ceased_short_breaks || ' short-break period(s) (legal status V3/V4)'
+        then ceased_short_breaks || ' short-break period(s) (legal status V3/V4) not counted'
     end
 from flow_counts
 union all

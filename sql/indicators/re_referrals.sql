@@ -6,6 +6,9 @@
 -- "An earlier record": a child's referrals are ordered by (date, seq), so a second referral on one day is a
 -- re-referral of the first and the first is not. In that order the record just before a referral is its
 -- latest earlier one, so a single look-back (lag) decides.
+-- The look-back reads the windowed history (contract 1.2): a referral re-dated or deleted at source is
+-- neither counted twice nor a re-referral of itself. When the look-back starts before the history does,
+-- the note says from when it runs.
 -- Cross-check only: Annex A "Number of Referrals in Last 12 Months" > 0 marks a child's latest referral as
 -- a re-referral; the share of children referred in M for whom it disagrees goes in the note.
 -- Parameters: $la, $m, $p_start, $p_end, $r12_start.
@@ -48,25 +51,22 @@ counts as (
         count(*) filter (where referral_date between $p_start and $p_end and is_re_referral) as re_referrals,
         count(*) filter (where referral_date between $r12_start and $p_end) as referrals_r12,
         count(*) filter (where referral_date between $r12_start and $p_end and is_re_referral)
-            as re_referrals_r12,
-        min(referral_date) as history_starts
+            as re_referrals_r12
     from flagged
 ),
 
 notes as (
     select
-        case when history_starts > ($p_start - interval 12 month)::date
-            then 'referral history starts ' || history_starts || ': less than 12 months of look-back'
-        end as lookback_month,
-        case when history_starts > ($r12_start - interval 12 month)::date
-            then 'referral history starts ' || history_starts || ': less than 12 months of look-back'
-        end as lookback_r12,
+        coverage_note(covers_from, ($p_start - interval 12 month)::date, 'the 12-month look-back')
+            as lookback_month,
+        coverage_note(covers_from, ($r12_start - interval 12 month)::date, 'the 12-month look-back')
+            as lookback_r12,
         case when children_disagreeing > 0
             then 'cross-check: the Annex A referrals_last_12m column disagrees for '
                 || round(100.0 * children_disagreeing / children_checked, 1) || '% of children referred'
                 || ' in the month (' || children_disagreeing || ' of ' || children_checked || ')'
         end as cross_check
-    from counts, annex_a_cross_check
+    from counts, annex_a_cross_check, (select history_covers_from($la, $m, 'referrals') as covers_from)
 )
 
 select

@@ -6,6 +6,8 @@
 --   icpc_to_cp_plan_pct   : of them, % resulting in a child protection plan
 -- Duration (contract 2): working days d with s47_start < d <= icpc_date; an ICPC dated before its S47
 -- start is left out of timeliness and counted in the note.
+-- S47s started are counted on the windowed history (contract 1.2); the r12 rate carries a note when the
+-- 12 months start before the history does.
 -- Parameters: $la, $m, $p_start, $p_end, $r12_start, $population, $population_note.
 
 with s47_history as (
@@ -29,14 +31,19 @@ counts as (
         count(*) filter (where icpc_date between $p_start and $p_end and ends_before_start) as excluded,
         count(*) filter (where icpc_date between $p_start and $p_end and icpc_to_cp = 'Y') as to_cp_plan
     from s47_history
+),
+
+coverage as (
+    select coverage_note(history_covers_from($la, $m, 's47'), $r12_start, 'the 12-month count')
+        as note
 )
 
 select 's47_started' as indicator_id, started as value, null as numerator, null as denominator, null as note
 from counts
 union all
 select 's47_rate_r12_per_10k', rate_per_10k(started_r12, $population), started_r12, $population,
-    $population_note
-from counts
+    nullif(concat_ws('; ', $population_note, coverage.note), '')
+from counts, coverage
 union all
 select 'icpcs', icpcs, null, null, null
 from counts
