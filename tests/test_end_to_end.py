@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, planted_values
 
-from csc_report import warehouse
+from csc_report import indicators, warehouse
 from csc_report.errors import DataError
+from csc_report.months import shift
 from flows.console import run_flow
-from flows.monthly import monthly_report
+from flows.monthly import backfill, monthly_report
 
 LA, MONTHS = DEMO_LA, DEMO_MONTHS
 CONTRACT_IDS = """
@@ -150,3 +151,36 @@ def test_cli_usage_error_exit_2(tmp_path):
     result = cli("run", "--inbox", "x", "--la", LA, "--month", "June", cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_stock_figures_are_each_months_own_extract(demo):
+    """Contract 1.2: nothing open is carried over from an older snapshot. Open early help and children on
+    a plan, as published for each month, are what that month's own extract holds open at its end."""
+    root, params, _ = demo
+    con = warehouse.connect(Path(params["warehouse"]), read_only=True)
+    try:
+        for month in MONTHS:
+            own = con.execute(
+                """
+                select
+                    (select count(*) from early_help where la_code = $la and snapshot_month = $m
+                        and eh_start <= last_day($m) and (eh_end is null or eh_end > last_day($m))),
+                    (select count(distinct child_id) from cp_plans where la_code = $la and snapshot_month = $m
+                        and cp_start <= last_day($m) and (cp_end is null or cp_end > last_day($m)))
+                """,
+                {"la": LA, "m": warehouse.month_start(month)},
+            ).fetchall()[0]
+            stored = indicators.stored_values(con, LA, month)
+            assert (stored["early_help_open"], stored["cp_plans_open"]) == own, month
+    finally:
+        con.close()
+
+
+def test_backfill_reports_a_month_without_extract_as_awaiting_data(demo):
+    root, params, _ = demo
+    after = shift(MONTHS[-1], 1)  # no folder in the inbox for it
+    outcomes = run_flow(backfill, first=MONTHS[-1], last=after, **params)
+    assert [o.month for o in outcomes] == [MONTHS[-1], after]
+    assert outcomes[0].status in ("done", "skipped")
+    assert outcomes[1].status == "awaiting data"
+    assert f"no extract for {LA} {after}" in outcomes[1].message

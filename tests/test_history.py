@@ -84,7 +84,9 @@ def test_rows_older_than_every_newer_window_are_kept_and_merged_latest_first(con
     assert history(con, "referrals", "2013-04") == [("a", "2013-01"), ("b", "2013-04"), ("c", "2013-04")]
     april = figures(con, "2013-04")["referrals_r12"]
     assert april["value"] == 3
-    assert april["note"] == "history runs from 2012-08-01 only, so the 12-month count from 2012-05-01 is partial"
+    assert (
+        april["note"] == "history runs from 2012-08-01 only, so the 12-month count from 2012-05-01 is partial"
+    )
 
 
 def test_a_ceased_episode_that_later_extracts_no_longer_export_stays_in_history(con):
