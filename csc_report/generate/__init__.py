@@ -69,7 +69,7 @@ def generate_inbox(
             la_code,
             asat,
             layout,
-            np.random.default_rng([seed, stream, _MESS]),
+            [seed, stream, _MESS],
         )
         wf_rng = np.random.default_rng([seed, stream, _WORKFORCE])
         figures = month_figures(wf_rng, months - 1 - k, scale)
