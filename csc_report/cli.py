@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--scale", type=float, default=1.0)
     generate.add_argument("--seed", type=int, default=42)
     generate.add_argument("--layout", choices=["pre2014", "2019", "2024"], default="pre2014")
+    generate.add_argument(
+        "--no-corrections",
+        dest="corrections",
+        action="store_false",
+        help="consecutive extracts agree where they overlap (default: later ones correct earlier ones)",
+    )
 
     sub.add_parser("serve", help="serve the scheduled monthly deployment (Prefect)")
     return parser
@@ -107,6 +113,7 @@ def cmd_generate(args) -> int:
         scale=args.scale,
         seed=args.seed,
         layout=args.layout,
+        corrections=args.corrections,
     )
     print(f"wrote {len(folders)} monthly extracts for {args.la} to {args.out}")
     return 0
