@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_generate import _annex, _dates, _sheet
+from test_generate import _annex, _dates, _hashes, _sheet
 
 from csc_report.cli import main
 from csc_report.generate import generate_inbox
@@ -113,6 +113,28 @@ def test_episode_closed_and_reopened_shows_only_the_new_one(inbox):
             changed = both.loc[(new != old) & (new >= pd.Timestamp(b)), "Child Unique ID"]
             reopened += [(n, a, b, child) for child in changed]
     assert reopened, "no open plan or care period is replaced by a new one in the next extract"
+
+
+def test_missing_month_has_no_folder_and_leaves_the_others_alone(inbox, tmp_path):
+    out = tmp_path / "gap"
+    argv = [
+        "generate",
+        "--out",
+        str(out),
+        "--end",
+        MONTHS[-1],
+        "--months",
+        "3",
+        "--scale",
+        "0.3",
+        "--seed",
+        "3",
+    ]
+    assert main([*argv, "--missing-month", "2013-05"]) == 0
+    assert sorted(p.name for p in (out / "874").iterdir()) == ["2013-04", "2013-06"]
+    ours, full = _hashes(out), _hashes(inbox)
+    assert ours == {k: v for k, v in full.items() if "2013-05" not in k}
+    assert main([*argv, "--missing-month", "2013-01"]) == 2
 
 
 def test_without_corrections_consecutive_extracts_agree(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ def generate_inbox(
     seed: int = 42,
     layout: str = "pre2014",
     corrections: bool = True,
+    missing_months: Iterable[str] = (),
 ) -> list[Path]:
     """Write ``out/reference/population.csv`` and ``out/<la_code>/<YYYY-MM>/`` for each month up to ``end``.
 
@@ -48,12 +50,17 @@ def generate_inbox(
     workers, population) so rates stay comparable; ``layout`` picks the Annex A variant: ``pre2014``
     (initial and core assessments), ``2019`` (Ofsted template) or ``2024`` (List 9 with pathway plans).
     ``corrections`` puts later extracts' corrections of earlier ones in (see ``corrections``); without it
-    consecutive extracts agree wherever they overlap.
+    consecutive extracts agree wherever they overlap. ``missing_months`` are left without a folder, as when
+    an authority sends no extract; the other months are exactly as they would be otherwise.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     if months < 1 or scale <= 0:
         raise ValueError("months must be at least 1 and scale positive")
+    missing = {np.datetime64(m, "M") for m in missing_months}
+    last = np.datetime64(end, "M")
+    if any(not last - months < m <= last for m in missing):
+        raise ValueError(f"missing months must lie between the first month generated and {end}")
     out = Path(out)
     rng = np.random.default_rng(seed)
     history = simulate(rng, end, months, scale, layout)
@@ -67,7 +74,9 @@ def generate_inbox(
         stream = int(month.astype(np.int64))
         corrections_rng = np.random.default_rng([seed, stream, _CORRECTIONS])
         if corrections:
-            reopenings.draw(month, corrections_rng)
+            reopenings.draw(month, corrections_rng)  # in a missing month too: later extracts show them
+        if month in missing:
+            continue
         folder = out / la_code / str(month)
         folder.mkdir(parents=True, exist_ok=True)
         snap = Snapshot(history, month, np.random.default_rng([seed, stream, _SNAPSHOT]), reopenings)
