@@ -14,7 +14,7 @@ from pathlib import Path
 from csc_report import settings
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import CscError, UsageError
-from csc_report.months import months_between, parse_month
+from csc_report.months import months_between, parse_month, shift
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--scale", type=float, default=1.0)
     generate.add_argument("--seed", type=int, default=42)
     generate.add_argument("--layout", choices=["pre2014", "2019", "2024"], default="pre2014")
+    generate.add_argument(
+        "--missing-month",
+        dest="missing_months",
+        action="append",
+        default=[],
+        metavar="YYYY-MM",
+        help="leave this month without an extract, as when one never arrives (repeatable)",
+    )
+    generate.add_argument(
+        "--no-corrections",
+        dest="corrections",
+        action="store_false",
+        help="consecutive extracts agree where they overlap (default: later ones correct earlier ones)",
+    )
 
     sub.add_parser("serve", help="serve the scheduled monthly deployment (Prefect)")
     return parser
@@ -100,6 +114,12 @@ def cmd_generate(args) -> int:
 
     if args.months < 1 or args.scale <= 0:
         raise UsageError("--months must be at least 1 and --scale positive")
+    generated = months_between(shift(parse_month(args.end), 1 - args.months), args.end)
+    for month in args.missing_months:
+        if parse_month(month) not in generated:
+            raise UsageError(
+                f"--missing-month {month} is not one of the months generated, {generated[0]} to {args.end}"
+            )
     folders = generate_inbox(
         args.out,
         la_code=args.la,
@@ -108,6 +128,8 @@ def cmd_generate(args) -> int:
         scale=args.scale,
         seed=args.seed,
         layout=args.layout,
+        corrections=args.corrections,
+        missing_months=args.missing_months,
     )
     print(f"wrote {len(folders)} monthly extracts for {args.la} to {args.out}")
     return 0

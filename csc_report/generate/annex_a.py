@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .codes import LA_NAME
@@ -29,13 +30,17 @@ def front_sheet(la_code: str, asat: dt.date, layout: str) -> list[list]:
 
 
 def write_annex_a(
-    path: Path, lists: dict[int, pd.DataFrame], la_code: str, asat: dt.date, layout: str, rng
+    path: Path, lists: dict[int, pd.DataFrame], la_code: str, asat: dt.date, layout: str, seed: list[int]
 ) -> None:
-    """Write the lists (already cut for the month) with a seeded share of messy values."""
+    """Write the lists (already cut for the month) with a seeded share of messy values.
+
+    Each list draws its messy cells from its own stream (``seed`` plus the list number), so rows added to
+    one list (a correction, see ``corrections``) leave every other list's cells as they were.
+    """
     sheets = [("Front_Sheet", front_sheet(la_code, asat, layout))]
     for n, df in lists.items():
         headers = list(df.columns)
         cols = columns(df)
-        spoil(rng, n, headers, cols)
+        spoil(np.random.default_rng([*seed, n]), n, headers, cols)
         sheets.append((f"List_{n}", [[TITLES[n]], headers, *zip(*cols, strict=True)]))
     save(sheets, path, CREATOR)

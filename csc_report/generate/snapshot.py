@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import codes as c
+from .corrections import Reopenings
 from .dates import DAY, add_months, age_at, month_end
 from .layout import ABSENT, ASSESSMENT_TYPE, EPO, MISSING, SUBSEQUENT, headers
 from .simulate import STATUS_CLOSED, History
@@ -38,10 +39,13 @@ def _yes_no(flag: np.ndarray) -> np.ndarray:
 
 
 class Snapshot:
-    """Builds the eleven lists for the extract dated the last day of ``month``."""
+    """Builds the eleven lists for the extract dated the last day of ``month``; Lists 6-8 show the episodes
+    ``reopenings`` has closed and reopened by then with their new start dates."""
 
-    def __init__(self, history: History, month: np.datetime64, rng: np.random.Generator):
-        self.h, self.rng = history, rng
+    def __init__(
+        self, history: History, month: np.datetime64, rng: np.random.Generator, reopenings: Reopenings
+    ):
+        self.h, self.rng, self.reopenings = history, rng, reopenings
         self.asat = month_end(month)
         self.since = (month - 5).astype("datetime64[D]")  # six calendar months up to the extract date
         self.year_ago = add_months(self.asat, -12)
@@ -184,7 +188,7 @@ class Snapshot:
         comp = comp.loc[_d(comp["start"]) <= self.asat]
         ep = comp.groupby("episode").agg(child=("child", "first"), start=("start", "min"), end=("end", "max"))
         ep = ep.loc[_d(ep["end"]) >= self.since]
-        ep = self._latest_per_child(ep, "start")
+        ep = self._latest_per_child(self.reopenings.apply("cin", ep, self.asat), "start")
         x = comp.loc[comp["episode"].isin(ep.index)].copy()
         core_end, end = _d(x["core_end"]), _d(x["end"])
         in_core, in_after = core_end > self.asat, (core_end <= self.asat) & (end > self.asat)
@@ -223,9 +227,10 @@ class Snapshot:
         p = self.h.cp_plans
         start, end = _d(p["start"]), _d(p["end"])
         p = p.loc[(start <= self.asat) & (end >= self.since)]
-        x = self._latest_per_child(p, "start")
+        x = self._latest_per_child(self.reopenings.apply("cp_plans", p, self.asat), "start")
         start, end = _d(x["start"]), _d(x["end"])
         n = len(x)
+        previous = x["previous_plans"].to_numpy() + x["reopened"].to_numpy()  # the closed one counts
         ref = np.minimum(end, self.asat)
         overdue = self.rng.random(n) < 0.08
         visit = ref - np.where(overdue, self.rng.integers(15, 40, n), self.rng.integers(0, 15, n)) * DAY
@@ -242,7 +247,7 @@ class Snapshot:
             "Date of latest review conference": review,
             "Child Protection Plan End Date": _upto(end, self.asat),
             EPO: x["epo"].to_numpy(),
-            "Number of Previous Child Protection Plans": x["previous_plans"].to_numpy(),
+            "Number of Previous Child Protection Plans": previous,
             "Allocated Team": x["team"].to_numpy(),
             "Allocated Worker": x["worker"].to_numpy(),
         }
@@ -251,7 +256,7 @@ class Snapshot:
         p = self.h.cla
         start, end = _d(p["start"]), _d(p["end"])
         p = p.loc[(start <= self.asat) & (end >= self.since)]
-        x = self._latest_per_child(p, "start")
+        x = self._latest_per_child(self.reopenings.apply("cla", p, self.asat), "start")
         n, rng, asat = len(x), self.rng, self.asat
         start, end = _d(x["start"]), _d(x["end"])
         ceased = end <= asat
@@ -283,8 +288,8 @@ class Snapshot:
             "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)": x["uasc"].to_numpy(),
             "Date Started to be Looked After": start,
             "Child's Category of Need": x["need"].to_numpy(),
-            SUBSEQUENT: x["subsequent"].to_numpy(),
-            "Start date of current legal status": np.where(changed, change, start),
+            SUBSEQUENT: np.where(x["reopened"], c.YES, x["subsequent"]),
+            "Start date of current legal status": np.maximum(np.where(changed, change, start), start),
             "Child's Legal Status": legal,
             "Date of Latest Statutory Review": review,
             "Date of Last Social Work Visit": np.maximum(start, ref - rng.integers(0, 42, n) * DAY),
@@ -299,7 +304,7 @@ class Snapshot:
             "Number of Placements in the Last 12 months": pl["count"].to_numpy(),
             "Date Ceased to be Looked After ": np.where(ceased, end, NAT),
             "Reason Ceased to be Looked After": np.where(ceased, x["reason"].to_numpy(), None),
-            "Start Date of Most Recent Placement": _d(pl["start"]),
+            "Start Date of Most Recent Placement": np.maximum(_d(pl["start"]), start),  # a reopened period
             "Placement Type": pl["type"].to_numpy(),
             "Placement Provider": pl["provider"].to_numpy(),
             "Placement postcode": pl["postcode"].to_numpy(),
