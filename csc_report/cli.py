@@ -26,7 +26,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     def add_run_paths(p: argparse.ArgumentParser, one_la: bool = True) -> None:
-        p.add_argument("--inbox", type=Path, required=True)
+        p.add_argument(
+            "--inbox",
+            required=True,
+            help="a folder, or a URL: file://, sftp://user@host/path, s3://bucket/prefix, abfs://, smb://",
+        )
+        if one_la:
+            p.add_argument(
+                "--inbox-secret",
+                default=None,
+                help="Prefect Secret block holding the inbox's credentials (JSON storage options)",
+            )
+            p.add_argument(
+                "--inbox-option",
+                dest="inbox_options",
+                action="append",
+                default=[],
+                metavar="KEY=VALUE",
+                help="a storage option that is no secret, such as endpoint_url=https://... (repeatable)",
+            )
         if one_la:
             p.add_argument("--la", required=True, help="local authority code (the inbox folder name)")
         else:
@@ -142,6 +160,8 @@ def cmd_backfill(args) -> int:
 
 def cmd_region(args) -> int:
     months_between(parse_month(args.first), parse_month(args.last))  # a bad range fails before any cluster
+    if "://" in args.inbox:
+        raise UsageError("region mode reads a local inbox folder; pull remote months with run or backfill")
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
 
@@ -169,7 +189,7 @@ def cmd_region(args) -> int:
 
 
 def _flow_paths(args) -> dict:
-    return dict(
+    paths = dict(
         la=args.la,
         inbox=str(args.inbox),
         warehouse=str(args.warehouse),
@@ -177,13 +197,28 @@ def _flow_paths(args) -> dict:
         key_file=_opt(args.key_file),
         profile=args.profile,
     )
+    if "://" in args.inbox:  # csc_report.sources.is_url, without importing the readers
+        paths.update(inbox_options=_inbox_options(args.inbox_options), inbox_secret=args.inbox_secret)
+    return paths
+
+
+def _inbox_options(pairs: list[str]) -> dict:
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--inbox-option takes KEY=VALUE, got {pair!r}")
+        options[key] = value
+    return options
 
 
 def _already_done(args, month: str) -> str | None:
     """The month's "already done" line, checked before any engine starts so that a no-op is fast."""
     from csc_report import rerun
 
-    paths = settings.RunPaths(args.inbox, args.warehouse, args.outputs, args.key_file)
+    if "://" in args.inbox:  # a URL inbox is known only once pulled, inside the flow
+        return None
+    paths = settings.RunPaths(Path(args.inbox), args.warehouse, args.outputs, args.key_file)
     if not paths.month_dir(args.la, month).is_dir():
         return None
     return rerun.already_done(paths, args.la, month, args.profile, rerun.month_inputs(paths, args.la, month))

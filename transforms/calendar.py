@@ -13,7 +13,7 @@ warehouse stores the table built here and its `wd_between` macro is that subtrac
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import holidays
 import numpy as np
@@ -56,3 +56,20 @@ def working_days_between(start: date, end: date) -> int:
         )
     )
     return count if start <= end else -count
+
+
+def add_working_days(start: datetime, days: float) -> datetime:
+    """The moment `days` working days after `start`, at the same time of day; a fraction is that part
+    of a calendar day added after (0.5 = twelve hours later). A start on a weekend or bank holiday
+    counts from the next working day, so the grace period a late extract gets is never eaten by them."""
+    whole = int(days)
+    found = np.busday_offset(
+        np.datetime64(start.date(), "D"),
+        whole,
+        roll="forward",
+        holidays=np.array(
+            bank_holidays(start.date(), start.date() + timedelta(days=3 * whole + 14)), "datetime64[D]"
+        ),
+    )
+    day = found.astype("datetime64[D]").astype(date)
+    return datetime.combine(day, start.time(), tzinfo=start.tzinfo) + timedelta(days=days - whole)
