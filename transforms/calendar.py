@@ -59,10 +59,13 @@ def working_days_between(start: date, end: date) -> int:
 
 
 def add_working_days(start: datetime, days: float) -> datetime:
-    """The moment `days` working days after `start`, at the same time of day; a fraction is that part
-    of a calendar day added after (0.5 = twelve hours later). A start on a weekend or bank holiday
-    counts from the next working day, so the grace period a late extract gets is never eaten by them."""
+    """The moment `days` working days after `start`, at the same time of day, plus any fraction as that
+    part of a calendar day (0.5 = twelve hours): the grace period a late extract gets, which weekends
+    and bank holidays never eat (a start on one counts from the next working day). Less than one
+    working day is plain calendar time from `start`, so a short wait (a test's) is short any day."""
     whole = int(days)
+    if whole == 0:  # less than a working day: that much calendar time from now, weekend or not
+        return start + timedelta(days=days)
     found = np.busday_offset(
         np.datetime64(start.date(), "D"),
         whole,
