@@ -97,15 +97,16 @@ class Source:
     def display(self) -> str:
         return display_url(self.url)
 
-    def connect(self):
-        """(filesystem, root path). A new connection per call: a run that waits for hours must not
-        reuse a connection the server has long since dropped, nor a stale directory listing."""
+    @contextmanager
+    def connected(self) -> Iterator[tuple]:
+        """(filesystem, root path), on a new connection that is closed after: a run that waits for
+        hours must not reuse a connection the server has long since dropped, nor a stale listing."""
         import fsspec
 
         protocol = urlsplit(self.url).scheme
         try:
             with source_errors(self.display):
-                return fsspec.core.url_to_fs(self.url, skip_instance_cache=True, **self.options)
+                fs, root = fsspec.core.url_to_fs(self.url, skip_instance_cache=True, **self.options)
         except ImportError as exc:
             extra = EXTRAS.get(protocol, exc.name)
             raise UsageError(
@@ -113,15 +114,20 @@ class Source:
             ) from None
         except ValueError as exc:
             raise UsageError(f"{self.display}: not an inbox fsspec can open ({exc})") from None
+        try:
+            yield fs, root
+        finally:
+            client = getattr(fs, "client", None)  # SFTP's SSH connection; object stores hold none open
+            if hasattr(client, "close"):
+                client.close()
 
     def listing(self, la: str, month: str) -> dict[str, FileState]:
         """Every file of the month that the run depends on, by its path in the inbox.
 
         Raises ExtractMissing while the month folder holds no extract file: the run waits for it.
         """
-        fs, root = self.connect()
         where = f"{self.display}/{la}/{month}"
-        with source_errors(self.display):
+        with self.connected() as (fs, root), source_errors(self.display):
             try:
                 month_files = _files(fs, _join(root, la, month))
             except FileNotFoundError:
@@ -160,39 +166,36 @@ class Source:
         thrown away and the month treated as still arriving. Files that the staging folder holds for
         the same folders but the source no longer has are removed, so the copy mirrors the source.
         """
-        fs, root = self.connect()
         records = []
-        for name, state in sorted(listing.items()):
-            dest = staging / name
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            part = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.part")
-            try:
-                with source_errors(self.display):
-                    fs.get_file(_join(root, *name.split("/")), str(part))
-                copied = part.stat().st_size
-                if copied != state.size:
-                    raise ExtractIncomplete(
-                        f"{self.display}/{name}: copied {copied} bytes but the source listed {state.size}; "
-                        "it is still being written"
-                    )
-                digest = file_sha256(part)
-                os.replace(part, dest)
-            finally:
-                part.unlink(missing_ok=True)
-            records.append(
-                {
-                    "file": name,
-                    "source": f"{self.display}/{name}",
-                    "size": state.size,
-                    "mtime": state.mtime,
-                    "sha256": digest,
-                }
-            )
+        with self.connected() as (fs, root):
+            for name, state in sorted(listing.items()):
+                records.append(self._copy(fs, _join(root, *name.split("/")), name, state, staging / name))
         for folder in {(staging / name).parent for name in listing} | {staging / REFERENCE}:
             for path in folder.glob("*") if folder.is_dir() else ():
                 if path.is_file() and path.relative_to(staging).as_posix() not in listing:
                     path.unlink()
         return records
+
+    def _copy(self, fs, remote: str, name: str, state: FileState, dest: Path) -> dict:
+        """Copy one file through a temporary name beside `dest`, renamed into place once its size
+        is the listed size; returns its record for run.json."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        part = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.part")
+        try:
+            with source_errors(self.display):
+                fs.get_file(remote, str(part))
+            copied = part.stat().st_size
+            if copied != state.size:
+                raise ExtractIncomplete(
+                    f"{self.display}/{name}: copied {copied} bytes but the source listed {state.size}; "
+                    "it is still being written"
+                )
+            digest = file_sha256(part)
+            os.replace(part, dest)
+        finally:
+            part.unlink(missing_ok=True)
+        source = f"{self.display}/{name}"
+        return {"file": name, "source": source, "size": state.size, "mtime": state.mtime, "sha256": digest}
 
 
 def display_url(url: str) -> str:
