@@ -128,11 +128,10 @@ def pull(
 def targets_named(blocks: list[str] | None) -> list[str]:
     """The `notify` entries, checked to be block slugs (type/name), never URLs: a webhook's URL holds
     its token, so it is a secret and has no place in a schedule file or a flow's parameters."""
-    for slug in blocks or []:
-        if "://" in slug or slug.count("/") != 1:
+    for n, slug in enumerate(blocks or [], 1):
+        if "://" in slug or slug.count("/") != 1:  # not echoed: a webhook's path is its token
             raise UsageError(
-                f"notify entry {sources.display_url(slug)!r}: name a Prefect block (type/name, such as "
-                "secret/csc-teams), not a URL"
+                f"notify entry {n}: name a Prefect block (type/name, such as secret/csc-teams), not a URL"
             )
     return list(blocks or [])
 

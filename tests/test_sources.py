@@ -18,7 +18,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import BIN
+import yaml
+from conftest import BIN, ROOT
 from prefect import flow
 from prefect.blocks.system import Secret
 from prefect.client.orchestration import get_client
@@ -30,6 +31,7 @@ from csc_report import sources
 from csc_report.errors import SourceRefused, UsageError
 from flows import arrival
 from flows.console import run_flow
+from flows.deploy import deployments, schedule_entries
 from flows.monthly import monthly_report
 
 LA, MONTH = "874", "2013-06"
@@ -220,3 +222,31 @@ def test_a_refused_login_is_configuration_to_fix_not_lateness_to_wait_for(tmp_pa
     finally:
         srv.stop()
     assert not isinstance(caught.value, arrival.ExtractMissing | arrival.SourceUnavailable)
+
+
+def readme_schedule() -> str:
+    """The schedule file the README's Operations section shows for SFTP with a Teams webhook."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Example: SFTP with a Teams webhook") :]
+    return section.split("```\n", 2)[1]
+
+
+def test_the_readmes_sftp_schedule_serves_with_its_secrets_named_not_held(tmp_path):
+    schedule = tmp_path / "schedule.yaml"
+    schedule.write_text(readme_schedule())
+    [deployment] = deployments(schedule_entries(schedule))
+    assert deployment.parameters["inbox"] == "sftp://csc-report@files.council.example/outbound/csc"
+    assert deployment.parameters["inbox_secret"] == "csc-sftp-874"
+    assert deployment.parameters["notify"] == ["secret/csc-teams"]
+    assert deployment.parameters["check_interval"] == 21600
+
+    entry = yaml.safe_load(readme_schedule())["authorities"][0]
+    for bad, why in (
+        ({"inbox": "sftp://csc-report:hunter2@files.council.example/outbound/csc"}, "holds a password"),
+        ({"inbox_options": {"password": "hunter2"}}, "is a secret"),
+        ({"notify": ["https://council.webhook.office.com/webhookb2/hunter2"]}, "not a URL"),
+    ):
+        schedule.write_text(yaml.safe_dump({"authorities": [{**entry, **bad}]}))
+        with pytest.raises(UsageError, match=why) as caught:
+            schedule_entries(schedule)
+        assert "hunter2" not in str(caught.value)
