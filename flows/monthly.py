@@ -5,7 +5,8 @@ sub-flow per month, because each flow run carries about a second of engine overh
 
 A month whose inputs, code and earlier snapshots are unchanged since its last completed run is skipped
 (flow state "Skipped"); `force` recomputes it, cache included. A month whose extract has not arrived
-ends in the Failed state "AwaitingData", whose message says which folder is missing.
+(after waiting for it, in a scheduled run: flows/arrival.py) ends in the Failed state "AwaitingData",
+whose message says which folder is missing. A URL inbox is pulled into a staging folder first.
 """
 
 from __future__ import annotations
