@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="a folder, or a URL: file://, sftp://user@host/path, s3://bucket/prefix, abfs://, smb://",
         )
         if one_la:
+            p.add_argument("--la", required=True, help="local authority code (the inbox folder name)")
             p.add_argument(
                 "--inbox-secret",
                 default=None,
@@ -45,8 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
                 metavar="KEY=VALUE",
                 help="a storage option that is no secret, such as endpoint_url=https://... (repeatable)",
             )
-        if one_la:
-            p.add_argument("--la", required=True, help="local authority code (the inbox folder name)")
         else:
             p.add_argument(
                 "--la",
@@ -197,8 +196,12 @@ def _flow_paths(args) -> dict:
         key_file=_opt(args.key_file),
         profile=args.profile,
     )
-    if "://" in args.inbox:  # csc_report.sources.is_url, without importing the readers
-        paths.update(inbox_options=_inbox_options(args.inbox_options), inbox_secret=args.inbox_secret)
+    if "://" in args.inbox:
+        from csc_report.sources import Source
+
+        options = _inbox_options(args.inbox_options)
+        Source.parse(args.inbox, options)  # a password in them must not reach the flow's parameters
+        paths.update(inbox_options=options, inbox_secret=args.inbox_secret)
     return paths
 
 

@@ -68,7 +68,7 @@ def check_options(options: dict, where: str) -> None:
         if lowered in SECRET_NAMES or any(word in lowered for word in SECRET_WORDS):
             raise UsageError(
                 f"{where}: option {name!r} is a secret; keep it in a Prefect Secret block or the "
-                "library's own configuration, never in the schedule file"
+                "library's own configuration, never in the schedule file or on the command line"
             )
         if isinstance(value, dict):
             check_options(value, where)

@@ -115,10 +115,14 @@ def pull(
     settle_seconds: float = DEFAULT_SETTLE_SECONDS,
 ) -> tuple[Path, list[dict]]:
     """Run the pull task (retried over the grace period when `wait`), returning the folder the rest of
-    the run reads as its inbox and the staged files' records. Raises ExtractMissing when it gave up."""
+    the run reads as its inbox and the staged files' records. Raises ExtractMissing when it gave up.
+
+    Without `wait` (a run by hand, a backfill) the files are taken as they are: one check, no settling.
+    """
     retries = checks_in_grace(datetime.now().astimezone(), check_interval, grace_working_days) if wait else 0
     task_ = pull_extract.with_options(retries=retries, retry_delay_seconds=check_interval)
-    records = task_(inbox, inbox_options, inbox_secret, la, month, settle_seconds, str(staging))
+    settle = settle_seconds if wait else 0.0
+    records = task_(inbox, inbox_options, inbox_secret, la, month, settle, str(staging))
     return (staging if sources.is_url(inbox) else Path(inbox)), records
 
 

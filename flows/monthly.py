@@ -210,8 +210,12 @@ def monthly_report(
     month = parse_month(month) if month else previous_month()
     try:
         if sources.is_url(inbox) or wait:
-            waiting = dict(wait=wait, check_interval=check_interval, grace_working_days=grace_working_days)
-            waiting["settle_seconds"] = settle_seconds if wait else 0.0
+            waiting = dict(
+                wait=wait,
+                check_interval=check_interval,
+                grace_working_days=grace_working_days,
+                settle_seconds=settle_seconds,
+            )
             outcome = pull_and_run(
                 paths, la, month, profile, force, inbox, inbox_options, inbox_secret, **waiting
             )
