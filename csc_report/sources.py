@@ -170,7 +170,9 @@ class Source:
         with self.connected() as (fs, root):
             for name, state in sorted(listing.items()):
                 records.append(self._copy(fs, _join(root, *name.split("/")), name, state, staging / name))
-        for folder in {(staging / name).parent for name in listing} | {staging / REFERENCE}:
+        month_dirs = {(staging / name).parent for name in listing if name.count("/") == 2}
+        authority_dirs = {folder.parent for folder in month_dirs}  # a withdrawn aliases.yaml goes too
+        for folder in month_dirs | authority_dirs | {staging / REFERENCE}:
             for path in folder.glob("*") if folder.is_dir() else ():
                 if path.is_file() and path.relative_to(staging).as_posix() not in listing:
                     path.unlink()

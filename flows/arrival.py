@@ -195,8 +195,8 @@ def notice_for(flow_run, state) -> notify.Notice | None:
         if state.name == "Skipped" or not params.get("notify_success"):
             return None
         outcome = state.result(raise_on_failure=False)
-        where = getattr(outcome, "output_dir", "")
-        return notify.Notice(la, month, "Completed", f"{getattr(outcome, 'message', '')}; report at {where}")
+        report = Path(getattr(outcome, "output_dir", "")) / "report.html"
+        return notify.Notice(la, month, "Completed", f"{getattr(outcome, 'message', '')}; report at {report}")
     if state.name == "AwaitingData":
         return notify.Notice(la, month, "AwaitingData", notify.reason_of(None, state.message or ""))
     try:

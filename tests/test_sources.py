@@ -25,7 +25,7 @@ from prefect.blocks.system import Secret
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.runtime import flow_run
-from servers import S3Server, SftpServer
+from servers import S3Server, SftpServer, WebhookReceiver
 
 from csc_report import sources
 from csc_report.errors import SourceRefused, UsageError
@@ -99,13 +99,22 @@ def sha(data: bytes) -> str:
 
 def test_complete_month_is_pulled_staged_recorded_and_a_rerun_is_a_no_op(server, extract, tmp_path):
     put_all(server, extract)
+    webhook = WebhookReceiver()  # a published month announces where its report is
+    block = f"announce-{uuid.uuid4().hex[:8]}"
+    Secret(value=webhook.apprise_url).save(block)
     params = dict(
         la=LA, inbox=server.url, month=MONTH, inbox_options=server.options, inbox_secret=server.secret_block,
         warehouse=str(tmp_path / "wh" / "csc.duckdb"), outputs=str(tmp_path / "out"),
-        key_file=str(tmp_path / "secret.key"),
+        key_file=str(tmp_path / "secret.key"), notify=[f"secret/{block}"], notify_success=True,
     )  # fmt: skip
-    outcome = run_flow(monthly_report, **params)
+    try:
+        outcome = run_flow(monthly_report, **params)
+    finally:
+        webhook.stop()
     assert outcome.status == "done", outcome.message
+    [announced] = [json.loads(body) for body in webhook.bodies]
+    assert announced["title"] == f"csc-report {LA} {MONTH}: Completed"
+    assert announced["message"].endswith(f"report at {tmp_path / 'out' / LA / MONTH}/report.html")
 
     run_json = (tmp_path / "out" / LA / MONTH / "run.json").read_text()
     recorded = {r["file"]: r for r in json.loads(run_json)["sources"]}
@@ -121,7 +130,7 @@ def test_complete_month_is_pulled_staged_recorded_and_a_rerun_is_a_no_op(server,
     assert not (staged / LA / MONTH).exists(), "the raw copy is dropped once the month is done"
     assert (staged / "reference" / "population.csv").read_bytes() == extract["reference/population.csv"]
 
-    again = run_flow(monthly_report, **params)
+    again = run_flow(monthly_report, **params)  # the webhook is gone: a skipped month tells no one
     assert again.status == "skipped" and "already done" in again.message
 
 
@@ -250,3 +259,24 @@ def test_the_readmes_sftp_schedule_serves_with_its_secrets_named_not_held(tmp_pa
         with pytest.raises(UsageError, match=why) as caught:
             schedule_entries(schedule)
         assert "hunter2" not in str(caught.value)
+
+
+def test_the_staged_copy_mirrors_the_source_when_files_are_withdrawn(tmp_path):
+    """A file withdrawn at the source (an authority's aliases, a month's commentary) must not linger
+    in the staged copy, where the next run would still read it."""
+    inbox = tmp_path / "inbox"
+    for name in (f"{LA}/{MONTH}/annex_a.xlsx", f"{LA}/{MONTH}/commentary.md", f"{LA}/aliases.yaml"):
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_bytes(b"first " + name.encode())
+    source = sources.Source.parse(f"file://{inbox}")
+    staging = tmp_path / "staging"
+    source.stage(source.arrived(LA, MONTH, 0), staging)
+    assert (staging / LA / "aliases.yaml").is_file() and (staging / LA / MONTH / "commentary.md").is_file()
+
+    (inbox / LA / "aliases.yaml").unlink()
+    (inbox / LA / MONTH / "commentary.md").unlink()
+    records = source.stage(source.arrived(LA, MONTH, 0), staging)
+    assert [r["file"] for r in records] == [f"{LA}/{MONTH}/annex_a.xlsx"]
+    assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == [
+        f"{LA}/{MONTH}/annex_a.xlsx"
+    ]
