@@ -46,8 +46,13 @@ class SftpServer:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         expected = (self.username, self.password)
+        self.connections: list = []
+        connections = self.connections
 
         class Auth(asyncssh.SSHServer):
+            def connection_made(self, conn) -> None:
+                connections.append(conn)
+
             def begin_auth(self, username: str) -> bool:
                 return True
 
@@ -79,8 +84,16 @@ class SftpServer:
         path.write_bytes(data)
 
     def stop(self) -> None:
-        self.server.close()
-        asyncio.run_coroutine_threadsafe(self.server.wait_closed(), self.loop).result(timeout=10)
+        """Close the listener and every client connection still open, then the loop."""
+
+        async def close():
+            self.server.close()
+            for conn in self.connections:
+                conn.close()
+                await conn.wait_closed()
+            await self.server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(close(), self.loop).result(timeout=10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
 
