@@ -27,9 +27,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     def add_run_paths(p: argparse.ArgumentParser, one_la: bool = True) -> None:
-        p.add_argument("--inbox", type=Path, required=True)
+        p.add_argument(
+            "--inbox",
+            required=True,
+            help="a folder, or a URL: file://, sftp://user@host/path, s3://bucket/prefix, abfs://, smb://",
+        )
         if one_la:
             p.add_argument("--la", required=True, help="local authority code (the inbox folder name)")
+            p.add_argument(
+                "--inbox-secret",
+                default=None,
+                help="Prefect Secret block holding the inbox's credentials (JSON storage options)",
+            )
+            p.add_argument(
+                "--inbox-option",
+                dest="inbox_options",
+                action="append",
+                default=[],
+                metavar="KEY=VALUE",
+                help="a storage option that is no secret, such as endpoint_url=https://... (repeatable)",
+            )
         else:
             p.add_argument(
                 "--la",
@@ -137,7 +154,7 @@ def cmd_generate(args) -> int:
 
 def cmd_run(args) -> int:
     parse_month(args.month)
-    load_authority_config(config_path(args.inbox, args.la))
+    _check_authority_config(args)
     done = None if args.force else _already_done(args, args.month)
     if done:
         print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
@@ -153,7 +170,7 @@ def cmd_run(args) -> int:
 
 def cmd_backfill(args) -> int:
     months = months_between(parse_month(args.first), parse_month(args.last))
-    load_authority_config(config_path(args.inbox, args.la))
+    _check_authority_config(args)
     if not args.force and all(_already_done(args, month) for month in months):
         print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
         return 0
@@ -167,6 +184,8 @@ def cmd_backfill(args) -> int:
 
 def cmd_region(args) -> int:
     months_between(parse_month(args.first), parse_month(args.last))  # a bad range fails before any cluster
+    if "://" in args.inbox:
+        raise UsageError("region mode reads a local inbox folder; pull remote months with run or backfill")
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
 
@@ -194,7 +213,7 @@ def cmd_region(args) -> int:
 
 
 def _flow_paths(args) -> dict:
-    return dict(
+    paths = dict(
         la=args.la,
         inbox=str(args.inbox),
         warehouse=str(args.warehouse),
@@ -202,13 +221,39 @@ def _flow_paths(args) -> dict:
         key_file=_opt(args.key_file),
         profile=args.profile,
     )
+    if "://" in args.inbox:
+        from csc_report.sources import Source
+
+        options = _inbox_options(args.inbox_options)
+        Source.parse(args.inbox, options)  # a password in them must not reach the flow's parameters
+        paths.update(inbox_options=options, inbox_secret=args.inbox_secret)
+    return paths
+
+
+def _inbox_options(pairs: list[str]) -> dict:
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--inbox-option takes KEY=VALUE, got {pair!r}")
+        options[key] = value
+    return options
+
+
+def _check_authority_config(args) -> None:
+    """A bad `<inbox>/<la>/config.yaml` stops the command before any engine starts (a URL inbox's copy is
+    checked once pulled, when the month's files are discovered)."""
+    if "://" not in args.inbox:
+        load_authority_config(config_path(Path(args.inbox), args.la))
 
 
 def _already_done(args, month: str) -> str | None:
     """The month's "already done" line, checked before any engine starts so that a no-op is fast."""
     from csc_report import rerun
 
-    paths = settings.RunPaths(args.inbox, args.warehouse, args.outputs, args.key_file)
+    if "://" in args.inbox:  # a URL inbox is known only once pulled, inside the flow
+        return None
+    paths = settings.RunPaths(Path(args.inbox), args.warehouse, args.outputs, args.key_file)
     if not paths.month_dir(args.la, month).is_dir():
         return None
     return rerun.already_done(paths, args.la, month, args.profile, rerun.month_inputs(paths, args.la, month))

@@ -27,3 +27,18 @@ class WarehouseBusy(CscError):
     """Another run kept the warehouse for longer than this run was prepared to wait (exit 1)."""
 
     exit_code = 1
+
+
+class ExtractIncomplete(ExtractMissing):
+    """The month's files are there but still being written (they changed between two checks), so the
+    run waits as it does for a missing extract rather than read half a file."""
+
+
+class SourceUnavailable(CscError):
+    """The inbox's server could not be reached (exit 1); a waiting run checks again at its next interval."""
+
+    exit_code = 1
+
+
+class SourceRefused(UsageError):
+    """The inbox's server refused the credentials (exit 2): configuration to fix, not data to wait for."""

@@ -298,6 +298,7 @@ class RunRecord:
     row_counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     reused: list[str] = field(default_factory=list)  # stages whose work came from the cache
+    sources: list[dict] = field(default_factory=list)  # files pulled from a URL inbox (csc_report.sources)
     fingerprint: str | None = None
     started_at: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
     finished_at: str | None = None
@@ -319,6 +320,7 @@ class RunRecord:
             "versions": versions(),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "reused": self.reused,
+            "sources": self.sources,
         }
 
     def use_prepared(self, prepared: Prepared, cached: bool) -> None:

@@ -16,15 +16,29 @@ from prefect.schedules import Cron
 
 from csc_report.errors import UsageError
 from csc_report.settings import CONFIG_DIR, DEMO_DIR, DEMO_LA
+from csc_report.sources import Source
+from flows.arrival import targets_named
 from flows.monthly import monthly_report
 
 DEFAULT_CRON = "0 6 3 * *"  # 06:00 on the 3rd: the previous month's extract has landed by then
 DEFAULT_TIMEZONE = "Europe/London"
 REQUIRED = {"la", "inbox"}
+PATHS = {"la", "inbox", "warehouse", "outputs", "key_file"}
+# flow parameters a schedule entry may set as they are (flows/monthly.py); none may hold a secret
+OPTIONS = {
+    "inbox_options",
+    "inbox_secret",
+    "check_interval",
+    "grace_working_days",
+    "settle_seconds",
+    "notify",
+    "notify_success",
+}
 
 
 def schedule_entries(path: Path | None = None) -> list[dict]:
-    """One dict per authority: la, inbox, and optionally warehouse, outputs, key_file, cron, timezone."""
+    """One dict per authority: la, inbox, and optionally warehouse, outputs, key_file, cron, timezone
+    and the OPTIONS. An inbox URL with a password, or an option named like a secret, is refused."""
     path = path or Path(os.environ.get("CSC_REPORT_SCHEDULE", CONFIG_DIR / "schedule.yaml"))
     if not path.exists():
         return [
@@ -42,6 +56,8 @@ def schedule_entries(path: Path | None = None) -> list[dict]:
     for n, entry in enumerate(entries, 1):
         if not isinstance(entry, dict) or not REQUIRED <= entry.keys():
             raise UsageError(f"{path}: authority {n} needs at least {sorted(REQUIRED)}")
+        Source.parse(str(entry["inbox"]), entry.get("inbox_options"))
+        targets_named(entry.get("notify"))
     return entries
 
 
@@ -49,9 +65,8 @@ def deployments(entries: list[dict]):
     """A deployment per authority; each run reports the previous month (no month parameter)."""
     result = []
     for entry in entries:
-        params = {
-            k: str(v) for k, v in entry.items() if k in {"la", "inbox", "warehouse", "outputs", "key_file"}
-        }
+        params = {k: str(v) for k, v in entry.items() if k in PATHS}
+        params.update({k: v for k, v in entry.items() if k in OPTIONS})
         result.append(
             monthly_report.to_deployment(
                 name=f"monthly-{entry['la']}",

@@ -5,24 +5,25 @@ sub-flow per month, because each flow run carries about a second of engine overh
 
 A month whose inputs, code and earlier snapshots are unchanged since its last completed run is skipped
 (flow state "Skipped"); `force` recomputes it, cache included. A month whose extract has not arrived
-ends in the Failed state "AwaitingData", whose message says which folder is missing.
+(after waiting for it, in a scheduled run: flows/arrival.py) ends in the Failed state "AwaitingData",
+whose message says which folder is missing. A URL inbox is pulled into a staging folder first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
-from csc_report import pipeline, rerun, settings
+from csc_report import pipeline, rerun, settings, sources
 from csc_report.errors import CscError, ExtractMissing
 from csc_report.lock import warehouse_lock
 from csc_report.months import months_between, parse_month, previous_month
 from csc_report.settings import RunPaths
-from flows import tasks
+from flows import arrival, tasks
 from flows.artifacts import publish_artifacts
 
 
@@ -75,11 +76,12 @@ class PendingMonth:
 
 
 def start_month(
-    paths: RunPaths, la: str, month: str, profile: str, force: bool
+    paths: RunPaths, la: str, month: str, profile: str, force: bool, pulled: list[dict] | None = None
 ) -> PendingMonth | MonthOutcome:
     """Discover the month's files and decide whether it needs running: a skipped outcome if it is
-    already done (and not forced), else the pending month with its cache entry."""
-    record = pipeline.RunRecord(la, month, str(flow_run.get_id() or ""), profile)
+    already done (and not forced), else the pending month with its cache entry. `pulled` describes
+    the files copied from a remote inbox, for run.json."""
+    record = pipeline.RunRecord(la, month, str(flow_run.get_id() or ""), profile, sources=pulled or [])
     out_dir = paths.output_dir(la, month)
     try:
         files, record.timings["discover"] = tasks.discover(paths, la, month)
@@ -130,10 +132,15 @@ def finish_month(paths: RunPaths, pending: PendingMonth, prepared_state, profile
 
 
 def run_month(
-    paths: RunPaths, la: str, month: str, profile: str = "public", force: bool = False
+    paths: RunPaths,
+    la: str,
+    month: str,
+    profile: str = "public",
+    force: bool = False,
+    pulled: list[dict] | None = None,
 ) -> MonthOutcome:
     """Discover, prepare (cached), then load, compute and publish under the warehouse's writer lock."""
-    pending = start_month(paths, la, month, profile, force)
+    pending = start_month(paths, la, month, profile, force, pulled)
     if isinstance(pending, MonthOutcome):
         return pending
     return finish_month(paths, pending, pending.prepare(paths, force), profile)
@@ -146,7 +153,33 @@ def report_progress(n: int, total: int, outcome: MonthOutcome) -> None:
     print(line, flush=True)
 
 
-@flow(name="monthly-report")
+def pull_and_run(
+    paths: RunPaths,
+    la: str,
+    month: str,
+    profile: str,
+    force: bool,
+    inbox: str,
+    inbox_options: dict | None,
+    inbox_secret: str | None,
+    **waiting,
+) -> MonthOutcome:
+    """`run_month` on the month pulled from a URL inbox (or checked in a local one when waiting); the
+    staged raw copy is dropped once the month is done or found unchanged."""
+    staging = sources.staging_dir(paths.cache_dir(), la)
+    local, pulled = arrival.pull(inbox, inbox_options, inbox_secret, la, month, staging, **waiting)
+    outcome = run_month(replace(paths, inbox=local), la, month, profile, force, pulled)
+    if sources.is_url(inbox):
+        sources.forget_staged(staging, la, month)
+    return outcome
+
+
+@flow(
+    name="monthly-report",
+    on_failure=[arrival.notify_hook],
+    on_crashed=[arrival.notify_hook],
+    on_completion=[arrival.notify_hook],
+)
 def monthly_report(
     la: str,
     inbox: str,
@@ -156,17 +189,40 @@ def monthly_report(
     key_file: str | None = None,
     profile: str = "public",
     force: bool = False,
+    inbox_options: dict | None = None,
+    inbox_secret: str | None = None,
+    wait: bool | None = None,
+    check_interval: float = arrival.DEFAULT_CHECK_INTERVAL,
+    grace_working_days: float = arrival.DEFAULT_GRACE_WORKING_DAYS,
+    settle_seconds: float = arrival.DEFAULT_SETTLE_SECONDS,
+    notify: list[str] | None = None,
+    notify_success: bool = False,
 ):
-    """One authority's report for one month, from its inbox folder to published outputs.
+    """One authority's report for one month, from its inbox (a folder or a URL) to published outputs.
 
-    Without a month (the scheduled run) it reports the previous calendar month. Returns the
-    MonthOutcome, in a "Skipped" state when there was nothing to do or "AwaitingData" when the extract
-    has not arrived.
+    Without a month (the scheduled run) it reports the previous calendar month and, unless `wait` says
+    otherwise, waits for a late extract: re-checking every `check_interval` seconds for
+    `grace_working_days`, and reading files only once unchanged for `settle_seconds` (flows.arrival).
+    A run by hand checks once. Returns the MonthOutcome, in a "Skipped" state when there was nothing
+    to do or "AwaitingData" when the extract has not arrived. `notify` names the Prefect blocks told
+    of a failure, of "AwaitingData" and, with `notify_success`, of the report's location.
     """
-    paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
+    paths = RunPaths(Path("."), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
+    wait = month is None if wait is None else wait
     month = parse_month(month) if month else previous_month()
     try:
-        outcome = run_month(paths, la, month, profile, force)
+        if sources.is_url(inbox) or wait:
+            waiting = dict(
+                wait=wait,
+                check_interval=check_interval,
+                grace_working_days=grace_working_days,
+                settle_seconds=settle_seconds,
+            )
+            outcome = pull_and_run(
+                paths, la, month, profile, force, inbox, inbox_options, inbox_secret, **waiting
+            )
+        else:
+            outcome = run_month(replace(paths, inbox=Path(inbox)), la, month, profile, force)
     except ExtractMissing as exc:
         return Failed(name="AwaitingData", message=str(exc), data=exc)
     if outcome.status == "skipped":
@@ -185,16 +241,24 @@ def backfill(
     key_file: str | None = None,
     profile: str = "public",
     force: bool = False,
+    inbox_options: dict | None = None,
+    inbox_secret: str | None = None,
 ) -> list[MonthOutcome]:
     """Every month from `first` to `last` in order, skipping those already done; a failed month, or one
     whose extract has not arrived (awaiting data), is reported and the rest go on: the next month's flow
-    figures still count a missing month's events, from the next extract's window (contract 1.2)."""
+    figures still count a missing month's events, from the next extract's window (contract 1.2). A URL
+    inbox is pulled a month at a time, without waiting."""
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     months = months_between(parse_month(first), parse_month(last))
     outcomes = []
     for n, month in enumerate(months, 1):
         try:
-            outcomes.append(run_month(paths, la, month, profile, force))
+            if sources.is_url(inbox):
+                outcomes.append(
+                    pull_and_run(paths, la, month, profile, force, inbox, inbox_options, inbox_secret)
+                )
+            else:
+                outcomes.append(run_month(paths, la, month, profile, force))
         except CscError as exc:
             outcomes.append(MonthOutcome.failed(paths, la, month, exc))
         report_progress(n, len(months), outcomes[-1])

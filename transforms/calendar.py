@@ -13,7 +13,7 @@ warehouse stores the table built here and its `wd_between` macro is that subtrac
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import holidays
 import numpy as np
@@ -56,3 +56,23 @@ def working_days_between(start: date, end: date) -> int:
         )
     )
     return count if start <= end else -count
+
+
+def add_working_days(start: datetime, days: float) -> datetime:
+    """The moment `days` working days after `start`, at the same time of day, plus any fraction as that
+    part of a calendar day (0.5 = twelve hours): the grace period a late extract gets, which weekends
+    and bank holidays never eat (a start on one counts from the next working day). Less than one
+    working day is plain calendar time from `start`, so a short wait (a test's) is short any day."""
+    whole = int(days)
+    if whole == 0:  # less than a working day: that much calendar time from now, weekend or not
+        return start + timedelta(days=days)
+    found = np.busday_offset(
+        np.datetime64(start.date(), "D"),
+        whole,
+        roll="forward",
+        holidays=np.array(
+            bank_holidays(start.date(), start.date() + timedelta(days=3 * whole + 14)), "datetime64[D]"
+        ),
+    )
+    day = found.astype("datetime64[D]").astype(date)
+    return datetime.combine(day, start.time(), tzinfo=start.tzinfo) + timedelta(days=days - whole)

@@ -59,19 +59,25 @@ def find_month_files(month_dir: Path) -> list[Path]:
     month_dir = Path(month_dir)
     if not month_dir.is_dir():
         raise DataError(f"{month_dir}: not a folder")
-    files = sorted(p for p in month_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~")))
-    workbooks = [p for p in files if p.suffix.lower() in WORKBOOK_SUFFIXES and not _WORKFORCE.match(p.name)]
-    if len(workbooks) > 1:
-        names = " and ".join(p.name for p in workbooks)
-        raise DataError(f"{month_dir}: two Annex A workbooks ({names}); keep one per month folder")
-    chosen = (
-        workbooks
-        + [p for p in files if _LIST_CSV.match(p.name)]
-        + [p for p in files if _WORKFORCE.match(p.name)]
-    )
+    chosen = choose_month_files([p.name for p in month_dir.iterdir() if p.is_file()], str(month_dir))
     if not chosen:
         raise DataError(f"{month_dir}: no Annex A workbook (.xlsx/.xls), list_<n>.csv or workforce file")
-    return chosen
+    return [month_dir / name for name in chosen]
+
+
+def choose_month_files(names: list[str], where: str) -> list[str]:
+    """The names `find_month_files` reads, in reading order, from a month folder's file names.
+
+    Apart from the folder so that a remote inbox (csc_report.sources) can tell whether a month's
+    extract has arrived by listing it, before copying anything: an empty answer means not yet.
+    """
+    files = sorted(name for name in names if not name.startswith((".", "~")))
+    workbooks = [n for n in files if Path(n).suffix.lower() in WORKBOOK_SUFFIXES and not _WORKFORCE.match(n)]
+    if len(workbooks) > 1:
+        raise DataError(
+            f"{where}: two Annex A workbooks ({' and '.join(workbooks)}); keep one per month folder"
+        )
+    return workbooks + [n for n in files if _LIST_CSV.match(n)] + [n for n in files if _WORKFORCE.match(n)]
 
 
 def read_extract(paths: list[Path], *, la_aliases: Path | None = None) -> Extract:
