@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from csc_report import __version__, indicators, rerun, warehouse
+from csc_report.benchmarks import lookup as benchmarks
 from csc_report.errors import ExtractMissing
 from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
@@ -164,6 +165,7 @@ def load(
         warehouse.apply_schema(con)
         if population_csv.exists():
             warehouse.load_population(con, population_csv)
+        benchmarks.load_reference(con)
         return warehouse.load_snapshot(con, la, month, extract, load_id, quarantine=prepared.rejected)
     finally:
         con.close()
