@@ -51,6 +51,7 @@ STYLE = {
 }
 SIZE_INCHES = (7.0, 2.6)
 LEGEND_ROW_CHARS = 110  # legend entries (label + key) that fit on one line above the plot
+LEGEND_ROW_INCHES = 0.2
 DPI = 120
 
 
@@ -105,9 +106,15 @@ class ChartRenderer:
         if limits is not None and limits.has_limits:
             labels += ["Average", "Process limits"]
             labels += [f"Special cause: {kind}" for kind in SIGNAL_STYLES if _kinds(limits) & {kind}]
-        rows = 1 + sum(len(label) + 8 for label in labels) // LEGEND_ROW_CHARS
+        columns, rows = _legend_grid(labels)
+        height = SIZE_INCHES[1] + LEGEND_ROW_INCHES * (rows - 1)  # the plot keeps its height
         with matplotlib.rc_context(STYLE):
-            axes = self._axes(left=0.08, bottom=0.14, top=0.86 - 0.08 * (rows - 1))
+            axes = self._axes(
+                left=0.08,
+                bottom=0.36 / height,
+                top=1 - (0.1 + LEGEND_ROW_INCHES * rows) / height,
+                height=height,
+            )
             positions = range(len(x_labels))
             for (label, values), style in zip(series, SERIES_STYLES, strict=False):
                 axes.plot(positions, [float("nan") if v is None else v for v in values], label=label, **style)
@@ -120,7 +127,6 @@ class ChartRenderer:
             step = 1 if len(x_labels) <= MAX_X_LABELS else 2
             axes.set_xticks(list(positions)[::-1][::step][::-1], x_labels[::-1][::step][::-1])
             axes.set_ylim(bottom=0)
-            columns = len(labels) if rows == 1 else -(-len(labels) // rows)
             axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=columns, frameon=False)
             return self._png()
 
@@ -142,8 +148,9 @@ class ChartRenderer:
             axes.margins(**({"x": 0.08} if horizontal else {"y": 0.12}))
             return self._png()
 
-    def _axes(self, left: float, bottom: float, top: float = 0.86):
+    def _axes(self, left: float, bottom: float, top: float = 0.86, height: float = SIZE_INCHES[1]):
         self.figure.clear()
+        self.figure.set_size_inches(SIZE_INCHES[0], height)
         self.figure.subplots_adjust(left=left, right=0.98, top=top, bottom=bottom)
         return self.figure.add_subplot()
 
@@ -151,6 +158,17 @@ class ChartRenderer:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png")
         return buffer.getvalue()
+
+
+def _legend_grid(labels: list[str]) -> tuple[int, int]:
+    """(columns, rows) of the legend above a line chart: as many columns as fit the width, where
+    matplotlib fills each column top to bottom and sizes it to its longest label."""
+    for columns in range(len(labels), 1, -1):
+        rows = -(-len(labels) // columns)
+        chunks = [labels[c * rows : (c + 1) * rows] for c in range(columns)]
+        if sum(max(map(len, chunk)) + 8 for chunk in chunks if chunk) <= LEGEND_ROW_CHARS:
+            return columns, rows
+    return 1, len(labels)
 
 
 def _kinds(chart: spc.XmR) -> set[str]:
