@@ -59,7 +59,12 @@ def test_assurance_change_is_a_highlight():
     s = view([10.0, 12.0] * 6 + [30.0], direction="lower", target=20.0)
     assert s.assurance_change() == ("will reliably meet", "capable of either")
     line = signals.highlight(s, [], 12.0)
-    assert "now capable of either the target of 20.0% (last month: will reliably meet)" in line
+    # now: mean 162 / 13 = 12.46, moving ranges (11 x 2 + 18) / 12 = 3.33, upper 12.46 + 8.87 = 21.3
+    assert line == (
+        "Re-referrals (%): 30.0%, above the upper limit (21.3%) of the last 13 months: a concern; "
+        "assurance changed: the process is capable of either meeting or missing the target of 20.0% "
+        "(last month it would reliably meet it)"
+    )
 
 
 def test_benchmark_crossing_only_in_the_same_unit():

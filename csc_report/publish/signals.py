@@ -23,6 +23,17 @@ from csc_report.publish.tables import month_series
 MAX_MONTHS, MIN_MONTHS = 24, 13
 # The rules in the order a reader should hear about them: a point beyond the limits first.
 RULE_ORDER = ("outside_limits", "two_of_three", "shift", "trend")
+# spc's assurance as a verb phrase about the process: now, and as it stood last month
+ASSURANCE_NOW = {
+    spc.MEET: "will reliably meet",
+    spc.MISS: "will reliably miss",
+    spc.EITHER: "is capable of either meeting or missing",
+}
+ASSURANCE_BEFORE = {
+    spc.MEET: "would reliably meet",
+    spc.MISS: "would reliably miss",
+    spc.EITHER: "was capable of either meeting or missing",
+}
 BENCHMARK_NAMES = {
     "england": "the England figure",
     "statistical_neighbours": "the statistical neighbours' average",
@@ -118,7 +129,7 @@ def spc_sentence(s: Signals) -> str:
         )
     assurance = s.assurance()
     if assurance:
-        sentence += f" The process {assurance} the target of {fmt(s.target)}."
+        sentence += f" The process {ASSURANCE_NOW[assurance]} the target of {fmt(s.target)}."
     return sentence
 
 
@@ -151,7 +162,10 @@ def highlight(s: Signals, crossings: list[str], previous: float | None) -> str |
     change = s.assurance_change()
     if change:
         before, now = change
-        parts.append(f"now {now} the target of {format_value(s.target, s.unit)} (last month: {before})")
+        parts.append(
+            f"assurance changed: the process {ASSURANCE_NOW[now]} the target of "
+            f"{format_value(s.target, s.unit)} (last month it {ASSURANCE_BEFORE[before]} it)"
+        )
     if crossings:
         last = s.chart.values[-1]
         moved = " and ".join(crossings)
