@@ -410,7 +410,7 @@ def test_trend_csv_names_special_causes(published):
     assert float(frame["lower_limit"].iloc[0]) == pytest.approx(406.828 / 13 - 2.66 * 16.868 / 12)
 
 
-def test_benchmarks_beside_the_figures_and_in_their_own_table(published):
+def test_benchmarks_beside_the_figures_and_in_their_own_table(published, tmp_path):
     out_dir, _ = published
     html = (out_dir / "report.html").read_text(encoding="utf-8")
     section = html.split('id="re-referrals"')[1].split("</section>")[0]
@@ -423,7 +423,12 @@ def test_benchmarks_beside_the_figures_and_in_their_own_table(published):
     rate = frame[frame["indicator_id"] == "referral_rate_r12_per_10k"].set_index("area_type")["value"]
     assert (rate["la"], rate["statistical_neighbours"], rate["england"]) == ("c", "", "625")
     markdown = (out_dir / "report.md").read_text(encoding="utf-8")
-    assert "| England | East of England | Neighbours (mean) | Peterborough |" in markdown
+    assert "| England | East of England | Neighbours (mean) | Own figure |" in markdown
+    # a row whose four benchmarks all say the same (not published) says it once
+    frame = BENCHMARKS.assign(indicator_id="re_referrals_pct", value=None, status="not published")
+    ctx = make_context(benchmarks=frame.iloc[:4], trends={}, tables={})
+    html = (publish_report(ctx, tmp_path)["report.html"]).read_text(encoding="utf-8")
+    assert '<td colspan="4" class="bench span">not published</td>' in html
 
 
 def test_data_quality_csv_has_contract_columns_only(published):

@@ -54,13 +54,12 @@ def heading(benchmarks: pd.DataFrame, indicator_ids: list[str]) -> str:
 
 
 def area_names(benchmarks: pd.DataFrame) -> dict[str, str]:
-    """area_type -> the name to head its column (`East of England`, `Peterborough`)."""
+    """area_type -> the name to head its column (`East of England`, `Own figure`)."""
     names = {"england": "England", "statistical_neighbours": "Neighbours (mean)", "region": "Region"}
-    names["la"] = ""
-    for area_type in ("region", "la"):
-        found = benchmarks.loc[benchmarks["area_type"] == area_type, "area"]
-        if not found.empty:
-            names[area_type] = str(found.iloc[0])
+    names["la"] = "Own figure"  # the name is on the title; DfE's may differ from the report's
+    region = benchmarks.loc[benchmarks["area_type"] == "region", "area"]
+    if not region.empty:
+        names["region"] = str(region.iloc[0])
     return names
 
 

@@ -77,6 +77,13 @@ class Row:
     def benchmark_cells(self) -> list[str]:
         return [self.benchmarks.get(area, "") for area in benchmark_view.AREA_TYPES]
 
+    @property
+    def benchmark_span(self) -> str | None:
+        """One text for all four benchmark cells (`not published`), shown once across them."""
+        first, *others = self.benchmark_cells
+        same = all(text == first for text in others)
+        return first if same and first and not any(c.isdigit() for c in first) else None
+
 
 @dataclass
 class Section:
