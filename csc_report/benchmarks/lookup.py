@@ -150,4 +150,5 @@ def _neighbour_mean(indicator_id, label, year, published, neighbours) -> list:
     if values.empty:
         given = published["area_code"].isin(codes).any()  # rows, but all suppressed or not available
         return [indicator_id, "statistical_neighbours", name, label, None, "x" if given else ABSENT, source]
-    return [indicator_id, "statistical_neighbours", name, label, float(values.mean()), "", source]
+    mean = round(float(values.mean()), 4)  # as precise as the published figures, without float noise
+    return [indicator_id, "statistical_neighbours", name, label, mean, "", source]
