@@ -14,6 +14,7 @@ import pytest
 from csc_report import warehouse
 from csc_report.benchmarks import build, lookup
 from csc_report.benchmarks.measures import BY_ID, reporting_year, year_label
+from csc_report.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -146,10 +147,17 @@ def test_reference_data_reload_only_when_changed(con):
 
 
 @pytest.mark.slow
-def test_import_rebuilds_the_shipped_data_exactly(dfe, tmp_path):
+def test_import_rebuilds_the_shipped_data_exactly(dfe, tmp_path, capsys):
     """`csc-report benchmarks import` on the DfE files reproduces what the package ships, byte for byte:
     the shipped data are what the command makes, and the command is deterministic."""
-    sizes = build.write(build.build(dfe), tmp_path)
+    assert main(["benchmarks", "import", str(dfe), "--out", str(tmp_path)]) == 0
+    assert "benchmarks.parquet" in capsys.readouterr().out
     for name in build.OUTPUTS:
         assert (tmp_path / name).read_bytes() == (lookup.PACKAGE_DATA / name).read_bytes(), name
-    assert sum(sizes.values()) < 300_000  # a few hundred KB at most
+    assert sum((tmp_path / name).stat().st_size for name in build.OUTPUTS) < 300_000  # a few hundred KB
+
+
+def test_import_from_a_folder_without_dfe_files_is_a_usage_error(tmp_path, capsys):
+    assert main(["benchmarks", "import", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    assert "no file matching c1_" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

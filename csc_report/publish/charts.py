@@ -33,7 +33,8 @@ MEAN_STYLE = {"color": "#777777", "linestyle": "-", "linewidth": 0.9}
 LIMIT_STYLE = {"color": "#777777", "linestyle": ":", "linewidth": 1.3}
 ENGLAND_STYLE = {"color": "#222222", "linestyle": "-.", "linewidth": 1.1}
 SIGNAL_STYLES = {
-    "improvement": {"marker": "*", "color": "#1f5fa8", "markersize": 12},
+    # the star is the largest so that its points show round a cross drawn over it on the same month
+    "improvement": {"marker": "*", "color": "#1f5fa8", "markersize": 15},
     "concern": {"marker": "X", "color": "#d55e00", "markersize": 9},
     "neutral": {"marker": "D", "color": "#6a3d9a", "markersize": 7},
 }
