@@ -87,68 +87,54 @@ def report_benchmarks(con: duckdb.DuckDBPyConnection, la_code: str, month: str) 
         ).df()
     finally:
         con.unregister("_wanted")
-    area = con.execute("SELECT * FROM reference_areas WHERE la_code = ?", [la_code]).df()
+    figures = {
+        (r.indicator_id, r.area_code): (r.value, r.status if isinstance(r.status, str) else "", r.source)
+        for r in published.itertuples(index=False)
+    }
+    area = con.execute(
+        "SELECT la_name, region_code, region_name FROM reference_areas WHERE la_code = ?", [la_code]
+    ).fetchall()
     neighbours = con.execute(
-        "SELECT model, rank, neighbour_code FROM statistical_neighbours WHERE la_code = ?", [la_code]
-    ).df()
+        "SELECT model, neighbour_code FROM statistical_neighbours WHERE la_code = ? ORDER BY model, rank",
+        [la_code],
+    ).fetchall()
     rows = []
     for measure, year in zip(MEASURES, wanted["year"], strict=True):
-        mine = published[published["indicator_id"] == measure.indicator_id]
-        label = year_label(int(year), measure)
+        indicator_id, label = measure.indicator_id, year_label(int(year), measure)
+        absent = f"no {label} figure in the reference data"
 
-        def row(area_type, name, found, source_if_absent, _id=measure.indicator_id, _label=label):
-            if found is None or found.empty:
-                return [_id, area_type, name, _label, None, ABSENT, source_if_absent]
-            first = found.iloc[0]
-            status = first["status"] if isinstance(first["status"], str) else ""
-            return [_id, area_type, name, _label, first["value"], status, first["source"]]
+        def row(area_type, name, code, why=absent, _id=indicator_id, _label=label):
+            value, status, source = figures.get((_id, code), (None, ABSENT, why))
+            return [_id, area_type, name, _label, value, status, source]
 
-        if area.empty:
+        if not area:
             unknown = f"{la_code} is not an English local authority code in the reference data"
             rows.append(row("la", la_code, None, unknown))
             rows.append(row("statistical_neighbours", "statistical neighbours", None, unknown))
             rows.append(row("region", "region", None, unknown))
         else:
-            name, region_code, region = area.iloc[0][["la_name", "region_code", "region_name"]]
-            rows.append(
-                row(
-                    "la", name, mine[mine["area_code"] == la_code], f"no {label} figure in the reference data"
-                )
-            )
-            rows.append(_neighbour_mean(measure.indicator_id, label, int(year), mine, neighbours))
-            rows.append(
-                row(
-                    "region",
-                    region,
-                    mine[mine["area_code"] == region_code],
-                    f"no {label} figure in the reference data",
-                )
-            )
-        rows.append(
-            row(
-                "england",
-                "England",
-                mine[mine["area_code"] == ENGLAND],
-                f"no {label} figure in the reference data",
-            )
-        )
+            name, region_code, region = area[0]
+            rows.append(row("la", name, la_code))
+            rows.append(_neighbour_mean(indicator_id, label, int(year), figures, neighbours))
+            rows.append(row("region", region, region_code))
+        rows.append(row("england", "England", ENGLAND))
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 
-def _neighbour_mean(indicator_id, label, year, published, neighbours) -> list:
+def _neighbour_mean(indicator_id, label, year, figures, neighbours) -> list:
     """The plain mean of the neighbours' published figures, as LAIT averages them; the source says how
     many of the ten had a figure and which DfE model the list is from (the latest issued by that year,
     else the earliest shipped: DfE's pre-2021 lists are not in the reference data)."""
     name = "statistical neighbours"
-    if neighbours.empty:
+    if not neighbours:
         return [indicator_id, "statistical_neighbours", name, label, None, ABSENT, "no neighbour list"]
-    models = sorted(neighbours["model"].unique())
+    models = sorted({model for model, _ in neighbours})
     model = max([m for m in models if m <= year], default=models[0])
-    codes = neighbours.loc[neighbours["model"] == model, "neighbour_code"].tolist()
-    values = published[published["area_code"].isin(codes)]["value"].dropna()
+    codes = [code for m, code in neighbours if m == model]
+    found = [figures[(indicator_id, code)] for code in codes if (indicator_id, code) in figures]
+    values = [value for value, _, _ in found if value is not None and value == value]
     source = f"mean of {len(values)} of {len(codes)} statistical neighbours (DfE {model} list)"
-    if values.empty:
-        given = published["area_code"].isin(codes).any()  # rows, but all suppressed or not available
-        return [indicator_id, "statistical_neighbours", name, label, None, "x" if given else ABSENT, source]
-    mean = round(float(values.mean()), 4)  # as precise as the published figures, without float noise
+    if not values:  # rows but all suppressed or not available ('x'), or no rows at all
+        return [indicator_id, "statistical_neighbours", name, label, None, "x" if found else ABSENT, source]
+    mean = round(sum(values) / len(values), 4)  # as precise as the published figures, without float noise
     return [indicator_id, "statistical_neighbours", name, label, mean, "", source]
