@@ -127,7 +127,9 @@ class ChartRenderer:
                 _draw_xmr(axes, limits)
             step = 1 if len(x_labels) <= MAX_X_LABELS else 2
             axes.set_xticks(list(positions)[::-1][::step][::-1], x_labels[::-1][::step][::-1])
-            axes.set_ylim(bottom=0)
+            # from zero, with headroom above the autoscaled top (computed from the data's own range, too
+            # little once the axis starts at 0) so the special-cause markers on the highest points show
+            axes.set_ylim(0, axes.get_ylim()[1] * 1.05)
             axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=columns, frameon=False)
             return self._png()
 
