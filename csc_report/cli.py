@@ -109,6 +109,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("serve", help="serve the scheduled monthly deployment (Prefect)")
+
+    benchmarks = sub.add_parser("benchmarks", help="the published DfE benchmarks the report compares with")
+    benchmarks_sub = benchmarks.add_subparsers(dest="benchmarks_command", required=True)
+    import_ = benchmarks_sub.add_parser(
+        "import",
+        help="rebuild the reference data from newly published DfE files",
+        description="Rebuild the benchmark reference data from a folder of DfE files (searched "
+        "recursively): the CIN c1, c4, d3 and d5 CSVs, the CLA rates CSV, the ONS 0-17 populations, "
+        "the statistical neighbour lists and LAIT's bds_long parquet.",
+    )
+    import_.add_argument("folder", type=Path, help="folder holding the DfE files")
+    import_.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write the reference data (default: $CSC_REPORT_REFERENCE_DATA, else the package's)",
+    )
     return parser
 
 
@@ -292,6 +309,17 @@ def cmd_validate(args) -> int:
     return validate_path(args.path, args.month)
 
 
+def cmd_benchmarks(args) -> int:
+    from csc_report.benchmarks import build, lookup
+
+    out = args.out or lookup.reference_dir()
+    sizes = build.write(build.build(args.folder), out)
+    for name, size in sizes.items():
+        print(f"{out / name}: {size / 1024:.0f} KB")
+    print("each run loads them into its warehouse; re-run published months with --force to show them")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from flows.deploy import serve
 
@@ -328,6 +356,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "generate": cmd_generate,
     "serve": cmd_serve,
+    "benchmarks": cmd_benchmarks,
 }
 
 

@@ -25,7 +25,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from csc_report import __version__, indicators, rerun, warehouse
+from csc_report import targets as targets_mod
 from csc_report.authority_config import config_path, load_authority_config
+from csc_report.benchmarks import lookup as benchmarks
 from csc_report.errors import ExtractMissing
 from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
@@ -172,6 +174,7 @@ def load(
         warehouse.apply_schema(con)
         if population_csv.exists():
             warehouse.load_population(con, population_csv)
+        benchmarks.load_reference(con)
         return warehouse.load_snapshot(
             con, la, month, extract, load_id, quarantine=prepared.rejected, window_months=window_months
         )
@@ -234,12 +237,17 @@ def _display(value: str, unit: str) -> str:
     return f"{float(value):,.0f}" if unit == "count" else f"{float(value):,.1f}"
 
 
+TREND_MONTHS = 24  # the XmR limits of each trend use up to the last 24 months (issue 12)
+
+
 def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list[Issue]) -> ReportContext:
     rows = indicators.stored_indicators(con, la, month)
     previous_month, last_year_month = shift(month, -1), shift(month, -12)
     previous = indicators.stored_values(con, la, previous_month)
     last_year = indicators.stored_values(con, la, last_year_month)
-    trends = {row["indicator_id"]: indicators.trend(con, la, row["indicator_id"], month) for row in rows}
+    ids = [row["indicator_id"] for row in rows]
+    trends = {i: indicators.trend(con, la, i, month, n=TREND_MONTHS) for i in ids}
+    targets = targets_mod.load_targets(paths.inbox / "reference" / "targets.yaml")
     commentary_path = paths.month_dir(la, month) / "commentary.md"
     return ReportContext(
         la_code=la,
@@ -254,6 +262,8 @@ def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list
         data_quality=issues_to_arrow(issues).to_pandas(),
         dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
         commentary=parse_commentary(commentary_path) if commentary_path.exists() else {},
+        benchmarks=benchmarks.report_benchmarks(con, la, month),
+        directions={indicator_id: target.direction for indicator_id, target in targets.items()},
     )
 
 

@@ -359,22 +359,34 @@ def population_for(
     """(population_0_17, mid-year used, note) for month M of an LA (contract section 2).
 
     The estimate is that of the year Y in which the financial year containing M starts: April-December
-    -> Y is M's year, January-March -> the year before. If mid-Y is missing the latest earlier year is
-    used, with a note; with no estimate at all the value is None and the note says why.
+    -> Y is M's year, January-March -> the year before. It comes from the inbox's
+    `reference/population.csv` (table `population`) where that has the authority, else from the ONS
+    estimates shipped with the product (table `reference_population`, issue 12), so that an authority
+    with only its extract gets rates on the first run. The note always names the source; if mid-Y is
+    missing the latest earlier year is used and the note says so too; with no estimate at all the value
+    is None and the note says why.
     """
     m = month_start(month)
     wanted = m.year if m.month >= 4 else m.year - 1
     rows = con.execute(
-        "SELECT population_0_17, year FROM population WHERE la_code = ? AND year <= ? "
-        "ORDER BY year DESC LIMIT 1",
-        [la_code, wanted],
+        """
+        SELECT population_0_17, year, source FROM (
+            SELECT population_0_17, year, 'inbox' AS source FROM population WHERE la_code = $la
+            UNION ALL
+            SELECT population_0_17, year, 'ons' FROM reference_population
+            WHERE area_code = $la AND NOT EXISTS (SELECT 1 FROM population WHERE la_code = $la)
+        )
+        WHERE year <= $wanted ORDER BY year DESC LIMIT 1
+        """,
+        {"la": la_code, "wanted": wanted},
     ).fetchall()
     if not rows:
         return None, None, f"no population estimate for {la_code} for mid-{wanted} or earlier"
-    value, year = rows[0]
+    value, year, source = rows[0]
+    where = "from reference/population.csv" if source == "inbox" else "ONS estimate shipped with csc-report"
     if year != wanted:
-        return value, year, f"mid-{wanted} population estimate not available; mid-{year} used"
-    return value, year, None
+        return value, year, f"mid-{wanted} population estimate not available; mid-{year} used, {where}"
+    return value, year, f"population: mid-{year}, {where}"
 
 
 def table_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -204,3 +204,32 @@ CREATE OR REPLACE MACRO history_covers_from(la, m, list) AS
 -- History and snapshot macros: history_<list>(la, m) (flow figures: windowed history) and
 -- snapshot_<list>(la, m) (stock figures: snapshot M alone) are created by
 -- csc_report.warehouse.apply_schema from one template each and the scope dates of each list.
+
+-- Published benchmarks and ONS populations (issue 12) -----------------------------------------------
+-- Copies of the reference data shipped in csc_report/reference_data (csc_report.benchmarks.lookup
+-- reloads them when their hash in reference_versions changes). benchmarks: one published figure per
+-- indicator, area and DfE year (time_period: 2013 = the year ending 31 March 2013); value is NULL when
+-- DfE gives a symbol instead (status c, u, x or z). reference_population is only a fallback: the inbox's
+-- population table wins where it has the authority (csc_report.warehouse.population_for).
+
+CREATE TABLE IF NOT EXISTS benchmarks (
+    indicator_id VARCHAR NOT NULL, area_type VARCHAR NOT NULL, area_code VARCHAR NOT NULL, area VARCHAR,
+    year INTEGER NOT NULL, value DOUBLE, status VARCHAR, source VARCHAR,
+    PRIMARY KEY (indicator_id, area_code, year)
+);
+
+CREATE TABLE IF NOT EXISTS reference_population (
+    area_code VARCHAR NOT NULL, area_type VARCHAR, year INTEGER NOT NULL, population_0_17 BIGINT NOT NULL,
+    PRIMARY KEY (area_code, year)
+);
+
+CREATE TABLE IF NOT EXISTS reference_areas (
+    la_code VARCHAR PRIMARY KEY, la_name VARCHAR, region_code VARCHAR, region_name VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS statistical_neighbours (
+    la_code VARCHAR NOT NULL, model INTEGER NOT NULL, rank INTEGER NOT NULL, neighbour_code VARCHAR NOT NULL,
+    PRIMARY KEY (la_code, model, rank)
+);
+
+CREATE TABLE IF NOT EXISTS reference_versions (name VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL);

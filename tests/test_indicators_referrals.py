@@ -51,7 +51,8 @@ def test_contacts_referrals_r12_and_nfa(con):
     # the one snapshot's window starts 2013-01-01, after r12 starts: the value is given, with a note
     coverage = "history runs from 2013-01-01 only, so the 12-month count from 2012-07-01 is partial"
     assert f["referrals_r12"]["note"] == coverage
-    assert f["referral_rate_r12_per_10k"]["note"] == coverage
+    rate_note = f["referral_rate_r12_per_10k"]["note"]
+    assert rate_note == f"population: mid-2013, from reference/population.csv; {coverage}"
     # 1 of 2 referrals in M is NFA
     assert f["referrals_nfa_pct"]["value"] == pytest.approx(50.0)
     assert (f["referrals_nfa_pct"]["numerator"], f["referrals_nfa_pct"]["denominator"]) == (1, 2)
@@ -76,7 +77,23 @@ def test_population_fallback_year_and_missing_population(con):
     set_population(con, y2012=10000)  # mid-2013 wanted (June 2013 -> 2013-14); mid-2012 is the latest earlier
     f = figures(con, "2013-06")
     assert f["referral_rate_r12_per_10k"]["value"] == pytest.approx(1.0)  # 1 / 10,000 * 10,000
-    assert "mid-2012 used" in f["referral_rate_r12_per_10k"]["note"]
+    assert "mid-2012 used, from reference/population.csv" in f["referral_rate_r12_per_10k"]["note"]
+
+
+def test_population_from_the_shipped_ons_estimates_when_the_inbox_has_none(con):
+    """Issue 12: an authority with only its extract gets rates; the inbox file wins where it has the LA."""
+    from csc_report.benchmarks import lookup
+
+    lookup.load_reference(con)
+    load(con, "2013-06", referrals=[referral("a", "2013-06-03")])
+    rate = figures(con, "2013-06")["referral_rate_r12_per_10k"]
+    # ONS mid-2013 0-17 estimate for Peterborough (874) in the DfE file: 46,552
+    assert rate["denominator"] == 46552
+    assert rate["note"] == "population: mid-2013, ONS estimate shipped with csc-report"
+    set_population(con, y2013=20000)
+    rate = figures(con, "2013-06")["referral_rate_r12_per_10k"]
+    assert rate["denominator"] == 20000
+    assert rate["note"] == "population: mid-2013, from reference/population.csv"
 
 
 def test_re_referrals_boundaries(con):

@@ -61,6 +61,23 @@ NOT_AVAILABLE_NOTE = "List 9 has no pathway plan review date before the 2024 lay
 
 SEED_ORDER = [spec.title for spec in SECTIONS]
 
+# Published benchmarks as benchmarks.lookup.report_benchmarks gives them (Peterborough's 2012-13 figures
+# for re-referrals; England's referral rate set between last month's and this month's figure).
+BENCHMARKS = pd.DataFrame(
+    [
+        ["re_referrals_pct", "la", "Peterborough", "2012-13", 33.5, "", "DfE c1: rereferral_percent"],
+        ["re_referrals_pct", "statistical_neighbours", "neighbours", "2012-13", 27.49, "", "mean"],
+        ["re_referrals_pct", "region", "East of England", "2012-13", 23.4, "", "DfE c1: rereferral_percent"],
+        ["re_referrals_pct", "england", "England", "2012-13", 24.7, "", "DfE c1: rereferral_percent"],
+        ["referral_rate_r12_per_10k", "la", "Peterborough", "2012-13", None, "c", "DfE c1"],
+        ["referral_rate_r12_per_10k", "statistical_neighbours", "statistical neighbours", "2012-13", None,
+         "not published", "no neighbour list"],
+        ["referral_rate_r12_per_10k", "region", "East of England", "2012-13", 411.1, "", "DfE c1"],
+        ["referral_rate_r12_per_10k", "england", "England", "2012-13", 625.0, "", "DfE c1"],
+    ],
+    columns=["indicator_id", "area_type", "area", "year", "value", "status", "source"],
+)  # fmt: skip
+
 
 def _indicators() -> list[dict]:
     rows = FIGURES.drop(columns=["previous", "last_year"]).assign(numerator=None, denominator=None, note=None)
@@ -158,6 +175,8 @@ def make_context(**overrides) -> ReportContext:
             "Child protection": "We are developing a system within Liquidlogic.",
             "Member visits update": "There were no Member visits in the last month.",
         },
+        "benchmarks": BENCHMARKS,
+        "directions": {"re_referrals_pct": "lower", "referral_rate_r12_per_10k": "lower"},
     }
     values.update(overrides)
     return ReportContext(**values)
@@ -236,7 +255,7 @@ def test_html_tables_have_headers_scopes_and_captions(published):
     tags = [tag for tag, _ in outline.tags]
     assert tags.count("table") == tags.count("caption") > 10
     scopes = {attrs.get("scope") for tag, attrs in outline.tags if tag == "th"}
-    assert scopes == {"col", "row"}
+    assert scopes == {"col", "colgroup", "row"}  # colgroup: the benchmarks over their four columns
     html = (out_dir / "report.html").read_text(encoding="utf-8")
     assert "@page { size: A4" in html and "page-break-inside: avoid" in html
 
@@ -288,18 +307,30 @@ def test_single_assessments_shown_for_2014_data(tmp_path):
 def test_readings_and_highlights_are_generated_from_figures(published):
     out_dir, _ = published
     html = (out_dir / "report.html").read_text(encoding="utf-8")
-    assert "<li>Referrals remaining steady (214; 215 last month), the lowest since November 2012</li>" in html
+    # Re-referrals: 31.2 x WAVE, 31.2, 26.5 -> mean 406.828 / 13 = 31.29, mean moving range
+    # 16.868 / 12 = 1.406, lower limit 31.29 - 2.66 x 1.406 = 27.56: this month's 26.5% is below it,
+    # and lower is better
+    # ...and 26.5% is below the neighbours' 27.49% where last month's 31.2% was above it
     assert (
-        "<li>Decrease in re-referrals (26.5%, from 31.2% last month), the lowest of the last 13 months"
-        in html
+        "<li>Re-referrals within 12 months (%): 26.5%, below the lower limit (27.6%) of the last 13 months: "
+        "an improvement; moved below the statistical neighbours&#39; average for 2012-13 (27.5%): 26.5%, "
+        "from 31.2%</li>" in html
     )
+    # a month-on-month fall inside the limits is no highlight...
+    highlights = html.split('id="highlights"')[1].split("</section>")[0]
+    assert "Children on a child protection plan" not in highlights
+    # ...but crossing England's published figure (625.0) is
     assert (
-        "Decrease in number of children subject to a Child Protection Plan (220, from 231 last month)" in html
+        "<li>Referrals per 10,000 (12 months): moved below the England figure for 2012-13 (625.0): "
+        "621.0, from 630.2</li>" in html
     )
     assert (
         "Referrals per 10,000 (12 months) remained steady at 621.0 (630.2 last month); "
-        "3.0% above the target of 603.0; the lowest since November 2012." in html
+        "3.0% above the target of 603.0; the lowest since November 2012. Common-cause variation: within "
+        "the limits of the last 13 months" in html
     )
+    looked_after = html.split('id="looked-after"')[1].split("</section>")[0]
+    assert "Common-cause variation: no figure in this section shows a special cause" in looked_after
     assert (
         "Referrals in the week starting 24 June 2013 fell to 47 (52 the week before); the lowest of" in html
     )
@@ -365,9 +396,39 @@ def test_every_table_has_a_csv_and_a_formatted_sheet(published):
 def test_trend_csv_keeps_gaps_empty(published):
     out_dir, _ = published
     frame = pd.read_csv(out_dir / "tables" / "trend_cla_open.csv", dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["month", "value"]
+    assert list(frame.columns) == ["month", "value", "mean", "lower_limit", "upper_limit", "special_cause"]
     assert len(frame) == 13 and frame["month"].iloc[-1] == MONTH
     assert frame["value"].iloc[3] == ""
+    assert frame["mean"].nunique() == 1 and float(frame["mean"].iloc[0]) > 0  # 12 points: limits drawn
+
+
+def test_trend_csv_names_special_causes(published):
+    out_dir, _ = published
+    frame = pd.read_csv(out_dir / "tables" / "trend_re_referrals_pct.csv", dtype=str, keep_default_na=False)
+    assert frame["special_cause"].iloc[-1] == "outside_limits: improvement"
+    assert (frame["special_cause"].iloc[:-1] == "").all()
+    assert float(frame["lower_limit"].iloc[0]) == pytest.approx(406.828 / 13 - 2.66 * 16.868 / 12)
+
+
+def test_benchmarks_beside_the_figures_and_in_their_own_table(published, tmp_path):
+    out_dir, _ = published
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    section = html.split('id="re-referrals"')[1].split("</section>")[0]
+    assert '<th scope="colgroup" colspan="4" class="bench">Published by DfE, 2012-13</th>' in section
+    assert all(f">{cell}</td>" in section for cell in ("24.7%", "23.4%", "27.5%", "33.5%"))
+    referrals = html.split('id="referrals"')[1].split("</section>")[0]
+    assert ">suppressed</td>" in referrals and ">not published</td>" in referrals
+    frame = pd.read_csv(out_dir / "tables" / "benchmarks.csv", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["indicator_id", "area_type", "area", "year", "value", "source"]
+    rate = frame[frame["indicator_id"] == "referral_rate_r12_per_10k"].set_index("area_type")["value"]
+    assert (rate["la"], rate["statistical_neighbours"], rate["england"]) == ("c", "", "625")
+    markdown = (out_dir / "report.md").read_text(encoding="utf-8")
+    assert "| England | East of England | Neighbours (mean) | Own figure |" in markdown
+    # a row whose four benchmarks all say the same (not published) says it once
+    frame = BENCHMARKS.assign(indicator_id="re_referrals_pct", value=None, status="not published")
+    ctx = make_context(benchmarks=frame.iloc[:4], trends={}, tables={})
+    html = (publish_report(ctx, tmp_path)["report.html"]).read_text(encoding="utf-8")
+    assert '<td colspan="4" class="bench span">not published</td>' in html
 
 
 def test_data_quality_csv_has_contract_columns_only(published):

@@ -10,7 +10,6 @@ from csc_report.publish.highlights import (
     data_quality_reading,
     direction,
     extreme_since,
-    highlights,
     reading,
     spread_reading,
     target_gap,
@@ -80,22 +79,6 @@ def test_reading_sentences():
     assert (
         reading(weekly, "week", "the week before") == "Referrals in the week fell to 47 (52 the week before)."
     )
-
-
-def test_highlights_follow_the_seed_wording():
-    figures = {
-        "referrals": Figure("Referrals", "count", 214, 215),
-        "re_referrals_pct": Figure("Re-referrals", "pct", 26.5, 31.2),
-        "cp_plans_open": Figure("CP", "count", 220, 231),
-        "cla_open": Figure("CLA", "count", 358, None),  # no last month: no highlight
-        "sw_agency_fte": Figure("Agency", "fte", 16.0, 14.0),
-    }
-    assert highlights(figures) == [
-        "Referrals remaining steady (214; 215 last month)",
-        "Decrease in re-referrals (26.5%, from 31.2% last month)",
-        "Decrease in number of children subject to a Child Protection Plan (220, from 231 last month)",
-        "Increase in agency staff (16.0, from 14.0 last month)",
-    ]
 
 
 def test_spread_and_data_quality_readings():

@@ -225,9 +225,10 @@ def test_population_rule_and_fallback(con, tmp_path):
     )
     assert warehouse.load_population(con, path) == 3
     # June 2013 -> financial year 2013-14 -> mid-2013; March 2014 is still 2013-14
-    assert warehouse.population_for(con, "874", "2013-06") == (41000, 2013, None)
-    assert warehouse.population_for(con, "874", "2014-03") == (41000, 2013, None)
-    assert warehouse.population_for(con, "874", "2013-03") == (40000, 2012, None)
+    inbox = "from reference/population.csv"  # the note names the source (issue 12)
+    assert warehouse.population_for(con, "874", "2013-06") == (41000, 2013, f"population: mid-2013, {inbox}")
+    assert warehouse.population_for(con, "874", "2014-03") == (41000, 2013, f"population: mid-2013, {inbox}")
+    assert warehouse.population_for(con, "874", "2013-03") == (40000, 2012, f"population: mid-2012, {inbox}")
     value, year, note = warehouse.population_for(con, "874", "2014-04")
     assert (value, year) == (41000, 2013) and "mid-2014" in note and "mid-2013" in note
     value, year, note = warehouse.population_for(con, "874", "2012-02")

@@ -16,6 +16,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from csc_report import spc
 from csc_report.publish.disclosure import SUPPRESSED
 from csc_report.publish.formatting import format_value
 from csc_report.publish.tables import PublishedTable
@@ -26,6 +27,18 @@ SERIES_STYLES = (
     {"color": "#888888", "linestyle": "-.", "marker": "^"},
 )
 TARGET_STYLE = {"color": "#444444", "linestyle": "--", "linewidth": 1.2}
+# XmR (issue 12): the mean solid and thin, the limits dotted, England dash-dot; special-cause points
+# differ by marker shape as well as colour (Making Data Count's blue and orange), so greyscale keeps them.
+MEAN_STYLE = {"color": "#777777", "linestyle": "-", "linewidth": 0.9}
+LIMIT_STYLE = {"color": "#777777", "linestyle": ":", "linewidth": 1.3}
+ENGLAND_STYLE = {"color": "#222222", "linestyle": "-.", "linewidth": 1.1}
+SIGNAL_STYLES = {
+    # the star is the largest so that its points show round a cross drawn over it on the same month
+    "improvement": {"marker": "*", "color": "#1f5fa8", "markersize": 15},
+    "concern": {"marker": "X", "color": "#d55e00", "markersize": 9},
+    "neutral": {"marker": "D", "color": "#6a3d9a", "markersize": 7},
+}
+MAX_X_LABELS = 13  # beyond this, every other month is labelled so the labels do not collide
 BAR_COLOR = "#5a5a5a"
 STYLE = {
     "font.size": 8,
@@ -39,6 +52,7 @@ STYLE = {
 }
 SIZE_INCHES = (7.0, 2.6)
 LEGEND_ROW_CHARS = 110  # legend entries (label + key) that fit on one line above the plot
+LEGEND_ROW_INCHES = 0.2
 DPI = 120
 
 
@@ -76,25 +90,47 @@ class ChartRenderer:
         series: list[tuple[str, list[float | None]]],
         unit: str,
         target: float | None = None,
+        limits: spc.XmR | None = None,
+        reference: tuple[str, float] | None = None,
     ) -> bytes:
-        """One line per series (gaps where a value is None), with an optional dashed target line."""
+        """One line per series (gaps where a value is None), with an optional dashed target line.
+
+        `limits`: the first series' XmR chart: its mean, its limits and its special-cause points.
+        `reference`: a labelled horizontal line (England's published figure).
+        """
         labels = [label for label, _ in series]
         if target is not None:
             whose = f", {labels[0]}" if len(series) > 1 else ""
             labels.append(f"Target{whose}: {format_value(target, unit)}")
-        one_row = sum(len(label) + 8 for label in labels) <= LEGEND_ROW_CHARS
+        if reference is not None:
+            labels.append(reference[0])
+        if limits is not None and limits.has_limits:
+            labels += ["Average", "Process limits"]
+            labels += [f"Special cause: {kind}" for kind in SIGNAL_STYLES if _kinds(limits) & {kind}]
+        columns, rows = _legend_grid(labels)
+        height = SIZE_INCHES[1] + LEGEND_ROW_INCHES * (rows - 1)  # the plot keeps its height
         with matplotlib.rc_context(STYLE):
-            axes = self._axes(left=0.08, bottom=0.14, top=0.86 if one_row else 0.78)
+            axes = self._axes(
+                left=0.08,
+                bottom=0.36 / height,
+                top=1 - (0.1 + LEGEND_ROW_INCHES * rows) / height,
+                height=height,
+            )
             positions = range(len(x_labels))
             for (label, values), style in zip(series, SERIES_STYLES, strict=False):
                 axes.plot(positions, [float("nan") if v is None else v for v in values], label=label, **style)
             if target is not None:
-                axes.axhline(target, label=labels[-1], **TARGET_STYLE)
-            axes.set_xticks(list(positions), x_labels)
-            axes.set_ylim(bottom=0)
-            axes.legend(
-                loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(labels) if one_row else 2, frameon=False
-            )
+                axes.axhline(target, label=labels[len(series)], **TARGET_STYLE)
+            if reference is not None:
+                axes.axhline(reference[1], label=reference[0], **ENGLAND_STYLE)
+            if limits is not None and limits.has_limits:
+                _draw_xmr(axes, limits)
+            step = 1 if len(x_labels) <= MAX_X_LABELS else 2
+            axes.set_xticks(list(positions)[::-1][::step][::-1], x_labels[::-1][::step][::-1])
+            # from zero, with headroom above the autoscaled top (computed from the data's own range, too
+            # little once the axis starts at 0) so the special-cause markers on the highest points show
+            axes.set_ylim(0, axes.get_ylim()[1] * 1.05)
+            axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=columns, frameon=False)
             return self._png()
 
     def bars(
@@ -115,8 +151,9 @@ class ChartRenderer:
             axes.margins(**({"x": 0.08} if horizontal else {"y": 0.12}))
             return self._png()
 
-    def _axes(self, left: float, bottom: float, top: float = 0.86):
+    def _axes(self, left: float, bottom: float, top: float = 0.86, height: float = SIZE_INCHES[1]):
         self.figure.clear()
+        self.figure.set_size_inches(SIZE_INCHES[0], height)
         self.figure.subplots_adjust(left=left, right=0.98, top=top, bottom=bottom)
         return self.figure.add_subplot()
 
@@ -126,8 +163,48 @@ class ChartRenderer:
         return buffer.getvalue()
 
 
+def _legend_grid(labels: list[str]) -> tuple[int, int]:
+    """(columns, rows) of the legend above a line chart: as many columns as fit the width, where
+    matplotlib fills each column top to bottom and sizes it to its longest label."""
+    for columns in range(len(labels), 1, -1):
+        rows = -(-len(labels) // columns)
+        chunks = [labels[c * rows : (c + 1) * rows] for c in range(columns)]
+        if sum(max(map(len, chunk)) + 8 for chunk in chunks if chunk) <= LEGEND_ROW_CHARS:
+            return columns, rows
+    return 1, len(labels)
+
+
+def _kinds(chart: spc.XmR) -> set[str]:
+    return {signal.kind for signal in chart.signals}
+
+
+def _draw_xmr(axes, chart: spc.XmR) -> None:
+    """Mean, limits and the special-cause points of the first series, drawn over it."""
+    axes.axhline(chart.mean, label="Average", **MEAN_STYLE)
+    axes.axhline(chart.upper, label="Process limits", **LIMIT_STYLE)
+    axes.axhline(chart.lower, **LIMIT_STYLE)
+    for kind, style in SIGNAL_STYLES.items():
+        flagged = sorted({i for signal in chart.signals if signal.kind == kind for i in signal.points})
+        if flagged:
+            axes.plot(
+                flagged,
+                [chart.values[i] for i in flagged],
+                linestyle="none",
+                markeredgecolor="#111111",
+                markeredgewidth=0.6,
+                label=f"Special cause: {kind}",
+                zorder=5,
+                **style,
+            )
+
+
 def describe_lines(
-    period_labels: list[str], series: list[tuple[str, list[float | None]]], unit: str, target: float | None
+    period_labels: list[str],
+    series: list[tuple[str, list[float | None]]],
+    unit: str,
+    target: float | None,
+    limits: spc.XmR | None = None,
+    reference: tuple[str, float] | None = None,
 ) -> str:
     """Alt text: what the lines show, from when to when, their latest, lowest and highest points."""
     parts = [f"Line chart by month, {period_labels[0]} to {period_labels[-1]}."]
@@ -148,6 +225,19 @@ def describe_lines(
         )
     if target is not None:
         parts.append(f"Dashed line: target {format_value(target, unit)}.")
+    if reference is not None:
+        parts.append(f"Dash-dot line: {reference[0]}.")
+    if limits is not None and limits.has_limits:
+        flagged = sorted({i for signal in limits.signals for i in signal.points})
+        parts.append(
+            f"Solid grey line: average {format_value(limits.mean, unit)}; dotted lines: process limits "
+            f"{format_value(limits.lower, unit)} and {format_value(limits.upper, unit)}"
+            + (
+                f"; special-cause points marked: {', '.join(period_labels[i] for i in flagged)}."
+                if flagged
+                else "; no special-cause points."
+            )
+        )
     return " ".join(parts)
 
 

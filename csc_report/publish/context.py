@@ -12,10 +12,15 @@ from datetime import datetime
 import pandas as pd
 
 DATA_QUALITY_COLUMNS = ["file", "sheet", "row", "column", "rule", "severity", "message"]
+BENCHMARK_COLUMNS = ["indicator_id", "area_type", "area", "year", "value", "status", "source"]
 
 
 def _no_issues() -> pd.DataFrame:
     return pd.DataFrame(columns=DATA_QUALITY_COLUMNS)
+
+
+def _no_benchmarks() -> pd.DataFrame:
+    return pd.DataFrame(columns=BENCHMARK_COLUMNS)
 
 
 @dataclass
@@ -25,12 +30,17 @@ class ReportContext:
     - month: "YYYY-MM".
     - indicators: dicts with indicator_id, label, section, unit, value, numerator, denominator, target, rag,
       note (value None when not available).
-    - trends: indicator_id -> DataFrame[month, value] for the 13 months ending at `month` (gaps allowed).
+    - trends: indicator_id -> DataFrame[month, value] for up to 24 months ending at `month` (gaps allowed);
+      charts and XmR limits use the last 24 where history allows, 13 at least.
     - previous / last_year: indicator_id -> value last month / in the same month last year.
     - tables: table_id -> breakdown DataFrame; the columns published are those of tables.TABLE_SPECS.
     - data_quality: issues (file, sheet, row, column, rule, severity, message);
       dq_previous_counts: (sheet, rule, severity) -> issues last month.
     - commentary: section id -> Markdown, from parse_commentary.
+    - benchmarks: published DfE figures (benchmarks.lookup.report_benchmarks): indicator_id, area_type
+      (la, statistical_neighbours, region, england), area, year, value, status, source.
+    - directions: indicator_id -> "higher" or "lower" (which way is better, from targets.yaml): SPC
+      signals are improvements or concerns by it, neutral without.
     """
 
     la_code: str
@@ -45,3 +55,5 @@ class ReportContext:
     data_quality: pd.DataFrame = field(default_factory=_no_issues)
     dq_previous_counts: dict[tuple[str, str, str], int] = field(default_factory=dict)
     commentary: dict[str, str] = field(default_factory=dict)
+    benchmarks: pd.DataFrame = field(default_factory=_no_benchmarks)
+    directions: dict[str, str] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Readings under charts and the Highlights list, generated from the figures by fixed rules.
+"""Readings under charts, generated from the figures by fixed rules (Highlights: publish/signals.py).
 
 The seed report's author wrote "the number reduced to 214 in June ... the lowest rate since January 2012".
 These rules write such sentences from the figures alone, so the report never claims what the data do not
@@ -52,42 +52,6 @@ class Figure:
     previous: float | None = None
     history: tuple[tuple[str, float | None], ...] = ()  # (period label, value), excluding this period
     target: float | None = None
-
-
-@dataclass(frozen=True)
-class HighlightRule:
-    """Which indicator may make a highlight, and how to name it: "{subject} remaining steady",
-    "Decrease in {noun}"."""
-
-    indicator_id: str
-    subject: str
-    noun: str
-
-
-HIGHLIGHT_RULES = (
-    HighlightRule("referrals", "Referrals", "number of referrals"),
-    HighlightRule("re_referrals_pct", "Re-referrals", "re-referrals"),
-    HighlightRule(
-        "initial_assessments_in_10wd_pct",
-        "Initial assessments in timescale",
-        "initial assessments completed in timescale",
-    ),
-    HighlightRule(
-        "core_assessments_in_35wd_pct",
-        "Core assessments in timescale",
-        "core assessments completed in timescale",
-    ),
-    HighlightRule(
-        "assessments_in_45wd_pct", "Assessments in timescale", "assessments completed in timescale"
-    ),
-    HighlightRule(
-        "cp_plans_open",
-        "Children subject to a Child Protection Plan",
-        "number of children subject to a Child Protection Plan",
-    ),
-    HighlightRule("cla_open", "Children looked after", "number of children looked after"),
-    HighlightRule("sw_agency_fte", "Agency staff", "agency staff"),
-)
 
 
 def direction(current: float | None, previous: float | None, unit: str) -> str | None:
@@ -157,25 +121,6 @@ def reading(figure: Figure, period: str = "month", previous_phrase: str = "last 
         extreme_since(figure.value, figure.history, period),
     ]
     return "; ".join(clause for clause in clauses if clause) + "."
-
-
-def highlights(figures: dict[str, Figure]) -> list[str]:
-    """Bullet lines for the indicators of HIGHLIGHT_RULES that have this month's and last month's figure."""
-    lines = []
-    for rule in HIGHLIGHT_RULES:
-        figure = figures.get(rule.indicator_id)
-        change = figure and direction(figure.value, figure.previous, figure.unit)
-        if not change:
-            continue
-        now = format_value(figure.value, figure.unit)
-        before = format_value(figure.previous, figure.unit)
-        if change == "steady":
-            line = f"{rule.subject} remaining steady ({now}; {before} last month)"
-        else:
-            line = f"{change.capitalize()} in {rule.noun} ({now}, from {before} last month)"
-        extreme = extreme_since(figure.value, figure.history)
-        lines.append(f"{line}, {extreme}" if extreme else line)
-    return lines
 
 
 def spread_reading(what: str, items: list[tuple[str, float | None]], overall: float | None, unit: str) -> str:

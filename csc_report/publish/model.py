@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from csc_report.publish import benchmark_view, signals
 from csc_report.publish import highlights as rules
 from csc_report.publish.charts import Chart, ChartRenderer, describe_bars, describe_lines
 from csc_report.publish.commentary import INTRODUCTION, Commentary, normalise_key, render
@@ -47,6 +48,15 @@ NOTES = [
     "Figures are rounded for reading; indicators.csv holds them unrounded.",
     "Changes in percentages are in percentage points (pts).",
     "Every data-quality issue, with its file, sheet, row and rule, is listed in data_quality.csv.",
+    "Charts show each figure's average and process limits (XmR: average +/- 2.66 x the average "
+    "month-to-month change, over up to the last 24 months). Marked points are special-cause variation: "
+    "a point outside the limits, 7 months in a row on one side of the average, 7 months in a row rising "
+    "or falling, or 2 of 3 months more than two-thirds of the way to a limit. Anything else is "
+    "common-cause variation, not a change to act on.",
+    "Benchmarks are DfE's published figures for the latest reporting year ending by the report month "
+    "(year to 31 March; workforce at 30 September), from the reference data shipped with csc-report; "
+    "statistical neighbours are the mean of the authority's ten DfE neighbours. tables/benchmarks.csv "
+    "gives each figure's source.",
 ]
 
 
@@ -61,6 +71,18 @@ class Row:
     vs_last_month: str
     vs_last_year: str
     note: str
+    benchmarks: dict[str, str] = field(default_factory=dict)  # area_type -> cell text (benchmark_view)
+
+    @property
+    def benchmark_cells(self) -> list[str]:
+        return [self.benchmarks.get(area, "") for area in benchmark_view.AREA_TYPES]
+
+    @property
+    def benchmark_span(self) -> str | None:
+        """One text for all four benchmark cells (`not published`), shown once across them."""
+        first, *others = self.benchmark_cells
+        same = all(text == first for text in others)
+        return first if same and first and not any(c.isdigit() for c in first) else None
 
 
 @dataclass
@@ -72,6 +94,7 @@ class Section:
     tables: list[PublishedTable] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # readings of figures that have no chart
     commentary: Commentary | None = None
+    benchmark_heading: str = ""  # the column group over the benchmark cells; empty: no such columns
 
 
 @dataclass
@@ -90,6 +113,12 @@ class Report:
     disclosure_note: str | None = None  # what the suppression mark means, under the public profile
     notes: list[str] = field(default_factory=list)
     chart_seconds: float = 0.0
+    benchmark_areas: dict[str, str] = field(default_factory=dict)  # area_type -> column heading
+    benchmarks: PublishedTable | None = None
+
+    @property
+    def benchmark_headers(self) -> list[str]:
+        return [self.benchmark_areas.get(area, "") for area in benchmark_view.AREA_TYPES]
 
     @property
     def charts(self) -> list[Chart]:
@@ -103,6 +132,8 @@ class Report:
             for chart in section.charts:
                 found.update((table.id, table) for table in chart.data)
             found.update((table.id, table) for table in section.tables)
+        if self.benchmarks is not None:
+            found[self.benchmarks.id] = self.benchmarks
         return list(found.values())
 
 
@@ -126,12 +157,11 @@ class _Builder:
         self.commentary = {normalise_key(key): text for key, text in ctx.commentary.items()}
         self.renderer = ChartRenderer()
         self.chart_seconds = 0.0
+        self.benchmarks = ctx.benchmarks
+        self.spc_cache: dict[tuple[str, int | None], signals.Signals] = {}
 
     def report(self) -> Report:
         sections = [self.section(spec) for spec in SECTIONS] + self.extra_sections() + [self.data_quality()]
-        highlight_ids = [
-            rule.indicator_id for rule in rules.HIGHLIGHT_RULES if rule.indicator_id in self.rows
-        ]
         run_at = self.ctx.run_at
         return Report(
             title=TITLE,
@@ -141,22 +171,58 @@ class _Builder:
             month_label=month_label(self.month),
             run_at_label=f"{day_label(run_at)} at {run_at:%H:%M}",
             profile=self.profile,
-            highlights=rules.highlights({i: self.figure(i) for i in highlight_ids}),
+            highlights=self.highlights(),
             sections=sections,
             introduction=self.commentary_for(INTRODUCTION),
             highlights_commentary=self.commentary_for(HIGHLIGHTS),
             disclosure_note=FOOTNOTE if self.profile == "public" else None,
             notes=NOTES,
             chart_seconds=self.chart_seconds,
+            benchmark_areas=benchmark_view.area_names(self.benchmarks),
+            benchmarks=benchmark_view.benchmarks_table(self.benchmarks),
         )
 
     # --- figures -----------------------------------------------------------------------------------
 
-    def series(self, indicator_id: str) -> list[tuple[pd.Period, float | None]]:
-        """13 months ending at the report month; this month's figure is the indicator's own value."""
-        points = month_series(self.ctx.trends.get(indicator_id), self.month)
+    def series(self, indicator_id: str, n: int | None = None) -> list[tuple[pd.Period, float | None]]:
+        """The last n months, by default the last 24 where history allows, 13 at least (signals.window),
+        ending at the report month; this month's figure is the indicator's own value."""
+        frame = self.ctx.trends.get(indicator_id)
+        points = signals.window(frame, self.month) if n is None else month_series(frame, self.month, n)
         value = as_number(self.rows[indicator_id].get("value"))
         return points[:-1] + [(self.month, value)]
+
+    def spc_for(self, indicator_id: str, n: int | None = None) -> signals.Signals:
+        """The indicator's XmR chart over its trend series (or its last n months), and the same
+        without this month."""
+        if (indicator_id, n) in self.spc_cache:
+            return self.spc_cache[(indicator_id, n)]
+        row = self.rows[indicator_id]
+        unit = row.get("unit") or "count"
+        direction = self.ctx.directions.get(indicator_id)
+        values = [v for _, v in self.series(indicator_id, n)]
+        self.spc_cache[(indicator_id, n)] = signals.Signals(
+            label=row.get("label") or indicator_id,
+            unit=unit,
+            chart=signals.chart(values, unit, direction),
+            previous_chart=signals.chart(values[:-1], unit, direction),
+            target=as_number(row.get("target")),
+            direction=direction,
+        )
+        return self.spc_cache[(indicator_id, n)]
+
+    def highlights(self) -> list[str]:
+        """One line per figure with a special cause this month, a changed assurance or a benchmark
+        crossed (signals.highlight), in the report's order."""
+        lines = [self.highlight(i) for i in self.rows if self.has_value(i)]
+        return [line for line in lines if line]
+
+    def highlight(self, indicator_id: str) -> str | None:
+        row = self.rows[indicator_id]
+        previous = as_number(self.ctx.previous.get(indicator_id))
+        value, unit = as_number(row.get("value")), row.get("unit") or "count"
+        crossings = signals.benchmark_crossings(indicator_id, unit, value, previous, self.benchmarks)
+        return signals.highlight(self.spc_for(indicator_id), crossings, previous)
 
     def figure(self, indicator_id: str) -> rules.Figure:
         row = self.rows[indicator_id]
@@ -181,7 +247,15 @@ class _Builder:
             rag=format_rag(row.get("rag")),
             vs_last_month=format_change(value, self.ctx.previous.get(indicator_id), unit),
             vs_last_year=format_change(value, self.ctx.last_year.get(indicator_id), unit),
-            note="" if note is None or pd.isna(note) else str(note),
+            note="; ".join(
+                text
+                for text in (
+                    "" if note is None or pd.isna(note) else str(note),
+                    benchmark_view.share_note(indicator_id, unit, self.benchmarks),
+                )
+                if text
+            ),
+            benchmarks=benchmark_view.cells(self.benchmarks, indicator_id),
         )
 
     # --- sections ----------------------------------------------------------------------------------
@@ -202,6 +276,7 @@ class _Builder:
             rows=[self.headline_row(row) for row in rows],
             tables=[self.tables[t] for t in spec.tables if t in self.tables],
             commentary=self.commentary_for(*aliases),
+            benchmark_heading=benchmark_view.heading(self.benchmarks, [r["indicator_id"] for r in rows]),
         )
         for chart_spec in list(spec.charts) + [v.chart for v in chosen]:
             started = time.perf_counter()
@@ -211,7 +286,23 @@ class _Builder:
                 section.charts.append(chart)
             elif reading:
                 section.summary.append(reading)
+        quiet = self.common_cause([row["indicator_id"] for row in rows])
+        if quiet:
+            section.summary.append(quiet)
         return section
+
+    def common_cause(self, indicator_ids: list[str]) -> str | None:
+        """ "Common-cause variation" for a section none of whose figures made a Highlight, when at least
+        one has process limits: its month-on-month moves are noise, not news."""
+        charted = [i for i in indicator_ids if self.has_value(i) and self.spc_for(i).chart.has_limits]
+        if not charted:
+            return None
+        if any(self.highlight(i) for i in charted):
+            return None
+        return (
+            "Common-cause variation: no figure in this section shows a special cause, a change of "
+            "assurance or a move across a benchmark this month."
+        )
 
     def extra_sections(self) -> list[Section]:
         """Indicator sections and commentary headings the layout does not name (the seed's "Member visits
@@ -284,23 +375,42 @@ class _Builder:
         if not ids:
             return None, None
         headline = self.figure(ids[0])
-        reading = rules.reading(headline)
-        series = {i: self.series(i) for i in ids}
+        spc_view = self.spc_for(ids[0])
+        reading = rules.reading(headline) + " " + signals.spc_sentence(spc_view)
+        n = len(self.series(ids[0]))  # every line of a chart over the headline's months
+        series = {i: self.series(i, n) for i in ids}
         drawn = [i for i in ids if sum(v is not None for _, v in series[i]) >= 2]
         if ids[0] not in drawn:
             return None, reading
         months = [m for m, _ in series[ids[0]]]
         lines = [(self.figure(i).label, [v for _, v in series[i]]) for i in drawn]
+        england = benchmark_view.england_line(self.benchmarks, ids[0], headline.unit)
         png = self.renderer.lines(
-            [m.strftime("%b %y") for m in months], lines, headline.unit, headline.target
+            [m.strftime("%b %y") for m in months],
+            lines,
+            headline.unit,
+            headline.target,
+            limits=spc_view.chart,
+            reference=england,
+        )
+        alt = describe_lines(
+            [month_label(m) for m in months],
+            lines,
+            headline.unit,
+            headline.target,
+            limits=spc_view.chart,
+            reference=england,
         )
         chart = Chart(
             id=f"trend_{ids[0]}",
-            title=f"{headline.label}: last 13 months",
-            alt=describe_lines([month_label(m) for m in months], lines, headline.unit, headline.target),
+            title=f"{headline.label}: last {len(months)} months",
+            alt=alt,
             reading=reading,
             png=png,
-            data=[trend_table(i, self.figure(i).label, headline.unit, series[i]) for i in drawn],
+            data=[
+                trend_table(i, self.figure(i).label, headline.unit, series[i], self.spc_for(i, n).chart)
+                for i in drawn
+            ],
         )
         return chart, reading
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from csc_report import spc
 from csc_report.publish.disclosure import suppress
 from csc_report.publish.formatting import as_number, day_label, format_value, month_label, to_month
 
@@ -208,11 +209,31 @@ def _total_row(body: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
     return pd.DataFrame([row], dtype=object)
 
 
-def trend_table(indicator_id: str, label: str, unit: str, series: list[tuple[pd.Period, float | None]]):
-    """`trend_<indicator_id>`: the monthly series behind a chart (whole-authority figures: no suppression)."""
+def trend_table(
+    indicator_id: str,
+    label: str,
+    unit: str,
+    series: list[tuple[pd.Period, float | None]],
+    chart: spc.XmR | None = None,
+):
+    """`trend_<indicator_id>`: the monthly series behind a chart (whole-authority figures: no suppression).
+
+    With its XmR chart (issue 12) the table also gives the mean and limits (empty without limits) and,
+    for each month, the special-cause rules that flag it with improvement/concern (empty: common cause).
+    """
     columns = (Column("month", "Month", "month"), Column("value", label, unit))
     frame = pd.DataFrame(series, columns=["month", "value"], dtype=object)
-    return PublishedTable(f"trend_{indicator_id}", f"{label}: last 13 months", columns, frame)
+    if chart is not None:
+        columns += (
+            Column("mean", "Mean", unit),
+            Column("lower_limit", "Lower limit", unit),
+            Column("upper_limit", "Upper limit", unit),
+            Column("special_cause", "Special cause", "text"),
+        )
+        frame["mean"], frame["lower_limit"], frame["upper_limit"] = chart.mean, chart.lower, chart.upper
+        frame["special_cause"] = [chart.special_cause(i) or None for i in range(len(frame))]
+    title = f"{label}: last {len(series)} months"
+    return PublishedTable(f"trend_{indicator_id}", title, columns, frame.astype(object))
 
 
 def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]) -> PublishedTable:
