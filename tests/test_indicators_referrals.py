@@ -93,7 +93,7 @@ def test_population_from_the_shipped_ons_estimates_when_the_inbox_has_none(con):
     set_population(con, y2013=20000)
     rate = figures(con, "2013-06")["referral_rate_r12_per_10k"]
     assert rate["denominator"] == 20000
-    assert rate["note"] == "population: mid-2013, from reference/population.csv"
+    assert rate["note"].startswith("population: mid-2013, from reference/population.csv; ")
 
 
 def test_re_referrals_boundaries(con):
