@@ -56,7 +56,7 @@ LIST_NAMES = {
     "cp_plans": "List 7 (child protection)",
     "cla": "List 8 (children looked after)",
     "care_leavers": "List 9 (care leavers)",
-    "workforce": "workforce extract",
+    "workforce": "the workforce extract",
 }
 # The order of the report's sections (the seed report's, with S47 after assessments): one family each.
 FAMILIES = (
@@ -241,7 +241,10 @@ def _check_results(results: pd.DataFrame, indicators: pd.DataFrame) -> None:
 
 
 def unavailable(con: duckdb.DuckDBPyConnection, la_code: str, m: date) -> pd.DataFrame:
-    """(item_id, reason) for every indicator or table whose required list or column snapshot M lacks."""
+    """(item_id, reason) for every indicator or table whose required list or column snapshot M lacks.
+
+    Publishing asks too (on a read-only connection), to put the reason where a table or chart would be.
+    """
     _indicators, _tables, requirements = catalogue()
     con.register("_requirements", requirements)
     con.register("_list_names", pd.DataFrame(LIST_NAMES.items(), columns=["list_id", "list_name"]))
@@ -266,7 +269,8 @@ def unavailable(con: duckdb.DuckDBPyConnection, la_code: str, m: date) -> pd.Dat
                 item_id,
                 'not available: ' || string_agg(
                     case when list_present then n.list_name || ' has no column ' || columns
-                         else 'the month has no ' || n.list_name end,
+                         else n.list_name || ' was not in this month''s '
+                              || if(list_id = 'workforce', 'files', 'extract') end,
                     '; ' order by list_id) as reason
             from missing
             inner join _list_names as n using (list_id)

@@ -35,6 +35,7 @@ from csc_report.publish.layout import (
     WeeklyChart,
 )
 from csc_report.publish.tables import (
+    TABLE_SPECS,
     PublishedTable,
     breakdown_table,
     data_quality_summary,
@@ -118,10 +119,12 @@ class _Builder:
         self.profile = profile
         self.month = to_month(ctx.month)
         self.rows = {row["indicator_id"]: row for row in ctx.indicators}
+        self.missing = ctx.unavailable
         self.tables = {
             table.id: table
             for table_id, frame in ctx.tables.items()
-            if (table := breakdown_table(table_id, frame, profile)) is not None
+            if table_id not in self.missing
+            and (table := breakdown_table(table_id, frame, profile)) is not None
         }
         self.commentary = {normalise_key(key): text for key, text in ctx.commentary.items()}
         self.renderer = ChartRenderer()
@@ -203,7 +206,11 @@ class _Builder:
             tables=[self.tables[t] for t in spec.tables if t in self.tables],
             commentary=self.commentary_for(*aliases),
         )
+        missing = [t for t in dict.fromkeys(self.table_ids(spec)) if t in self.missing]
+        section.summary += [f"{TABLE_SPECS[t].title}: {self.missing[t]}" for t in missing if t in TABLE_SPECS]
         for chart_spec in list(spec.charts) + [v.chart for v in chosen]:
+            if getattr(chart_spec, "table_id", None) in self.missing:
+                continue  # said once above, with the table
             started = time.perf_counter()
             chart, reading = self.chart(chart_spec)
             self.chart_seconds += time.perf_counter() - started
@@ -212,6 +219,11 @@ class _Builder:
             elif reading:
                 section.summary.append(reading)
         return section
+
+    @staticmethod
+    def table_ids(spec: SectionSpec) -> list[str]:
+        """The breakdown tables a section shows, those under its charts first."""
+        return [c.table_id for c in spec.charts if hasattr(c, "table_id")] + list(spec.tables)
 
     def extra_sections(self) -> list[Section]:
         """Indicator sections and commentary headings the layout does not name (the seed's "Member visits
@@ -283,6 +295,9 @@ class _Builder:
         ids = [i for i in spec.indicator_ids if i in self.rows]
         if not ids:
             return None, None
+        note = str(self.rows[ids[0]].get("note") or "")
+        if note.startswith("not available") and as_number(self.rows[ids[0]].get("value")) is None:
+            return None, f"{self.figure(ids[0]).label}: {note}"  # no trend ends in a month without it
         headline = self.figure(ids[0])
         reading = rules.reading(headline)
         series = {i: self.series(i) for i in ids}
