@@ -27,3 +27,18 @@ class WarehouseBusy(CscError):
     """Another run kept the warehouse for longer than this run was prepared to wait (exit 1)."""
 
     exit_code = 1
+
+
+class StageFailed(CscError):
+    """Something unexpected broke a stage (a bug or an input nobody foresaw): exit 1 with one line that
+    names the stage, the file and the month. The traceback goes to the Prefect log, without the
+    exception's message, which may quote a cell (see flows/tasks.py)."""
+
+    exit_code = 1
+
+
+class PreparedIncomplete(CscError):
+    """The prepared (cached) tables of a month are not all there: loading them would replace the month's
+    snapshot with less than was read, so the load stops before its transaction (exit 1)."""
+
+    exit_code = 1

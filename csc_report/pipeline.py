@@ -25,15 +25,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from csc_report import __version__, indicators, rerun, warehouse
-from csc_report.errors import ExtractMissing
+from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
 from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
-from csc_report.quality import Issue, issues_to_arrow
+from csc_report.quality import Issue, issues_to_arrow, write_data_quality
 from csc_report.settings import RunPaths
 from csc_report.validation import validate_extract
+from csc_report.warehouse import month_start
 from transforms.extract import Extract, SourceFile
 from transforms.pseudonymise import load_or_create_key, pseudonymise
-from transforms.read import find_month_files, read_extract
+from transforms.read import find_month_files, is_workforce, read_extract
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,21 @@ class Period:
 
 
 def discover(paths: RunPaths, la: str, month: str) -> list[Path]:
-    """The input files of one month; a missing month folder means the data have not arrived yet."""
+    """The input files of one month; a missing month folder means the data have not arrived yet.
+
+    So does a folder without an Annex A extract (the workforce file often comes before it): the month
+    waits for its extract rather than publishing a report whose every case figure is "not available",
+    which would also mark the month done and have to be forced once the extract came.
+    """
     month_dir = paths.month_dir(la, month)
     if not month_dir.is_dir():
         raise ExtractMissing(f"{month_dir}: no extract for {la} {month} in the inbox yet (folder missing)")
-    return find_month_files(month_dir)
+    present = sorted(p.name for p in month_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~")))
+    files = find_month_files(month_dir) if present else []
+    if all(is_workforce(p) for p in files):
+        holds = f"the folder holds only {', '.join(present)}" if present else "the folder is empty"
+        raise ExtractMissing(f"{month_dir}: no Annex A extract for {la} {month} yet ({holds})")
+    return files
 
 
 @dataclass
@@ -81,8 +92,9 @@ class Prepared:
     rejected: pa.Table
     files: list[SourceFile]
     layout: str
-    row_counts: dict[str, int]
+    row_counts: dict[str, int]  # rows read per list (run.json)
     timings: dict[str, float]
+    prepared_rows: dict[str, int] = field(default_factory=dict)  # rows per Parquet file written: load checks
 
 
 def prepared_entry(
@@ -110,14 +122,23 @@ def prepared_entry(
 
 
 def prepare(
-    files: list[Path], la_aliases: Path | None, la: str, month: str, key_file: Path, entry: Path
+    files: list[Path],
+    la_aliases: Path | None,
+    la: str,
+    month: str,
+    key_file: Path,
+    entry: Path,
+    stopped_dir: Path | None = None,
 ) -> Prepared:
     """Read, validate and pseudonymise; write the tables as Parquet and the Data Docs into `entry`.
 
     One unit of work so that what is kept between runs is already pseudonymised. An `error` issue
-    stops the run here, before anything is loaded, and leaves no entry behind.
+    stops the run here, before anything is loaded, and leaves no entry behind; the month's outputs
+    folder (`stopped_dir`) then gets data_quality.csv and the Data Docs, so the engineer sees every
+    issue and not only the first.
     """
     timings = {}
+    extract = result = None
     try:
         started = time.perf_counter()
         extract = read_extract(files, la_aliases=la_aliases)
@@ -132,6 +153,13 @@ def prepare(
         for list_id, table in safe.tables.items():
             pq.write_table(table, entry / "tables" / f"{list_id}.parquet")
         timings["pseudonymise"] = time.perf_counter() - started
+    except DataError as exc:
+        found = result.extract.issues if result else extract.issues if extract else []
+        where = write_stopped(stopped_dir, found, entry / "data_docs") if stopped_dir and found else None
+        shutil.rmtree(entry, ignore_errors=True)
+        if where is None:
+            raise
+        raise DataError(f"{exc}; {where}") from None
     except BaseException:
         shutil.rmtree(entry, ignore_errors=True)
         raise
@@ -143,7 +171,21 @@ def prepare(
         layout=safe.layout,
         row_counts=extract.row_counts(),
         timings=timings,
+        prepared_rows={list_id: table.num_rows for list_id, table in safe.tables.items()},
     )
+
+
+def write_stopped(out_dir: Path, issues: list[Issue], data_docs: Path | None) -> str:
+    """A stopped month's outputs: data_quality.csv with every issue, and the Data Docs of what was
+    checked; returns where they are, for the one-line message."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_path = write_data_quality(issues, out_dir / "data_quality.csv")
+    where = f"every issue is in {csv_path}"
+    if data_docs is not None and data_docs.is_dir():
+        shutil.rmtree(out_dir / "data_docs", ignore_errors=True)
+        shutil.copytree(data_docs, out_dir / "data_docs")
+        where += f" and the Data Docs in {out_dir / 'data_docs'}"
+    return where
 
 
 def forget_prepared(entry: Path) -> None:
@@ -156,7 +198,7 @@ def load(
     paths: RunPaths, la: str, month: str, prepared: Prepared, entry: Path, load_id: str
 ) -> dict[str, int]:
     """Replace the month's snapshot with the prepared extract, in one transaction."""
-    tables = {path.stem: pq.read_table(path) for path in sorted((entry / "tables").glob("*.parquet"))}
+    tables = prepared_tables(prepared, entry)
     extract = Extract(tables, prepared.columns_present, prepared.issues, prepared.files, prepared.layout)
     population_csv = paths.inbox / "reference" / "population.csv"
     con = warehouse.connect(paths.warehouse)
@@ -167,6 +209,33 @@ def load(
         return warehouse.load_snapshot(con, la, month, extract, load_id, quarantine=prepared.rejected)
     finally:
         con.close()
+
+
+def prepared_tables(prepared: Prepared, entry: Path) -> dict[str, pa.Table]:
+    """The prepared Parquet tables, each checked against the rows the prepare step wrote.
+
+    A snapshot is replaced, not merged: loading a table that went missing from the cache entry (deleted
+    by hand or by another run) would delete the month's rows of that list from the warehouse. So any
+    gap stops the run here, before the transaction, and drops the entry so that the next run reads the
+    extract again.
+    """
+    folder = entry / "tables"
+    tables, gaps = {}, []
+    for list_id, rows in sorted(prepared.prepared_rows.items()):
+        path = folder / f"{list_id}.parquet"
+        table = pq.read_table(path) if path.is_file() else None
+        if table is None or table.num_rows != rows:
+            found = "missing" if table is None else f"{table.num_rows} rows"
+            gaps.append(f"{path.name} {found}, {rows} prepared")
+        else:
+            tables[list_id] = table
+    if gaps:
+        forget_prepared(entry)
+        raise PreparedIncomplete(
+            f"{folder}: the prepared extract is incomplete ({'; '.join(gaps)}); nothing was loaded - "
+            "run again to read the extract afresh"
+        )
+    return tables
 
 
 def compute(paths: RunPaths, la: str, month: str) -> int:
@@ -241,6 +310,7 @@ def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list
         previous=previous,
         last_year=last_year,
         tables=indicators.stored_tables(con, la, month),
+        unavailable=dict(indicators.unavailable(con, la, month_start(month)).itertuples(index=False)),
         data_quality=issues_to_arrow(issues).to_pandas(),
         dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
         commentary=parse_commentary(commentary_path) if commentary_path.exists() else {},
