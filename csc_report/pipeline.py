@@ -150,8 +150,10 @@ def prepare(
         started = time.perf_counter()
         safe = pseudonymise(result.extract, load_or_create_key(key_file), la)
         (entry / "tables").mkdir(parents=True, exist_ok=True)
-        for list_id, table in safe.tables.items():
-            pq.write_table(table, entry / "tables" / f"{list_id}.parquet")
+        for list_id, table in safe.tables.items():  # whole files only: another run may be reading them
+            part = entry / "tables" / f"{list_id}.parquet.{uuid.uuid4().hex}"
+            pq.write_table(table, part)
+            part.replace(entry / "tables" / f"{list_id}.parquet")
         timings["pseudonymise"] = time.perf_counter() - started
     except DataError as exc:
         found = result.extract.issues if result else extract.issues if extract else []

@@ -89,14 +89,14 @@ def start_month(
             get_run_logger().info(done)
             return MonthOutcome(la, month, "skipped", done, str(out_dir))
         entry = pipeline.prepared_entry(paths, la, month, files, record.inputs)
+        return PendingMonth(la, month, record, files, entry, CacheEntryUse(entry))
     except CscError as exc:
         record.finish("failed", str(exc), out_dir)
         raise
     except Exception as exc:
         failure = tasks.unexpected("start", paths.month_dir(la, month), la, month, exc)
-        record.finish("failed", str(failure), out_dir)
-        raise failure from failure.__cause__
-    return PendingMonth(la, month, record, files, entry, CacheEntryUse(entry))
+    record.finish("failed", str(failure), out_dir)
+    raise failure
 
 
 def finish_month(
@@ -149,10 +149,11 @@ def finish_month(
         raise
     except Exception as exc:
         failure = tasks.unexpected("finish", out_dir, la, month, exc)
-        record.finish("failed", str(failure), out_dir)
-        raise failure from failure.__cause__
     finally:
         pending.use.release(delete=(lambda: pipeline.forget_prepared(entry)) if finished else None)
+    if not finished:
+        record.finish("failed", str(failure), out_dir)
+        raise failure
     try:
         publish_artifacts(la, month, out_dir)
     except Exception as exc:  # the month is done: only its summary in the Prefect UI is missing

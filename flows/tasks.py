@@ -66,6 +66,8 @@ def unexpected(stage: str, where, la: str, month: str, exc: Exception) -> CscErr
     """The one-line error for an unexpected exception in `stage`; its safe traceback goes to the log.
 
     A DuckDB lock conflict is not unexpected: another program holds the warehouse (WarehouseBusy, retried).
+    Raise the result outside the `except` block: raised inside, it would carry the original exception,
+    message and all, as its context, and Prefect logs the context.
     """
     if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
         return WarehouseBusy(str(exc).splitlines()[0])
@@ -95,7 +97,7 @@ def guarded(stage: str, where: Callable[[dict], object]) -> Callable[[Callable],
             except Exception as exc:
                 call = signature.bind(*args, **kwargs).arguments
                 failure = unexpected(stage, where(call), call["la"], call["month"], exc)
-                raise failure from failure.__cause__
+            raise failure  # outside the handler, so the original is not its context (nor in the log)
 
         return wrapper
 

@@ -49,6 +49,8 @@ def shared_dir() -> Path:
 def pytest_configure(config):
     """Prefect state for the test session goes to a temporary home, never the user's."""
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="csc-report-prefect-"))
+    # A busy machine starts the temporary server in more than Prefect's default 20 s.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 @pytest.fixture(scope="session")
