@@ -183,10 +183,12 @@ def write_stopped(out_dir: Path, issues: list[Issue], data_docs: Path | None) ->
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path = write_data_quality(issues, out_dir / "data_quality.csv")
     where = f"every issue is in {csv_path}"
+    docs = out_dir / "data_docs"
     if data_docs is not None and data_docs.is_dir():
-        shutil.rmtree(out_dir / "data_docs", ignore_errors=True)
-        shutil.copytree(data_docs, out_dir / "data_docs")
-        where += f" and the Data Docs in {out_dir / 'data_docs'}"
+        if data_docs.resolve() != docs.resolve():  # `validate --out` builds them in place
+            shutil.rmtree(docs, ignore_errors=True)
+            shutil.copytree(data_docs, docs)
+        where += f" and the Data Docs in {docs}"
     return where
 
 
