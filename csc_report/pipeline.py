@@ -94,7 +94,7 @@ class Prepared:
     layout: str
     row_counts: dict[str, int]  # rows read per list (run.json)
     timings: dict[str, float]
-    prepared_rows: dict[str, int] = field(default_factory=dict)  # rows per Parquet file written: load checks
+    prepared_rows: dict[str, int]  # rows per Parquet file written, which the load checks
 
 
 def prepared_entry(
