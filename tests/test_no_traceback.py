@@ -134,7 +134,11 @@ def figures(path: str) -> list[tuple]:
         con.close()
 
 
-@pytest.mark.parametrize(("runs", "force"), [(2, True), (3, False)], ids=["two-forced", "three-unforced"])
+@pytest.mark.parametrize(
+    ("runs", "force"),
+    [(2, True), (2, False), (3, True), (3, False)],
+    ids=["two-forced", "two-unforced", "three-forced", "three-unforced"],
+)
 def test_concurrent_runs_of_one_month(setup, tmp_path, runs, force):
     """Situation 3: the first run deleted the shared cache entry when it finished, and the run that had
     waited for the writer lock then loaded an empty snapshot, committed it, and only then failed.
