@@ -98,19 +98,19 @@ class CacheEntryUse:
         self.fd: int | None = fd
 
     def release(self, delete: Callable[[], None] | None = None) -> bool:
-        """Give up the claim; when no other run holds one, call `delete` (the entry goes) and say so."""
+        """Give up the claim. When no other run holds one, `delete` the entry (if given: the month is
+        done) and remove the claims file, so that only live runs leave one; returns whether it deleted."""
         if self.fd is None:
             return False
         fd, self.fd = self.fd, None
         try:
-            if delete is None:
-                return False
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                return False  # another run still needs the entry: it deletes it when it is done
-            delete()
+                return False  # another run still needs the entry: it cleans up when it is done
+            if delete is not None:
+                delete()
             self.path.unlink(missing_ok=True)
-            return True
+            return delete is not None
         finally:
             os.close(fd)

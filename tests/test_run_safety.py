@@ -54,6 +54,7 @@ def test_cache_entry_goes_only_with_its_last_claim(tmp_path):
     failed = CacheEntryUse(entry)
     (entry / "tables").mkdir(parents=True)
     assert failed.release() is False and entry.is_dir()  # a failed run keeps it for the retry
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [entry.name]  # and no claims file
 
 
 def prepared(entry, tables: dict[str, pa.Table]) -> pipeline.Prepared:
