@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check one extract without loading it")
     validate.add_argument("path", type=Path, help="a workbook, a per-list CSV, or a month folder")
     validate.add_argument("--month", default=None, help="YYYY-MM the extract is for (default: from the path)")
+    validate.add_argument(
+        "--out", type=Path, default=None, help="write data_quality.csv (every issue) and data_docs/ here"
+    )
 
     generate = sub.add_parser("generate", help="write a demo inbox of fake extracts")
     generate.add_argument("--out", type=Path, required=True)
@@ -141,6 +144,16 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"csc-report: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # the stages name their own failures; this is the last resort
+        if os.environ.get("CSC_REPORT_DEBUG"):
+            raise
+        what = " ".join(str(v) for v in (getattr(args, "la", None), getattr(args, "month", None)) if v)
+        print(
+            f"csc-report: {args.command}{' for ' + what if what else ''} failed ({type(exc).__name__}); "
+            "run with CSC_REPORT_DEBUG=1 for details",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def cmd_generate(args) -> int:
@@ -306,7 +319,7 @@ def cmd_demo(args) -> int:
 def cmd_validate(args) -> int:
     from csc_report.validate_command import validate_path
 
-    return validate_path(args.path, args.month)
+    return validate_path(args.path, args.month, args.out)
 
 
 def cmd_benchmarks(args) -> int:

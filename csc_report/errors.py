@@ -37,8 +37,21 @@ class ExtractIncomplete(ExtractMissing):
 class SourceUnavailable(CscError):
     """The inbox's server could not be reached (exit 1); a waiting run checks again at its next interval."""
 
+
+class StageFailed(CscError):
+    """Something unexpected broke a stage (a bug or an input nobody foresaw): exit 1 with one line that
+    names the stage, the file and the month. The traceback goes to the Prefect log, without the
+    exception's message, which may quote a cell (see flows/tasks.py)."""
+
     exit_code = 1
 
 
 class SourceRefused(UsageError):
     """The inbox's server refused the credentials (exit 2): configuration to fix, not data to wait for."""
+
+
+class PreparedIncomplete(CscError):
+    """The prepared (cached) tables of a month are not all there: loading them would replace the month's
+    snapshot with less than was read, so the load stops before its transaction (exit 1)."""
+
+    exit_code = 1

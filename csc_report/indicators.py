@@ -56,7 +56,7 @@ LIST_NAMES = {
     "cp_plans": "List 7 (child protection)",
     "cla": "List 8 (children looked after)",
     "care_leavers": "List 9 (care leavers)",
-    "workforce": "workforce extract",
+    "workforce": "the workforce extract",
 }
 # The order of the report's sections (the seed report's, with S47 after assessments): one family each.
 FAMILIES = (
@@ -245,6 +245,8 @@ def unavailable(con: duckdb.DuckDBPyConnection, la_code: str, m: date) -> pd.Dat
 
     A month with no snapshot at all has no figures of either kind (contract 1.2): its stock is unknown,
     and its events are counted in the next extract's month, from that extract's window.
+
+    Publishing asks too (on a read-only connection), to put the reason where a table or chart would be.
     """
     _indicators, _tables, requirements = catalogue()
     loaded = con.execute(
@@ -278,7 +280,8 @@ def unavailable(con: duckdb.DuckDBPyConnection, la_code: str, m: date) -> pd.Dat
                 item_id,
                 'not available: ' || string_agg(
                     case when list_present then n.list_name || ' has no column ' || columns
-                         else 'the month has no ' || n.list_name end,
+                         else n.list_name || ' was not in this month''s '
+                              || if(list_id = 'workforce', 'files', 'extract') end,
                     '; ' order by list_id) as reason
             from missing
             inner join _list_names as n using (list_id)

@@ -72,3 +72,45 @@ def _acquire(fd, path, warehouse, timeout, shared, on_wait) -> None:
                 on_wait(f"{warehouse}: waiting for the warehouse, held by {holder}")
                 told = True
             time.sleep(POLL_SECONDS)
+
+
+class CacheEntryUse:
+    """This run's claim on a cache entry of prepared months, so that no other run deletes it meanwhile.
+
+    Two runs of one month share an entry (it is named by the hash of their inputs). Each holds a shared
+    `flock` on `<entry>.users` from the moment it knows the entry until it has finished the month; the
+    run that finishes last, and only that one, can turn its claim exclusive and delete the entry. A run
+    that dies loses its claim with its descriptor, as with the writer lock.
+    """
+
+    def __init__(self, entry: Path):
+        self.path = Path(entry).with_name(Path(entry).name + ".users")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a last user deletes the entry
+            try:
+                if os.fstat(fd).st_ino == os.stat(self.path).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            os.close(fd)  # the file was unlinked by a last user meanwhile: claim the new one
+        self.fd: int | None = fd
+
+    def release(self, delete: Callable[[], None] | None = None) -> bool:
+        """Give up the claim. When no other run holds one, `delete` the entry (if given: the month is
+        done) and remove the claims file, so that only live runs leave one; returns whether it deleted."""
+        if self.fd is None:
+            return False
+        fd, self.fd = self.fd, None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False  # another run still needs the entry: it cleans up when it is done
+            if delete is not None:
+                delete()
+            self.path.unlink(missing_ok=True)
+            return delete is not None
+        finally:
+            os.close(fd)

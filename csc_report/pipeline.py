@@ -28,15 +28,16 @@ from csc_report import __version__, indicators, rerun, warehouse
 from csc_report import targets as targets_mod
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.benchmarks import lookup as benchmarks
-from csc_report.errors import ExtractMissing
+from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
 from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
-from csc_report.quality import Issue, issues_to_arrow
+from csc_report.quality import Issue, issues_to_arrow, write_data_quality
 from csc_report.settings import RunPaths
 from csc_report.validation import validate_extract
+from csc_report.warehouse import month_start
 from transforms.extract import Extract, SourceFile
 from transforms.pseudonymise import load_or_create_key, pseudonymise
-from transforms.read import find_month_files, read_extract
+from transforms.read import find_month_files, is_workforce, read_extract
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,22 @@ class Period:
 def discover(paths: RunPaths, la: str, month: str) -> list[Path]:
     """The input files of one month; a missing month folder means the data have not arrived yet.
 
-    The authority's settings are checked here too, so that a bad config.yaml stops the run before any
+    So does a folder without an Annex A extract (the workforce file often comes before it): the month
+    waits for its extract rather than publishing a report whose every case figure is "not available",
+    which would also mark the month done and have to be forced once the extract came. The authority's
+    settings are checked here too, so that a bad config.yaml stops the run before any
     work is done rather than after reading and validating the extract.
     """
     load_authority_config(config_path(paths.inbox, la))
     month_dir = paths.month_dir(la, month)
     if not month_dir.is_dir():
         raise ExtractMissing(f"{month_dir}: no extract for {la} {month} in the inbox yet (folder missing)")
-    return find_month_files(month_dir)
+    present = sorted(p.name for p in month_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~")))
+    files = find_month_files(month_dir) if present else []
+    if all(is_workforce(p) for p in files):
+        holds = f"the folder holds only {', '.join(present)}" if present else "the folder is empty"
+        raise ExtractMissing(f"{month_dir}: no Annex A extract for {la} {month} yet ({holds})")
+    return files
 
 
 @dataclass
@@ -89,8 +98,9 @@ class Prepared:
     rejected: pa.Table
     files: list[SourceFile]
     layout: str
-    row_counts: dict[str, int]
+    row_counts: dict[str, int]  # rows read per list (run.json)
     timings: dict[str, float]
+    prepared_rows: dict[str, int]  # rows per Parquet file written, which the load checks
 
 
 def prepared_entry(
@@ -118,14 +128,23 @@ def prepared_entry(
 
 
 def prepare(
-    files: list[Path], la_aliases: Path | None, la: str, month: str, key_file: Path, entry: Path
+    files: list[Path],
+    la_aliases: Path | None,
+    la: str,
+    month: str,
+    key_file: Path,
+    entry: Path,
+    stopped_dir: Path | None = None,
 ) -> Prepared:
     """Read, validate and pseudonymise; write the tables as Parquet and the Data Docs into `entry`.
 
     One unit of work so that what is kept between runs is already pseudonymised. An `error` issue
-    stops the run here, before anything is loaded, and leaves no entry behind.
+    stops the run here, before anything is loaded, and leaves no entry behind; the month's outputs
+    folder (`stopped_dir`) then gets data_quality.csv and the Data Docs, so the engineer sees every
+    issue and not only the first.
     """
     timings = {}
+    extract = result = None
     try:
         started = time.perf_counter()
         extract = read_extract(files, la_aliases=la_aliases)
@@ -137,9 +156,18 @@ def prepare(
         started = time.perf_counter()
         safe = pseudonymise(result.extract, load_or_create_key(key_file), la)
         (entry / "tables").mkdir(parents=True, exist_ok=True)
-        for list_id, table in safe.tables.items():
-            pq.write_table(table, entry / "tables" / f"{list_id}.parquet")
+        for list_id, table in safe.tables.items():  # whole files only: another run may be reading them
+            part = entry / "tables" / f"{list_id}.parquet.{uuid.uuid4().hex}"
+            pq.write_table(table, part)
+            part.replace(entry / "tables" / f"{list_id}.parquet")
         timings["pseudonymise"] = time.perf_counter() - started
+    except DataError as exc:
+        found = result.extract.issues if result else extract.issues if extract else []
+        where = write_stopped(stopped_dir, found, entry / "data_docs") if stopped_dir and found else None
+        shutil.rmtree(entry, ignore_errors=True)
+        if where is None:
+            raise
+        raise DataError(f"{exc}; {where}") from None
     except BaseException:
         shutil.rmtree(entry, ignore_errors=True)
         raise
@@ -151,7 +179,23 @@ def prepare(
         layout=safe.layout,
         row_counts=extract.row_counts(),
         timings=timings,
+        prepared_rows={list_id: table.num_rows for list_id, table in safe.tables.items()},
     )
+
+
+def write_stopped(out_dir: Path, issues: list[Issue], data_docs: Path | None) -> str:
+    """A stopped month's outputs: data_quality.csv with every issue, and the Data Docs of what was
+    checked; returns where they are, for the one-line message."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_path = write_data_quality(issues, out_dir / "data_quality.csv")
+    where = f"every issue is in {csv_path}"
+    docs = out_dir / "data_docs"
+    if data_docs is not None and data_docs.is_dir():
+        if data_docs.resolve() != docs.resolve():  # `validate --out` builds them in place
+            shutil.rmtree(docs, ignore_errors=True)
+            shutil.copytree(data_docs, docs)
+        where += f" and the Data Docs in {docs}"
+    return where
 
 
 def forget_prepared(entry: Path) -> None:
@@ -165,7 +209,7 @@ def load(
 ) -> dict[str, int]:
     """Replace the month's snapshot with the prepared extract, in one transaction, with the snapshot
     window of the authority's config.yaml (contract 1.2)."""
-    tables = {path.stem: pq.read_table(path) for path in sorted((entry / "tables").glob("*.parquet"))}
+    tables = prepared_tables(prepared, entry)
     extract = Extract(tables, prepared.columns_present, prepared.issues, prepared.files, prepared.layout)
     population_csv = paths.inbox / "reference" / "population.csv"
     window_months = load_authority_config(config_path(paths.inbox, la)).window_months
@@ -180,6 +224,33 @@ def load(
         )
     finally:
         con.close()
+
+
+def prepared_tables(prepared: Prepared, entry: Path) -> dict[str, pa.Table]:
+    """The prepared Parquet tables, each checked against the rows the prepare step wrote.
+
+    A snapshot is replaced, not merged: loading a table that went missing from the cache entry (deleted
+    by hand or by another run) would delete the month's rows of that list from the warehouse. So any
+    gap stops the run here, before the transaction, and drops the entry so that the next run reads the
+    extract again.
+    """
+    folder = entry / "tables"
+    tables, gaps = {}, []
+    for list_id, rows in sorted(prepared.prepared_rows.items()):
+        path = folder / f"{list_id}.parquet"
+        table = pq.read_table(path) if path.is_file() else None
+        if table is None or table.num_rows != rows:
+            found = "missing" if table is None else f"{table.num_rows} rows"
+            gaps.append(f"{path.name} {found}, {rows} prepared")
+        else:
+            tables[list_id] = table
+    if gaps:
+        forget_prepared(entry)
+        raise PreparedIncomplete(
+            f"{folder}: the prepared extract is incomplete ({'; '.join(gaps)}); nothing was loaded - "
+            "run again to read the extract afresh"
+        )
+    return tables
 
 
 def compute(paths: RunPaths, la: str, month: str) -> int:
@@ -259,6 +330,7 @@ def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list
         previous=previous,
         last_year=last_year,
         tables=indicators.stored_tables(con, la, month),
+        unavailable=dict(indicators.unavailable(con, la, month_start(month)).itertuples(index=False)),
         data_quality=issues_to_arrow(issues).to_pandas(),
         dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
         commentary=parse_commentary(commentary_path) if commentary_path.exists() else {},

@@ -7,7 +7,9 @@ Messages must never carry personal values (identifiers, names, dates of birth, p
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import csv
+from dataclasses import asdict, astuple, dataclass, fields
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -59,3 +61,13 @@ def issues_to_arrow(issues: list[Issue]) -> pa.Table:
         ]
     )
     return pa.Table.from_pylist([asdict(i) for i in issues], schema=schema)
+
+
+def write_data_quality(issues: list[Issue], path: Path) -> Path:
+    """`data_quality.csv`: one row per issue, the contract's columns, Excel row numbers as integers."""
+    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ISSUE_COLUMNS)
+        for issue in issues:
+            writer.writerow("" if value is None else value for value in astuple(issue))
+    return Path(path)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import nullcontext
 from functools import cache
 from pathlib import Path
 
@@ -72,19 +73,20 @@ def fingerprint(inputs: list[dict[str, str]], profile: str, earlier: list[list[s
 
 
 def already_done(
-    paths: RunPaths, la: str, month: str, profile: str, inputs: list[dict[str, str]]
+    paths: RunPaths, la: str, month: str, profile: str, inputs: list[dict[str, str]], locked: bool = False
 ) -> str | None:
     """Why the month needs no work (one line for the user), or None when it does.
 
     Never waits: if another run holds the warehouse, the answer is None and the run goes on to wait
-    for the lock like any other.
+    for the lock like any other. `locked`: the caller holds the writer lock already (a run asking
+    again once it has the warehouse), so no shared lock is taken.
     """
     run_json = paths.output_dir(la, month) / "run.json"
     if not run_json.is_file() or not paths.warehouse.is_file():
         return None
     try:
         published = json.loads(run_json.read_text(encoding="utf-8"))
-        with warehouse_lock(paths.warehouse, timeout=0, shared=True):
+        with nullcontext() if locked else warehouse_lock(paths.warehouse, timeout=0, shared=True):
             con = warehouse.connect(paths.warehouse, read_only=True)
             try:
                 last = warehouse.last_completed_run(con, la, month)

@@ -1,10 +1,10 @@
 """Run a flow from the command line so that a data error reads as one line, not a traceback.
 
-Prefect logs every failed task and flow, with its traceback, to the terminal and to its API. For the
-failures the product expects (bad or missing input, bad configuration) the terminal gets only the
-CLI's own one-line message: Prefect's console handler is limited to warnings and loses the records of
-expected failures. The Prefect UI still receives every record. CSC_REPORT_VERBOSE=1 restores Prefect's
-full console output.
+Prefect logs every failed task and flow, with its traceback, to the terminal and to its API. The
+terminal gets only the CLI's own one-line message: Prefect's console handler is limited to warnings and
+loses the records of expected failures and every record that carries a traceback (an unexpected failure
+is turned into one line naming stage, file and month by flows/tasks.py). The Prefect UI still receives
+every record. CSC_REPORT_VERBOSE=1 restores Prefect's full console output.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ EXPECTED = tuple(
 
 
 class _ExpectedFailureFilter(logging.Filter):
-    """Drop console records about a CscError: the CLI prints its message once, as one line."""
+    """Drop console records about a CscError, and tracebacks: the CLI prints its message once, as one line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], errors.CscError):
+        if record.exc_info and record.exc_info[1] is not None:
             return False
         message = record.getMessage()
+        if "Traceback (most recent call last)" in message:
+            return False
         return not (
             "exception" in message
             and any(f"{name}(" in message or f"{name}:" in message for name in EXPECTED)

@@ -20,7 +20,7 @@ from prefect.states import Completed, Failed
 
 from csc_report import pipeline, rerun, settings, sources
 from csc_report.errors import CscError, ExtractMissing
-from csc_report.lock import warehouse_lock
+from csc_report.lock import CacheEntryUse, warehouse_lock
 from csc_report.months import months_between, parse_month, previous_month
 from csc_report.settings import RunPaths
 from flows import arrival, tasks
@@ -58,6 +58,7 @@ class PendingMonth:
     record: pipeline.RunRecord
     files: list[Path]
     entry: Path
+    use: CacheEntryUse  # keeps the entry from being deleted by another run of the month until finished
 
     def prepare(self, paths: RunPaths, force: bool, submit: bool = False):
         """Run the cached prepare task here (returning its state) or submit it to the flow's task runner
@@ -71,6 +72,7 @@ class PendingMonth:
             self.month,
             paths.resolved_key_file(),
             self.entry,
+            paths.output_dir(self.la, self.month),
         )
         return task.submit(*args) if submit else task(*args, return_state=True)
 
@@ -91,21 +93,37 @@ def start_month(
             get_run_logger().info(done)
             return MonthOutcome(la, month, "skipped", done, str(out_dir))
         entry = pipeline.prepared_entry(paths, la, month, files, record.inputs)
+        return PendingMonth(la, month, record, files, entry, CacheEntryUse(entry))
     except CscError as exc:
         record.finish("failed", str(exc), out_dir)
         raise
-    return PendingMonth(la, month, record, files, entry)
+    except Exception as exc:
+        failure = tasks.unexpected("start", paths.month_dir(la, month), la, month, exc)
+    record.finish("failed", str(failure), out_dir)
+    raise failure
 
 
-def finish_month(paths: RunPaths, pending: PendingMonth, prepared_state, profile: str) -> MonthOutcome:
+def finish_month(
+    paths: RunPaths, pending: PendingMonth, prepared_state, profile: str, force: bool = False
+) -> MonthOutcome:
     """Load, compute and publish a prepared month under the warehouse's writer lock, and record the run.
 
-    A data error (in preparing or here) is recorded in run.json and re-raised, so the flow run ends
-    Failed with the one-line message that names file, sheet, row and rule.
+    Under the lock it first asks again whether the month is done: another run of it may have finished
+    while this one waited, and unless forced this one then has nothing to do. A data error (in
+    preparing or here) is recorded in run.json and re-raised, so the flow run ends Failed with the
+    one-line message that names file, sheet, row and rule. The month's cache entry goes once the month
+    is done and no other run still holds it.
     """
     logger = get_run_logger()
     la, month, record, entry = pending.la, pending.month, pending.record, pending.entry
     out_dir = paths.output_dir(la, month)
+    waited = []
+
+    def on_wait(message: str) -> None:
+        waited.append(message)
+        logger.warning(message)
+
+    finished = False
     try:
         prepared = prepared_state.result()
         record.use_prepared(prepared, cached=prepared_state.name == "Cached")
@@ -117,17 +135,33 @@ def finish_month(paths: RunPaths, pending: PendingMonth, prepared_state, profile
             len(prepared.issues),
             " (read and validated by an earlier run)" if record.reused else "",
         )
-        with warehouse_lock(paths.warehouse, timeout=settings.lock_timeout(), on_wait=logger.warning):
+        with warehouse_lock(paths.warehouse, timeout=settings.lock_timeout(), on_wait=on_wait):
+            done = not force and rerun.already_done(paths, la, month, profile, record.inputs, locked=True)
+            if done:
+                message = f"done by another run while this one waited: {done}" if waited else done
+                logger.info(message)
+                finished = True
+                return MonthOutcome(la, month, "skipped", message, str(out_dir))
             _, record.timings["load"] = tasks.load(paths, la, month, prepared, entry, record.run_id)
             count, record.timings["indicators"] = tasks.compute(paths, la, month)
             _, record.timings["publish"] = tasks.publish(paths, la, month, prepared.issues, entry, profile)
             message = f"{count} indicators published"
             record.finish("done", message, out_dir, paths.warehouse)
+        finished = True
     except CscError as exc:
         record.finish("failed", str(exc), out_dir)
         raise
-    pipeline.forget_prepared(entry)
-    publish_artifacts(la, month, out_dir)
+    except Exception as exc:
+        failure = tasks.unexpected("finish", out_dir, la, month, exc)
+    finally:
+        pending.use.release(delete=(lambda: pipeline.forget_prepared(entry)) if finished else None)
+    if not finished:
+        record.finish("failed", str(failure), out_dir)
+        raise failure
+    try:
+        publish_artifacts(la, month, out_dir)
+    except Exception as exc:  # the month is done: only its summary in the Prefect UI is missing
+        logger.warning("%s %s: artifacts not published:\n%s", la, month, tasks.safe_traceback(exc))
     return MonthOutcome(la, month, "done", message, str(out_dir), count)
 
 
@@ -143,7 +177,7 @@ def run_month(
     pending = start_month(paths, la, month, profile, force, pulled)
     if isinstance(pending, MonthOutcome):
         return pending
-    return finish_month(paths, pending, pending.prepare(paths, force), profile)
+    return finish_month(paths, pending, pending.prepare(paths, force), profile, force)
 
 
 def report_progress(n: int, total: int, outcome: MonthOutcome) -> None:

@@ -101,7 +101,7 @@ def region_backfill(
             pending, future = submitted[la, month]
             future.wait()
             try:
-                outcomes[la, month] = finish_month(paths, pending, future.state, profile)
+                outcomes[la, month] = finish_month(paths, pending, future.state, profile, force)
             except CscError as exc:
                 outcomes[la, month] = MonthOutcome.failed(paths, la, month, exc)
         report_progress(n, total, outcomes[la, month])

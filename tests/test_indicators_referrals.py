@@ -182,7 +182,7 @@ def test_missing_column_and_missing_list_are_not_available(con):
     assert (nfa["value"], nfa["numerator"], nfa["denominator"]) == (None, None, None)
     assert nfa["note"] == "not available: List 3 (referrals) has no column referral_nfa"
     assert f["contacts"]["value"] is None
-    assert f["contacts"]["note"] == "not available: the month has no List 1 (contacts)"
+    assert f["contacts"]["note"] == "not available: List 1 (contacts) was not in this month's extract"
 
 
 def test_referrals_weekly_13_iso_weeks_ending_in_the_week_of_p_end(con):

@@ -32,7 +32,7 @@ def test_workforce(con):
 def test_workforce_absent_is_not_available(con):
     load(con, "2013-06", referrals=[])
     note = figures(con, "2013-06")["sw_vacancy_rate_pct"]["note"]
-    assert note == "not available: the month has no workforce extract"
+    assert note == "not available: the workforce extract was not in this month's files"
 
 
 def case(start_key, start, end=None, worker=None, team="T1", child="c"):

@@ -510,6 +510,36 @@ def test_missing_trends_and_previous_figures_still_publish(tmp_path):
     assert "No highlights" in html
 
 
+def test_tables_and_charts_of_absent_lists_say_not_available_where_they_would_be(tmp_path):
+    """As the warehouse stores them: an unavailable table comes back as `[]` (no columns), as does an
+    available table with no rows (no open plans)."""
+    reason = "not available: List 6 (children in need) was not in this month's extract"
+    empty = {t: pd.DataFrame([]) for t in ("caseload_by_team", "referrals_weekly", "cp_by_category")}
+    ctx = make_context(
+        tables={**make_context().tables, **empty},
+        unavailable={"caseload_by_team": reason, "referrals_weekly": "not available: no List 3"},
+    )
+    publish_report(ctx, tmp_path)
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert f"Open cases and average caseload by team: {reason}" in markdown
+    assert "Referrals started in the week: not available: no List 3" in markdown
+    assert markdown.count(reason) == 1  # one line for the table and its chart
+    assert not (tmp_path / "tables" / "caseload_by_team.csv").exists()
+    with (tmp_path / "tables" / "cp_by_category.csv").open(encoding="utf-8") as handle:
+        assert [row[0] for row in csv.reader(handle)] == ["category", "Total"]
+
+
+def test_trend_of_an_indicator_not_available_this_month_is_a_line_not_a_chart(tmp_path):
+    note = "not available: List 8 (children looked after) was not in this month's extract"
+    rows = [
+        {**r, "value": None, "note": note} if r["indicator_id"] == "cla_open" else r for r in _indicators()
+    ]
+    written = publish_report(make_context(indicators=rows), tmp_path)
+    assert "charts/trend_cla_open.png" not in written
+    label = next(r["label"] for r in rows if r["indicator_id"] == "cla_open")
+    assert f"{label}: {note}" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
 def test_republishing_replaces_stale_charts_and_tables(tmp_path):
     publish_report(make_context(), tmp_path)
     (tmp_path / "tables" / "old_table.csv").write_text("x\n")

@@ -1,8 +1,9 @@
 """`csc-report validate PATH`: a summary table and exit 0, one line and exit 1 when the data would stop
-a run, exit 2 for a path that is not there; nothing written anywhere."""
+a run, exit 2 for a path that is not there; nothing written anywhere unless `--out DIR` is given."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import shutil
@@ -92,6 +93,24 @@ def test_required_column_removed_exits_1_with_one_line(tmp_path, workdir, capsys
     assert "referral_date_column_present" in err and "a run would stop before loading" in err
     counted = [line.split() for line in out.splitlines() if "referral_date_column_present" in line]
     assert counted == [["List", "3", "referral_date_column_present", "error", "1"]]  # once, not twice
+    assert files_under(workdir) == []
+
+
+def test_out_writes_every_issue_and_the_data_docs(tmp_path, workdir, capsys):
+    """The same data_quality.csv as a stopped run leaves in the month's outputs: every issue, with file,
+    sheet, Excel row, column and rule; the one line says where it is."""
+    path = write_referrals(tmp_path / "annex_a.xlsx", drop="Date of referral")
+    assert main(["validate", str(path), "--month", "2013-06", "--out", str(tmp_path / "dq")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"every issue is in {tmp_path / 'dq' / 'data_quality.csv'}" in err
+    with (tmp_path / "dq" / "data_quality.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["file", "sheet", "row", "column", "rule", "severity", "message"]
+    assert {"annex_a.xlsx"} == {r["file"] for r in rows} and {"List 3"} == {r["sheet"] for r in rows}
+    assert ("referral_date", "referral_date_column_present", "error") in {
+        (r["column"], r["rule"], r["severity"]) for r in rows
+    }
+    assert (tmp_path / "dq" / "data_docs" / "index.html").exists()
     assert files_under(workdir) == []
 
 

@@ -51,6 +51,11 @@ _CALAMINE_ERRORS = {
 _CELL_ERROR = re.compile(r"Error\((\w+)\)")
 
 
+def is_workforce(path: Path) -> bool:
+    """The optional workforce extract (contract 1.3), as opposed to the Annex A extract."""
+    return bool(_WORKFORCE.match(Path(path).name))
+
+
 def find_month_files(month_dir: Path) -> list[Path]:
     """The input files of a month folder: at most one Annex A workbook, list CSVs, a workforce extract.
 

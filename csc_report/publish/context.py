@@ -34,6 +34,8 @@ class ReportContext:
       charts and XmR limits use the last 24 where history allows, 13 at least.
     - previous / last_year: indicator_id -> value last month / in the same month last year.
     - tables: table_id -> breakdown DataFrame; the columns published are those of tables.TABLE_SPECS.
+    - unavailable: table_id -> why the table is not available this month ("not available: List 6 ...
+      was not in this month's extract"), shown where the table and its chart would be.
     - data_quality: issues (file, sheet, row, column, rule, severity, message);
       dq_previous_counts: (sheet, rule, severity) -> issues last month.
     - commentary: section id -> Markdown, from parse_commentary.
@@ -52,6 +54,7 @@ class ReportContext:
     previous: dict[str, float | None] = field(default_factory=dict)
     last_year: dict[str, float | None] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
     data_quality: pd.DataFrame = field(default_factory=_no_issues)
     dq_previous_counts: dict[tuple[str, str, str], int] = field(default_factory=dict)
     commentary: dict[str, str] = field(default_factory=dict)

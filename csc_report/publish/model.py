@@ -36,6 +36,7 @@ from csc_report.publish.layout import (
     WeeklyChart,
 )
 from csc_report.publish.tables import (
+    TABLE_SPECS,
     PublishedTable,
     breakdown_table,
     data_quality_summary,
@@ -149,10 +150,12 @@ class _Builder:
         self.profile = profile
         self.month = to_month(ctx.month)
         self.rows = {row["indicator_id"]: row for row in ctx.indicators}
+        self.missing = ctx.unavailable
         self.tables = {
             table.id: table
             for table_id, frame in ctx.tables.items()
-            if (table := breakdown_table(table_id, frame, profile)) is not None
+            if table_id not in self.missing
+            and (table := breakdown_table(table_id, frame, profile)) is not None
         }
         self.commentary = {normalise_key(key): text for key, text in ctx.commentary.items()}
         self.renderer = ChartRenderer()
@@ -278,7 +281,11 @@ class _Builder:
             commentary=self.commentary_for(*aliases),
             benchmark_heading=benchmark_view.heading(self.benchmarks, [r["indicator_id"] for r in rows]),
         )
+        missing = [t for t in dict.fromkeys(self.table_ids(spec)) if t in self.missing]
+        section.summary += [f"{TABLE_SPECS[t].title}: {self.missing[t]}" for t in missing if t in TABLE_SPECS]
         for chart_spec in list(spec.charts) + [v.chart for v in chosen]:
+            if getattr(chart_spec, "table_id", None) in self.missing:
+                continue  # said once above, with the table
             started = time.perf_counter()
             chart, reading = self.chart(chart_spec)
             self.chart_seconds += time.perf_counter() - started
@@ -303,6 +310,11 @@ class _Builder:
             "Common-cause variation: no figure in this section shows a special cause, a change of "
             "assurance or a move across a benchmark this month."
         )
+
+    @staticmethod
+    def table_ids(spec: SectionSpec) -> list[str]:
+        """The breakdown tables a section shows, those under its charts first."""
+        return [c.table_id for c in spec.charts if hasattr(c, "table_id")] + list(spec.tables)
 
     def extra_sections(self) -> list[Section]:
         """Indicator sections and commentary headings the layout does not name (the seed's "Member visits
@@ -374,6 +386,9 @@ class _Builder:
         ids = [i for i in spec.indicator_ids if i in self.rows]
         if not ids:
             return None, None
+        note = str(self.rows[ids[0]].get("note") or "")
+        if note.startswith("not available") and as_number(self.rows[ids[0]].get("value")) is None:
+            return None, f"{self.figure(ids[0]).label}: {note}"  # no trend ends in a month without it
         headline = self.figure(ids[0])
         spc_view = self.spc_for(ids[0])
         reading = rules.reading(headline) + " " + signals.spc_sentence(spc_view)

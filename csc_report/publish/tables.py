@@ -160,11 +160,17 @@ def _csv_cell(value, kind: str) -> str:
 
 
 def breakdown_table(table_id: str, frame: pd.DataFrame, profile: str) -> PublishedTable | None:
-    """The published form of an upstream breakdown; None (logged) for a table with no spec."""
+    """The published form of an upstream breakdown; None (logged) for a table with no spec.
+
+    A table with no rows may come back from the warehouse without its columns (stored as `[]`): it is
+    the spec's columns, empty, as when a list holds no open cases.
+    """
     spec = TABLE_SPECS.get(table_id)
     if spec is None:
         log.warning("table %s has no publishing spec (allowed columns unknown): not published", table_id)
         return None
+    if frame.empty:
+        frame = frame.reindex(columns=[c.name for c in spec.columns if not c.optional])
     columns, sources = [], []
     for column in spec.columns:
         source = next((n for n in (column.name, *column.aliases) if n in frame.columns), None)

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csc_report.validation.offline import make_offline
 from csc_report.validation.suites import Check, Suite
 
 # Columns of type id or worker (docs/architecture.md): GX only ever needs their nullness and equality.
@@ -225,6 +226,7 @@ def build_data_docs(results: dict, directory: Path) -> Path:
             store.set(key, result)
             keys.append(key)
         ctx.build_data_docs(site_names=[site])
+        make_offline(directory)
     finally:
         for key in keys:  # results of earlier runs would otherwise pile up and slow every later build
             store.remove_key(key)

@@ -1,0 +1,97 @@
+"""What keeps a run from losing data or waiting on the wrong thing (issue 11), as plain functions: a
+month folder without an Annex A extract waits for it, a cache entry stays while any run of the month
+holds a claim on it, and the load refuses prepared tables that went missing or changed size.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import fingerprint
+
+from csc_report import pipeline, warehouse
+from csc_report.errors import ExtractMissing, PreparedIncomplete
+from csc_report.lock import CacheEntryUse
+from csc_report.settings import RunPaths
+
+LA, MONTH = "777", "2024-06"
+
+
+@pytest.fixture
+def paths(tmp_path) -> RunPaths:
+    return RunPaths(tmp_path / "inbox", tmp_path / "wh" / "csc.duckdb", tmp_path / "out", tmp_path / "key")
+
+
+def test_folder_with_only_the_workforce_file_awaits_its_extract(paths):
+    month_dir = paths.month_dir(LA, MONTH)
+    month_dir.mkdir(parents=True)
+    empty = rf"no Annex A extract for {LA} {MONTH} yet \(the folder is empty\)"
+    with pytest.raises(ExtractMissing, match=empty):
+        pipeline.discover(paths, LA, MONTH)
+    (month_dir / "workforce.csv").write_text("Team,Post ID\n")
+    (month_dir / "commentary.md").write_text("## referrals\n")
+    with pytest.raises(ExtractMissing) as caught:
+        pipeline.discover(paths, LA, MONTH)
+    assert str(caught.value) == (
+        f"{month_dir}: no Annex A extract for {LA} {MONTH} yet "
+        "(the folder holds only commentary.md, workforce.csv)"
+    )
+    (month_dir / "list_3.csv").write_text("Child Unique ID\n")
+    assert [p.name for p in pipeline.discover(paths, LA, MONTH)] == ["list_3.csv", "workforce.csv"]
+
+
+def test_cache_entry_goes_only_with_its_last_claim(tmp_path):
+    entry = tmp_path / "cache" / f"{LA}-{MONTH}-abc"
+    (entry / "tables").mkdir(parents=True)
+    first, second = CacheEntryUse(entry), CacheEntryUse(entry)
+    assert first.release(delete=lambda: pipeline.forget_prepared(entry)) is False
+    assert entry.is_dir()  # the second run still needs it
+    third = CacheEntryUse(entry)  # a run that starts now claims the same entry
+    assert second.release(delete=lambda: pipeline.forget_prepared(entry)) is False
+    assert third.release(delete=lambda: pipeline.forget_prepared(entry)) is True
+    assert not entry.exists() and list((tmp_path / "cache").iterdir()) == []
+    failed = CacheEntryUse(entry)
+    (entry / "tables").mkdir(parents=True)
+    assert failed.release() is False and entry.is_dir()  # a failed run keeps it for the retry
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [entry.name]  # and no claims file
+
+
+def prepared(entry, tables: dict[str, pa.Table]) -> pipeline.Prepared:
+    (entry / "tables").mkdir(parents=True)
+    for list_id, table in tables.items():
+        pq.write_table(table, entry / "tables" / f"{list_id}.parquet")
+    return pipeline.Prepared(
+        columns_present={k: t.column_names for k, t in tables.items()},
+        issues=[],
+        rejected=pa.table({}),
+        files=[],
+        layout="2019",
+        row_counts={k: t.num_rows for k, t in tables.items()},
+        timings={},
+        prepared_rows={k: t.num_rows for k, t in tables.items()},
+    )
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated"])
+def test_load_stops_before_its_transaction_when_a_prepared_table_is_not_all_there(paths, tmp_path, damage):
+    paths.warehouse.parent.mkdir(parents=True)
+    con = warehouse.connect(paths.warehouse)
+    warehouse.apply_schema(con)
+    con.close()
+    before = fingerprint(paths.warehouse, exclude=set())
+    entry = tmp_path / "cache" / "entry"
+    contacts = pa.table({"child_id": ["a", "b"], "contact_date": pa.array([None, None], pa.date32())})
+    ready = prepared(entry, {"contacts": contacts, "referrals": contacts.rename_columns(["child_id", "x"])})
+    target = entry / "tables" / "referrals.parquet"
+    if damage == "deleted":
+        target.unlink()
+    else:
+        pq.write_table(contacts.slice(0, 1), target)
+    with pytest.raises(PreparedIncomplete) as caught:
+        pipeline.load(paths, LA, MONTH, ready, entry, "load-1")
+    found = "missing" if damage == "deleted" else "1 rows"
+    assert f"referrals.parquet {found}, 2 prepared" in str(caught.value)
+    assert "nothing was loaded" in str(caught.value)
+    assert fingerprint(paths.warehouse, exclude=set()) == before
+    assert not entry.exists()  # the next run reads the extract afresh
