@@ -21,10 +21,11 @@ import statistics
 import time
 from pathlib import Path
 
+from csc_report.transforms.pseudonymise import pseudonymise
+from csc_report.transforms.read import find_month_files, read_extract
+
 from csc_report import indicators, warehouse
 from csc_report.months import months_between
-from transforms.pseudonymise import pseudonymise
-from transforms.read import find_month_files, read_extract
 
 KEY = b"benchmark key: not a secret"
 

@@ -190,8 +190,8 @@ def cmd_run(args) -> int:
         print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
         return 0
 
-    from flows.console import run_flow
-    from flows.monthly import monthly_report
+    from csc_report.flows.console import run_flow
+    from csc_report.flows.monthly import monthly_report
 
     outcome = run_flow(monthly_report, month=args.month, force=args.force, **_flow_paths(args))
     print(f"{outcome.la_code} {outcome.month}: {outcome.message}; report at {outcome.output_dir}/report.html")
@@ -205,8 +205,8 @@ def cmd_backfill(args) -> int:
         print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
         return 0
 
-    from flows.console import run_flow
-    from flows.monthly import backfill
+    from csc_report.flows.console import run_flow
+    from csc_report.flows.monthly import backfill
 
     outcomes = run_flow(backfill, first=args.first, last=args.last, force=args.force, **_flow_paths(args))
     return _summarise(outcomes)
@@ -220,7 +220,7 @@ def cmd_region(args) -> int:
         raise UsageError("--workers must be at least 1")
 
     try:
-        from flows.region import run_region
+        from csc_report.flows.region import run_region
     except ModuleNotFoundError as exc:
         raise UsageError(
             f"region mode needs the region extra: pip install 'csc-report[region]' ({exc})"
@@ -290,9 +290,9 @@ def _already_done(args, month: str) -> str | None:
 
 
 def cmd_demo(args) -> int:
+    from csc_report.flows.console import run_flow
+    from csc_report.flows.monthly import backfill
     from csc_report.generate import generate_inbox
-    from flows.console import run_flow
-    from flows.monthly import backfill
 
     inbox = args.dir / "inbox"
     if not (inbox / settings.DEMO_LA).is_dir():
@@ -334,7 +334,7 @@ def cmd_benchmarks(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from flows.deploy import serve
+    from csc_report.flows.deploy import serve
 
     serve()
     return 0

@@ -33,11 +33,11 @@ from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
 from csc_report.quality import Issue, issues_to_arrow, write_data_quality
 from csc_report.settings import RunPaths
+from csc_report.transforms.extract import Extract, SourceFile
+from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
+from csc_report.transforms.read import find_month_files, is_workforce, read_extract
 from csc_report.validation import validate_extract
 from csc_report.warehouse import month_start
-from transforms.extract import Extract, SourceFile
-from transforms.pseudonymise import load_or_create_key, pseudonymise
-from transforms.read import find_month_files, is_workforce, read_extract
 
 
 @dataclass(frozen=True)

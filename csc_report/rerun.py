@@ -23,11 +23,10 @@ import duckdb
 
 from csc_report import __version__, warehouse
 from csc_report.authority_config import config_path
-from csc_report.errors import WarehouseBusy
+from csc_report.errors import UsageError, WarehouseBusy
 from csc_report.lock import warehouse_lock
-from csc_report.settings import PROJECT_ROOT, RunPaths
+from csc_report.settings import CODE_PACKAGES, RunPaths, package_dir
 
-CODE_DIRS = ("sql", "config", "expectations", "csc_report", "transforms")
 REFERENCE_FILES = ("population.csv", "targets.yaml", "authorities.csv")
 
 
@@ -41,16 +40,23 @@ def file_sha256(path: Path) -> str:
 
 @cache
 def code_version() -> str:
-    """The package version plus a hash of every SQL, configuration, expectation and source file.
+    """The package version plus a hash of every file the installed packages hold: source, SQL,
+    configuration, suites, templates and reference data, found as package resources.
 
-    A changed indicator query or code list makes every month due again, without a version bump.
+    A changed indicator query or code list makes every month due again, without a version bump. An
+    install that holds no SQL (a broken wheel) is an error here, not a version that hashes nothing.
     """
     digest = hashlib.sha256(__version__.encode())
-    for folder in CODE_DIRS:
-        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0")
+    for package in CODE_PACKAGES:
+        root = package_dir(package)
+        hashed = 0
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(f"{package}/{path.relative_to(root).as_posix()}".encode() + b"\0")
                 digest.update(path.read_bytes())
+                hashed += 1
+        if not hashed:
+            raise UsageError(f"the installed package {package} holds no files ({root}): reinstall csc-report")
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 

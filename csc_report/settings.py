@@ -9,14 +9,30 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from csc_report.errors import UsageError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-CONFIG_DIR = PROJECT_ROOT / "config"
-SQL_DIR = PROJECT_ROOT / "sql"
-EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+def package_dir(package: str) -> Path:
+    """The folder of one of csc-report's packages, through importlib.resources, so that an installed
+    wheel finds its SQL, configuration and suites as an editable checkout does."""
+    return Path(str(files(package)))
+
+
+# The packages whose files make the figures: their hash is the code version (csc_report.rerun).
+CODE_PACKAGES = (
+    "csc_report",
+    "csc_report.flows",
+    "csc_report.transforms",
+    "csc_report.sql",
+    "csc_report.config",
+    "csc_report.expectations",
+)
+CONFIG_DIR = package_dir("csc_report.config")
+SQL_DIR = package_dir("csc_report.sql")
+EXPECTATIONS_DIR = package_dir("csc_report.expectations")
 
 DEFAULT_WAREHOUSE = Path("warehouse/csc.duckdb")
 DEFAULT_OUTPUTS = Path("outputs")

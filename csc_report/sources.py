@@ -42,7 +42,7 @@ from csc_report.errors import (
     UsageError,
 )
 from csc_report.rerun import REFERENCE_FILES, file_sha256
-from transforms.read import choose_month_files
+from csc_report.transforms.read import choose_month_files
 
 SECRET_WORDS = ("password", "passphrase", "secret", "token", "credential", "sas", "connection_string")
 SECRET_NAMES = {"key", "pkey", "account_key"}  # s3fs's access key id, paramiko's key object, Azure's key

@@ -16,8 +16,8 @@ from pathlib import Path
 from csc_report.errors import DataError, UsageError
 from csc_report.months import parse_month
 from csc_report.pipeline import Period, write_stopped
+from csc_report.transforms.read import find_month_files, read_extract
 from csc_report.validation import validate_extract
-from transforms.read import find_month_files, read_extract
 
 MONTH_IN_PATH = re.compile(r"(20\d\d-[01]\d)")
 

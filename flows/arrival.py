@@ -24,6 +24,7 @@ import math
 from datetime import datetime
 from pathlib import Path
 
+from csc_report.transforms.calendar import add_working_days
 from prefect import get_run_logger, task
 from prefect.blocks.core import Block
 from prefect.blocks.system import Secret
@@ -32,7 +33,6 @@ from prefect.cache_policies import NO_CACHE
 from csc_report import notify, sources
 from csc_report.errors import ExtractMissing, SourceUnavailable, UsageError
 from csc_report.months import previous_month
-from transforms.calendar import add_working_days
 
 DEFAULT_CHECK_INTERVAL = 6 * 3600.0  # seconds between checks for a late extract
 DEFAULT_GRACE_WORKING_DAYS = 5.0

@@ -11,14 +11,14 @@ import os
 from pathlib import Path
 
 import yaml
+from csc_report.flows.arrival import targets_named
+from csc_report.flows.monthly import monthly_report
 from prefect import serve as prefect_serve
 from prefect.schedules import Cron
 
 from csc_report.errors import UsageError
 from csc_report.settings import CONFIG_DIR, DEMO_DIR, DEMO_LA
 from csc_report.sources import Source
-from flows.arrival import targets_named
-from flows.monthly import monthly_report
 
 DEFAULT_CRON = "0 6 3 * *"  # 06:00 on the 3rd: the previous month's extract has landed by then
 DEFAULT_TIMEZONE = "Europe/London"

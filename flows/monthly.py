@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from csc_report.flows import arrival, tasks
+from csc_report.flows.artifacts import publish_artifacts
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
@@ -23,8 +25,6 @@ from csc_report.errors import CscError, ExtractMissing
 from csc_report.lock import CacheEntryUse, warehouse_lock
 from csc_report.months import months_between, parse_month, previous_month
 from csc_report.settings import RunPaths
-from flows import arrival, tasks
-from flows.artifacts import publish_artifacts
 
 
 @dataclass

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from csc_report.flows.console import run_flow
+from csc_report.flows.monthly import MonthOutcome, finish_month, report_progress, start_month
 from prefect import flow
 from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -26,8 +28,6 @@ from csc_report import settings
 from csc_report.errors import CscError
 from csc_report.months import months_between, parse_month
 from csc_report.settings import RunPaths
-from flows.console import run_flow
-from flows.monthly import MonthOutcome, finish_month, report_progress, start_month
 
 REFERENCE = "reference"
 

@@ -56,9 +56,10 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
     """A small inbox (three overlapping monthly snapshots), backfilled once through the real flow."""
+    from csc_report.flows.console import run_flow
+    from csc_report.flows.monthly import backfill
+
     from csc_report.generate import generate_inbox
-    from flows.console import run_flow
-    from flows.monthly import backfill
 
     root = tmp_path_factory.mktemp("e2e")
     inbox = root / "inbox"

@@ -23,6 +23,8 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
+from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
+from csc_report.transforms.read import read_extract
 from referral_sheet import REFERRAL_HEADERS, write_xlsx
 
 from csc_report import pipeline, warehouse
@@ -31,8 +33,6 @@ from csc_report.errors import DataError
 from csc_report.generate import generate_inbox
 from csc_report.settings import RunPaths
 from csc_report.validation import validate_extract
-from transforms.pseudonymise import load_or_create_key, pseudonymise
-from transforms.read import read_extract
 
 LA, MONTH = "874", "2013-06"
 COL = {name: i for i, name in enumerate(REFERRAL_HEADERS)}

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from transforms.calendar import bank_holidays, working_day_calendar, working_days_between
+from csc_report.transforms.calendar import bank_holidays, working_day_calendar, working_days_between
 
 
 @pytest.mark.parametrize(

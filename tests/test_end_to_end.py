@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, planted_values
+from csc_report.flows.console import run_flow
+from csc_report.flows.monthly import backfill, monthly_report
 
 from csc_report import indicators, warehouse
 from csc_report.errors import DataError
 from csc_report.months import shift
-from flows.console import run_flow
-from flows.monthly import backfill, monthly_report
 
 LA, MONTHS = DEMO_LA, DEMO_MONTHS
 CONTRACT_IDS = """

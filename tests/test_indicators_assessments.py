@@ -7,9 +7,8 @@ Working days count d with start < d <= end, Monday-Friday without England and Wa
 from __future__ import annotations
 
 import pytest
+from csc_report.transforms.calendar import working_days_between
 from test_indicators_support import d, figures, load, warehouse_connection
-
-from transforms.calendar import working_days_between
 
 con = pytest.fixture(warehouse_connection, name="con")
 

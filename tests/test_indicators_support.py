@@ -12,9 +12,9 @@ from datetime import date
 
 import duckdb
 import pyarrow as pa
+from csc_report.transforms.extract import Extract
 
-from csc_report import indicators, warehouse
-from transforms.extract import Extract
+from csc_report import catalogue, indicators, warehouse
 
 LA = "874"
 
@@ -54,7 +54,7 @@ def load(
             pa.Table.from_pylist(records) if records else pa.table({"source_row": pa.array([], pa.int64())})
         )
         present[list_id] = [
-            c for c in warehouse.canonical_columns()[list_id] if c not in gone.get(list_id, ())
+            c for c in catalogue.canonical_columns()[list_id] if c not in gone.get(list_id, ())
         ]
     extract = Extract(tables=tables, columns_present=present, layout=layout)
     warehouse.load_snapshot(con, LA, month, extract, load_id=f"{LA}-{month}", window_months=window_months)

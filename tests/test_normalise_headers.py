@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from csc_report.transforms.headers import identify, match_headers
+from csc_report.transforms.specs import load_lists
+from csc_report.transforms.text import normalise_header
 
 from csc_report.errors import UsageError
-from transforms.headers import identify, match_headers
-from transforms.specs import load_lists
-from transforms.text import normalise_header
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,9 @@ import datetime as dt
 
 import pyarrow as pa
 import pytest
-
-from transforms.specs import load_codes
-from transforms.text import code_token, normalise_code
-from transforms.values import (
+from csc_report.transforms.specs import load_codes
+from csc_report.transforms.text import code_token, normalise_code
+from csc_report.transforms.values import (
     code_parser,
     parse_column,
     parse_date,

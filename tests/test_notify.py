@@ -16,13 +16,13 @@ import uuid
 
 import pytest
 from conftest import found_in
+from csc_report.flows.monthly import monthly_report
 from prefect.blocks.system import Secret
 from referral_sheet import REFERRAL_HEADERS, write_xlsx
 from servers import SmtpReceiver, WebhookReceiver
 
 from csc_report import notify
 from csc_report.errors import DataError
-from flows.monthly import monthly_report
 
 LA = "874"
 PLANTED = {"PLANTED-CHILD-4242", "PLANTED-CHILD-5353", "Wilhelmina Plantedworker", "ZX9 9ZZ"}

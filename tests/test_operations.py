@@ -19,6 +19,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, planted_values
+from csc_report.flows import tasks
+from csc_report.flows.artifacts import artifact_key
+from csc_report.flows.console import run_flow
+from csc_report.flows.monthly import monthly_report
 from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -36,10 +40,6 @@ from csc_report import rerun, warehouse
 from csc_report.errors import ExtractMissing, WarehouseBusy
 from csc_report.lock import warehouse_lock
 from csc_report.settings import RunPaths
-from flows import tasks
-from flows.artifacts import artifact_key
-from flows.console import run_flow
-from flows.monthly import monthly_report
 
 LA, MONTHS = DEMO_LA, DEMO_MONTHS
 pytestmark = pytest.mark.slow  # the real engine, a demo backfill; seconds per test

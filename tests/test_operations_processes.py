@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BIN, DEMO_LA, DEMO_MONTHS, ROOT, fingerprint
+from csc_report.flows.console import run_flow
+from csc_report.flows.monthly import monthly_report
 from prefect.client.orchestration import get_client
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from csc_report import warehouse
-from flows.console import run_flow
-from flows.monthly import monthly_report
 
 LA, MONTHS = DEMO_LA, DEMO_MONTHS
 pytestmark = pytest.mark.slow  # real processes and a real server: seconds per test

@@ -29,6 +29,11 @@ from pathlib import Path
 import fastexcel
 import pyarrow as pa
 import pytest
+from csc_report.transforms.extract import Extract
+from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
+from csc_report.transforms.read import read_extract
+from csc_report.transforms.specs import load_lists
+from csc_report.transforms.text import normalise_header
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from referral_sheet import write_xlsx
@@ -38,11 +43,6 @@ from csc_report.errors import CscError
 from csc_report.generate import generate_inbox
 from csc_report.settings import SQL_DIR, RunPaths
 from csc_report.validation import validate_extract
-from transforms.extract import Extract
-from transforms.pseudonymise import load_or_create_key, pseudonymise
-from transforms.read import read_extract
-from transforms.specs import load_lists
-from transforms.text import normalise_header
 
 LA, EARLIER, MONTH = "874", "2013-05", "2013-06"
 SQL_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SQL_DIR.rglob("*.sql")))

@@ -7,10 +7,10 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
+from csc_report.transforms.extract import Extract
+from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
 
 from csc_report import warehouse
-from transforms.extract import Extract
-from transforms.pseudonymise import load_or_create_key, pseudonymise
 
 LA = "874"
 KEY = b"k" * 32

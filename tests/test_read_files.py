@@ -7,10 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from csc_report.transforms.read import find_month_files, read_extract
 from referral_sheet import REFERRAL_HEADERS, write_xlsx
 
 from csc_report.errors import DataError
-from transforms.read import find_month_files, read_extract
 
 REFERRAL_ROW = [
     "C1",

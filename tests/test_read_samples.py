@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from csc_report.transforms.read import read_extract
 
-from csc_report.warehouse import LISTS
-from transforms.read import read_extract
+from csc_report.catalogue import LISTS
 
 ALL_LISTS = set(LISTS) - {"workforce"}
 

@@ -24,9 +24,9 @@ def indicator_rows(path) -> list[tuple]:
 
 @pytest.mark.slow
 def test_region_on_two_dask_workers_matches_backfill(tmp_path):
-    from flows.console import run_flow
-    from flows.monthly import backfill
-    from flows.region import run_region
+    from csc_report.flows.console import run_flow
+    from csc_report.flows.monthly import backfill
+    from csc_report.flows.region import run_region
 
     inbox = tmp_path / "inbox"
     for seed, la in enumerate(LAS, 1):

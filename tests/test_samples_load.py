@@ -12,13 +12,13 @@ import re
 import time
 
 import pytest
+from csc_report.transforms.pseudonymise import pseudonymise
+from csc_report.transforms.read import read_extract
 
 from csc_report import pipeline, warehouse
 from csc_report.generate import generate_inbox
 from csc_report.settings import RunPaths
 from csc_report.validation import validate_extract
-from transforms.pseudonymise import pseudonymise
-from transforms.read import read_extract
 
 KEY = bytes(range(32))
 ID_COLUMNS = ("child_id", "family_id", "adopter_id", "post_id", "worker", "personal_advisor")

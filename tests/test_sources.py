@@ -20,6 +20,10 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BIN, ROOT
+from csc_report.flows import arrival
+from csc_report.flows.console import run_flow
+from csc_report.flows.deploy import deployments, schedule_entries
+from csc_report.flows.monthly import monthly_report
 from prefect import flow
 from prefect.blocks.system import Secret
 from prefect.client.orchestration import get_client
@@ -29,10 +33,6 @@ from servers import S3Server, SftpServer, WebhookReceiver
 
 from csc_report import sources
 from csc_report.errors import SourceRefused, UsageError
-from flows import arrival
-from flows.console import run_flow
-from flows.deploy import deployments, schedule_entries
-from flows.monthly import monthly_report
 
 LA, MONTH = "874", "2013-06"
 pytestmark = pytest.mark.slow  # real servers and the real engine

@@ -6,11 +6,11 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
+from csc_report.transforms.extract import Extract
 
 from csc_report.errors import DataError
 from csc_report.quality import Issue
 from csc_report.validation import QUARANTINE_SCHEMA, gx_engine, validate_extract
-from transforms.extract import Extract
 
 ASAT = date(2024, 6, 30)
 D = date.fromisoformat

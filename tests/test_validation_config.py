@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from csc_report.catalogue import LISTS
 from csc_report.errors import UsageError
 from csc_report.validation.severity import load_policy
 from csc_report.validation.suites import DEFAULT_DIR, load_suites
-from csc_report.warehouse import LISTS
 
 LIST_IDS = set(LISTS)
 

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 import pytest
+from csc_report.transforms.calendar import working_days_between
+from csc_report.transforms.extract import Extract, SourceFile
 
-from csc_report import warehouse
+from csc_report import catalogue, warehouse
 from csc_report.errors import DataError
 from csc_report.quality import Issue
-from transforms.calendar import working_days_between
-from transforms.extract import Extract, SourceFile
 
 LA = "874"
 
@@ -53,9 +53,9 @@ def test_apply_schema_is_idempotent_and_fills_the_calendar(con):
 
 
 def test_every_list_has_a_table_and_event_lists_a_history_macro(con):
-    assert set(warehouse.canonical_columns()) == set(warehouse.LISTS)
-    for list_id, (_, event_date) in warehouse.LIST_KEYS.items():
-        assert event_date is None or event_date in warehouse.canonical_columns()[list_id]
+    assert set(catalogue.canonical_columns()) == set(catalogue.LISTS)
+    for list_id, (_, event_date) in catalogue.LIST_KEYS.items():
+        assert event_date is None or event_date in catalogue.canonical_columns()[list_id]
         if event_date:
             assert rows(con, f"SELECT count(*) FROM history_{list_id}('{LA}', DATE '2024-06-01')") == [(0,)]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from transforms.specs import ListSpec
-from transforms.text import normalise_header, normalise_sheet_name
+from csc_report.transforms.specs import ListSpec
+from csc_report.transforms.text import normalise_header, normalise_sheet_name
 
 HEADER_SEARCH_ROWS = 10
 MIN_REQUIRED_SHARE = 0.5

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
-
-from csc_report.quality import Issue
-from transforms.headers import HeaderMatch
-from transforms.specs import ColumnSpec
-from transforms.values import (
+from csc_report.transforms.headers import HeaderMatch
+from csc_report.transforms.specs import ColumnSpec
+from csc_report.transforms.values import (
     ParsedColumn,
     Parser,
     code_parser,
@@ -30,6 +28,8 @@ from transforms.values import (
     parse_postcode,
     parse_text,
 )
+
+from csc_report.quality import Issue
 
 ARROW_TYPES = {"date": pa.date32(), "dob": pa.date32(), "int": pa.int64(), "float": pa.float64()}
 PRIVATE_TYPES = {"id", "worker", "dob", "postcode"}

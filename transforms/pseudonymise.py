@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from csc_report.transforms.extract import Extract
 
+from csc_report.catalogue import canonical_columns
 from csc_report.quality import Issue
-from csc_report.warehouse import canonical_columns
-from transforms.extract import Extract
 
 KIND_BY_COLUMN = {
     "child_id": "child",

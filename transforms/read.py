@@ -22,15 +22,15 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from csc_report.transforms.extract import Extract, SourceFile
+from csc_report.transforms.headers import HEADER_SEARCH_ROWS, HeaderMatch, hinted_list, identify
+from csc_report.transforms.normalise import SOURCE_COLUMNS, RawSheet, normalise_sheet
+from csc_report.transforms.specs import ListsConfig, ListSpec, load_codes, load_lists
+from csc_report.transforms.text import normalise_sheet_name
+from csc_report.transforms.xlsx_formulas import formula_cells_without_value
 
 from csc_report.errors import DataError
 from csc_report.quality import Issue
-from transforms.extract import Extract, SourceFile
-from transforms.headers import HEADER_SEARCH_ROWS, HeaderMatch, hinted_list, identify
-from transforms.normalise import SOURCE_COLUMNS, RawSheet, normalise_sheet
-from transforms.specs import ListsConfig, ListSpec, load_codes, load_lists
-from transforms.text import normalise_sheet_name
-from transforms.xlsx_formulas import formula_cells_without_value
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _LIST_CSV = re.compile(r"^list[ _-]?(\d{1,2})(?!\d).*\.csv$", re.IGNORECASE)

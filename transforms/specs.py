@@ -14,11 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from csc_report.transforms.text import normalise_code, normalise_header, normalise_sheet_name
 
 from csc_report.errors import UsageError
-from transforms.text import normalise_code, normalise_header, normalise_sheet_name
+from csc_report.settings import CONFIG_DIR
 
-CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
 LISTS_FILE = CONFIG_DIR / "lists.yaml"
 CODES_FILE = CONFIG_DIR / "codes.yaml"
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
-
-from transforms.text import code_token, normalise_code
+from csc_report.transforms.text import code_token, normalise_code
 
 # Excel error values as they appear when a workbook is exported to text or read as text.
 EXCEL_ERRORS = [

@@ -16,8 +16,9 @@ import pandas as pd
 
 from csc_report.benchmarks import build
 from csc_report.benchmarks.measures import ABSENT, ENGLAND, MEASURES, reporting_year, year_label
+from csc_report.settings import package_dir
 
-PACKAGE_DATA = Path(__file__).resolve().parents[1] / "reference_data"
+PACKAGE_DATA = package_dir("csc_report") / "reference_data"
 VERSION_KEY = "dfe"
 AREA_TYPES = ("la", "statistical_neighbours", "region", "england")
 REPORT_COLUMNS = ["indicator_id", "area_type", "area", "year", "value", "status", "source"]

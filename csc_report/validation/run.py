@@ -18,12 +18,12 @@ import pyarrow as pa
 
 from csc_report.errors import DataError
 from csc_report.quality import Issue
+from csc_report.transforms.extract import Extract
 from csc_report.validation import gx_engine
 from csc_report.validation.cross_list import open_cp_plans_on_cin
 from csc_report.validation.gx_engine import Outcome
 from csc_report.validation.severity import Policy, load_policy
 from csc_report.validation.suites import DEFAULT_DIR, Check, Suite, load_suites
-from transforms.extract import Extract
 
 ERRORED = "expectation_errored"
 QUARANTINE_SCHEMA = pa.schema(

@@ -14,8 +14,9 @@ import yaml
 
 from csc_report.errors import UsageError
 from csc_report.quality import SEVERITIES
+from csc_report.settings import CONFIG_DIR
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "severity.yaml"
+DEFAULT_PATH = CONFIG_DIR / "severity.yaml"
 _SETTING_KEYS = {"severity", "max_failing_share"}
 
 

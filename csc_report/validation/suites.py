@@ -15,8 +15,9 @@ from functools import cache
 from pathlib import Path
 
 from csc_report.errors import UsageError
+from csc_report.settings import EXPECTATIONS_DIR
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "expectations"
+DEFAULT_DIR = EXPECTATIONS_DIR
 _COLUMN_KWARGS = ("column", "column_A", "column_B")
 
 

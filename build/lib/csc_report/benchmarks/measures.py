@@ -1,0 +1,77 @@
+"""Which published DfE figure each indicator is compared with, and when its reporting year ends.
+
+Data, not logic: the mapping of issue 12. `build.py` reads these to extract the figures from DfE's files;
+`lookup.py` reads them to choose the reporting year for a report month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ENGLAND = "E92000001"
+# DfE's statistics files give London boroughs the sub-regions Inner and Outer London; the region an
+# authority is compared with is London, as in LAIT.
+SUBREGIONS = {"E13000001": "E12000007", "E13000002": "E12000007"}
+
+# DfE's symbols for a figure that is not given (GSS conventions, as in the CSV files):
+SYMBOLS = {
+    "c": "suppressed",  # confidential: a small number
+    "u": "low reliability",
+    "x": "not available",
+    "z": "not applicable",
+}
+ABSENT = "not published"  # no row at all for that area and year in the shipped data
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A published counterpart of one indicator.
+
+    `year_end_month`: 3 for DfE's reporting year ending 31 March (time_period 2013 = April 2012 to March
+    2013); 9 for the workforce census taken at 30 September. `unit` is the published figure's unit, which
+    may differ from the indicator's (the CP plans of two years or more are a count each month, a share of
+    the plans at 31 March in DfE's tables).
+    """
+
+    indicator_id: str
+    unit: str
+    what: str
+    year_end_month: int = 3
+
+
+MEASURES = (
+    Measure("referral_rate_r12_per_10k", "rate_per_10k", "referrals per 10,000 children"),
+    Measure("re_referrals_pct", "pct", "re-referrals within 12 months, % of referrals"),
+    Measure("re_referrals_r12_pct", "pct", "re-referrals within 12 months, % of referrals"),
+    Measure("assessments_in_45wd_pct", "pct", "assessments completed within 45 working days, %"),
+    Measure("s47_rate_r12_per_10k", "rate_per_10k", "section 47 enquiries per 10,000 children"),
+    Measure("icpc_in_15wd_pct", "pct", "ICPCs within 15 working days of the S47 start, %"),
+    Measure("cp_rate_per_10k", "rate_per_10k", "children on a CP plan at 31 March per 10,000"),
+    Measure("cp_second_subsequent_pct", "pct", "plans starting that were a second or subsequent plan, %"),
+    Measure("cp_open_2yrs_plus", "pct", "plans open at 31 March that had lasted 2 years or more, %"),
+    Measure("cla_rate_per_10k", "rate_per_10k", "children looked after at 31 March per 10,000"),
+    Measure(
+        "care_leavers_neet_pct", "pct", "care leavers aged 19-21 not in education, employment or training, %"
+    ),
+    Measure("sw_vacancy_rate_pct", "pct", "social worker vacancy rate at 30 September, %", 9),
+    Measure("sw_agency_rate_pct", "pct", "agency social worker rate at 30 September, %", 9),
+    Measure("caseload_average", "decimal", "average caseload per social worker at 30 September", 9),
+)
+BY_ID = {m.indicator_id: m for m in MEASURES}
+
+
+def reporting_year(month: str, measure: Measure) -> int:
+    """The latest published year ending on or before the end of the report month, as DfE's time_period.
+
+    June 2013 -> 2013 (the year ending 31 March 2013); February 2013 -> 2012. For the workforce census
+    (30 September): June 2013 -> 2012.
+    """
+    year, mon = map(int, month.split("-")[:2])
+    return year if mon >= measure.year_end_month else year - 1
+
+
+def year_label(year: int, measure: Measure) -> str:
+    """`2012-13` for a year ending 31 March 2013; `Sep 2012` for a census at 30 September 2012."""
+    if measure.year_end_month == 3:
+        return f"{year - 1}-{year % 100:02d}"
+    return f"Sep {year}"

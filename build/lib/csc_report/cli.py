@@ -1,0 +1,377 @@
+"""`csc-report`: the commands of contract section 5.
+
+Errors reach the user as one line on stderr with exit status 1 (the data stop the run) or 2 (usage or
+configuration), never as a traceback; set CSC_REPORT_DEBUG=1 to see one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from csc_report import settings
+from csc_report.authority_config import config_path, load_authority_config
+from csc_report.errors import CscError, UsageError
+from csc_report.months import months_between, parse_month, shift
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="csc-report", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="make the demo inbox if absent, run all its months, show the report")
+    demo.add_argument(
+        "--dir", type=Path, default=settings.DEMO_DIR, help="where the demo lives (default demo/)"
+    )
+
+    def add_run_paths(p: argparse.ArgumentParser, one_la: bool = True) -> None:
+        p.add_argument(
+            "--inbox",
+            required=True,
+            help="a folder, or a URL: file://, sftp://user@host/path, s3://bucket/prefix, abfs://, smb://",
+        )
+        if one_la:
+            p.add_argument("--la", required=True, help="local authority code (the inbox folder name)")
+            p.add_argument(
+                "--inbox-secret",
+                default=None,
+                help="Prefect Secret block holding the inbox's credentials (JSON storage options)",
+            )
+            p.add_argument(
+                "--inbox-option",
+                dest="inbox_options",
+                action="append",
+                default=[],
+                metavar="KEY=VALUE",
+                help="a storage option that is no secret, such as endpoint_url=https://... (repeatable)",
+            )
+        else:
+            p.add_argument(
+                "--la",
+                dest="las",
+                nargs="+",
+                action="extend",
+                help="local authority codes (default: every folder in the inbox but reference)",
+            )
+        p.add_argument("--warehouse", type=Path, default=settings.DEFAULT_WAREHOUSE)
+        p.add_argument("--outputs", type=Path, default=settings.DEFAULT_OUTPUTS)
+        p.add_argument(
+            "--key-file", type=Path, default=None, help="pseudonymisation key (default: user config)"
+        )
+        p.add_argument("--profile", choices=["public", "internal"], default="public")
+        p.add_argument(
+            "--force", action="store_true", help="recompute months already done with unchanged inputs"
+        )
+
+    run = sub.add_parser("run", help="run one month")
+    add_run_paths(run)
+    run.add_argument("--month", required=True, help="YYYY-MM")
+
+    backfill = sub.add_parser("backfill", help="run a range of months in order")
+    add_run_paths(backfill)
+    backfill.add_argument("--from", dest="first", required=True, help="YYYY-MM")
+    backfill.add_argument("--to", dest="last", required=True, help="YYYY-MM")
+
+    region = sub.add_parser("region", help="run a range of months of many authorities on a Dask cluster")
+    add_run_paths(region, one_la=False)
+    region.add_argument("--from", dest="first", required=True, help="YYYY-MM")
+    region.add_argument("--to", dest="last", required=True, help="YYYY-MM")
+    region.add_argument("--workers", type=int, default=2, help="local Dask worker processes (default 2)")
+    region.add_argument("--address", default=None, help="an existing Dask scheduler, tcp://host:port")
+
+    validate = sub.add_parser("validate", help="check one extract without loading it")
+    validate.add_argument("path", type=Path, help="a workbook, a per-list CSV, or a month folder")
+    validate.add_argument("--month", default=None, help="YYYY-MM the extract is for (default: from the path)")
+    validate.add_argument(
+        "--out", type=Path, default=None, help="write data_quality.csv (every issue) and data_docs/ here"
+    )
+
+    generate = sub.add_parser("generate", help="write a demo inbox of fake extracts")
+    generate.add_argument("--out", type=Path, required=True)
+    generate.add_argument("--la", default=settings.DEMO_LA)
+    generate.add_argument("--end", default="2013-06", help="last month, YYYY-MM")
+    generate.add_argument("--months", type=int, default=18)
+    generate.add_argument("--scale", type=float, default=1.0)
+    generate.add_argument("--seed", type=int, default=42)
+    generate.add_argument("--layout", choices=["pre2014", "2019", "2024"], default="pre2014")
+    generate.add_argument(
+        "--missing-month",
+        dest="missing_months",
+        action="append",
+        default=[],
+        metavar="YYYY-MM",
+        help="leave this month without an extract, as when one never arrives (repeatable)",
+    )
+    generate.add_argument(
+        "--no-corrections",
+        dest="corrections",
+        action="store_false",
+        help="consecutive extracts agree where they overlap (default: later ones correct earlier ones)",
+    )
+
+    sub.add_parser("serve", help="serve the scheduled monthly deployment (Prefect)")
+
+    benchmarks = sub.add_parser("benchmarks", help="the published DfE benchmarks the report compares with")
+    benchmarks_sub = benchmarks.add_subparsers(dest="benchmarks_command", required=True)
+    import_ = benchmarks_sub.add_parser(
+        "import",
+        help="rebuild the reference data from newly published DfE files",
+        description="Rebuild the benchmark reference data from a folder of DfE files (searched "
+        "recursively): the CIN c1, c4, d3 and d5 CSVs, the CLA rates CSV, the ONS 0-17 populations, "
+        "the statistical neighbour lists and LAIT's bds_long parquet.",
+    )
+    import_.add_argument("folder", type=Path, help="folder holding the DfE files")
+    import_.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write the reference data (default: $CSC_REPORT_REFERENCE_DATA, else the package's)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its one-line usage error
+        return 2 if exc.code else 0
+    try:
+        return COMMANDS[args.command](args)
+    except CscError as exc:
+        if os.environ.get("CSC_REPORT_DEBUG"):
+            raise
+        print(f"csc-report: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # the stages name their own failures; this is the last resort
+        if os.environ.get("CSC_REPORT_DEBUG"):
+            raise
+        what = " ".join(str(v) for v in (getattr(args, "la", None), getattr(args, "month", None)) if v)
+        print(
+            f"csc-report: {args.command}{' for ' + what if what else ''} failed ({type(exc).__name__}); "
+            "run with CSC_REPORT_DEBUG=1 for details",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def cmd_generate(args) -> int:
+    from csc_report.generate import generate_inbox
+
+    if args.months < 1 or args.scale <= 0:
+        raise UsageError("--months must be at least 1 and --scale positive")
+    generated = months_between(shift(parse_month(args.end), 1 - args.months), args.end)
+    for month in args.missing_months:
+        if parse_month(month) not in generated:
+            raise UsageError(
+                f"--missing-month {month} is not one of the months generated, {generated[0]} to {args.end}"
+            )
+    folders = generate_inbox(
+        args.out,
+        la_code=args.la,
+        end=args.end,
+        months=args.months,
+        scale=args.scale,
+        seed=args.seed,
+        layout=args.layout,
+        corrections=args.corrections,
+        missing_months=args.missing_months,
+    )
+    print(f"wrote {len(folders)} monthly extracts for {args.la} to {args.out}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    parse_month(args.month)
+    _check_authority_config(args)
+    done = None if args.force else _already_done(args, args.month)
+    if done:
+        print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
+        return 0
+
+    from csc_report.flows.console import run_flow
+    from csc_report.flows.monthly import monthly_report
+
+    outcome = run_flow(monthly_report, month=args.month, force=args.force, **_flow_paths(args))
+    print(f"{outcome.la_code} {outcome.month}: {outcome.message}; report at {outcome.output_dir}/report.html")
+    return 0
+
+
+def cmd_backfill(args) -> int:
+    months = months_between(parse_month(args.first), parse_month(args.last))
+    _check_authority_config(args)
+    if not args.force and all(_already_done(args, month) for month in months):
+        print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
+        return 0
+
+    from csc_report.flows.console import run_flow
+    from csc_report.flows.monthly import backfill
+
+    outcomes = run_flow(backfill, first=args.first, last=args.last, force=args.force, **_flow_paths(args))
+    return _summarise(outcomes)
+
+
+def cmd_region(args) -> int:
+    months_between(parse_month(args.first), parse_month(args.last))  # a bad range fails before any cluster
+    if "://" in args.inbox:
+        raise UsageError("region mode reads a local inbox folder; pull remote months with run or backfill")
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+
+    try:
+        from csc_report.flows.region import run_region
+    except ModuleNotFoundError as exc:
+        raise UsageError(
+            f"region mode needs the region extra: pip install 'csc-report[region]' ({exc})"
+        ) from None
+
+    outcomes = run_region(
+        args.address,
+        args.workers,
+        inbox=str(args.inbox),
+        las=args.las,
+        first=args.first,
+        last=args.last,
+        warehouse=str(args.warehouse),
+        outputs=str(args.outputs),
+        key_file=_opt(args.key_file),
+        profile=args.profile,
+        force=args.force,
+    )
+    return _summarise(outcomes)
+
+
+def _flow_paths(args) -> dict:
+    paths = dict(
+        la=args.la,
+        inbox=str(args.inbox),
+        warehouse=str(args.warehouse),
+        outputs=str(args.outputs),
+        key_file=_opt(args.key_file),
+        profile=args.profile,
+    )
+    if "://" in args.inbox:
+        from csc_report.sources import Source
+
+        options = _inbox_options(args.inbox_options)
+        Source.parse(args.inbox, options)  # a password in them must not reach the flow's parameters
+        paths.update(inbox_options=options, inbox_secret=args.inbox_secret)
+    return paths
+
+
+def _inbox_options(pairs: list[str]) -> dict:
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--inbox-option takes KEY=VALUE, got {pair!r}")
+        options[key] = value
+    return options
+
+
+def _check_authority_config(args) -> None:
+    """A bad `<inbox>/<la>/config.yaml` stops the command before any engine starts (a URL inbox's copy is
+    checked once pulled, when the month's files are discovered)."""
+    if "://" not in args.inbox:
+        load_authority_config(config_path(Path(args.inbox), args.la))
+
+
+def _already_done(args, month: str) -> str | None:
+    """The month's "already done" line, checked before any engine starts so that a no-op is fast."""
+    from csc_report import rerun
+
+    if "://" in args.inbox:  # a URL inbox is known only once pulled, inside the flow
+        return None
+    paths = settings.RunPaths(Path(args.inbox), args.warehouse, args.outputs, args.key_file)
+    if not paths.month_dir(args.la, month).is_dir():
+        return None
+    return rerun.already_done(paths, args.la, month, args.profile, rerun.month_inputs(paths, args.la, month))
+
+
+def cmd_demo(args) -> int:
+    from csc_report.flows.console import run_flow
+    from csc_report.flows.monthly import backfill
+    from csc_report.generate import generate_inbox
+
+    inbox = args.dir / "inbox"
+    if not (inbox / settings.DEMO_LA).is_dir():
+        print(f"making the demo inbox in {inbox} ...")
+        generate_inbox(inbox)
+    months = sorted(p.name for p in (inbox / settings.DEMO_LA).iterdir() if p.is_dir())
+    outcomes = run_flow(
+        backfill,
+        la=settings.DEMO_LA,
+        first=months[0],
+        last=months[-1],
+        inbox=str(inbox),
+        warehouse=str(args.dir / "warehouse" / "csc.duckdb"),
+        outputs=str(args.dir / "outputs"),
+        key_file=str(args.dir / "pseudonym.key"),
+    )
+    status = _summarise(outcomes)
+    latest = Path(outcomes[-1].output_dir)
+    print(f"the report for {months[-1]}: {latest / 'report.html'} (and report.md, tables.xlsx beside it)")
+    print(f"every month: {args.dir / 'outputs' / 'index.html'}")
+    return status
+
+
+def cmd_validate(args) -> int:
+    from csc_report.validate_command import validate_path
+
+    return validate_path(args.path, args.month, args.out)
+
+
+def cmd_benchmarks(args) -> int:
+    from csc_report.benchmarks import build, lookup
+
+    out = args.out or lookup.reference_dir()
+    sizes = build.write(build.build(args.folder), out)
+    for name, size in sizes.items():
+        print(f"{out / name}: {size / 1024:.0f} KB")
+    print("each run loads them into its warehouse; re-run published months with --force to show them")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from csc_report.flows.deploy import serve
+
+    serve()
+    return 0
+
+
+def _opt(path: Path | None) -> str | None:
+    return str(path) if path else None
+
+
+def _summarise(outcomes) -> int:
+    """Each month's outcome at the end: done, skipped (already done), awaiting data (no extract yet) or
+    failed with its message. A month awaiting data does not fail a backfill: the others stand."""
+    statuses = ("done", "skipped", "awaiting data", "failed")
+    counts = {status: sum(o.status == status for o in outcomes) for status in statuses}
+    print(
+        f"{len(outcomes)} months: {counts['done']} done, {counts['skipped']} skipped (already done), "
+        f"{counts['awaiting data']} awaiting data, {counts['failed']} failed"
+    )
+    for o in outcomes:
+        print(
+            f"  {o.la_code} {o.month} {o.status}: {o.message}",
+            file=sys.stderr if o.status == "failed" else sys.stdout,
+        )
+    return 1 if counts["failed"] else 0
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "run": cmd_run,
+    "backfill": cmd_backfill,
+    "region": cmd_region,
+    "validate": cmd_validate,
+    "generate": cmd_generate,
+    "serve": cmd_serve,
+    "benchmarks": cmd_benchmarks,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Demo inbox generator: a fictional LA's monthly Annex A extracts, workforce files and population.
+
+``generate_inbox`` simulates one event history for the LA and cuts a snapshot from it for every month, so the
+extracts overlap as real ones do, and by default puts into them the corrections real extracts carry from
+one month to the next (``corrections``). The defaults reproduce the situation of the seed report (June 2013:
+214 referrals, 220 children on a CP plan, 358 looked after). Same arguments, same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from csc_report.settings import CONFIG_DIR
+
+from .annex_a import write_annex_a
+from .codes import LA_NAME
+from .corrections import Reopenings, mistakes
+from .layout import LAYOUTS
+from .simulate import simulate
+from .snapshot import Snapshot
+from .workforce import month_figures, posts, workforce_month, write_workforce
+
+DEMO_TARGETS = CONFIG_DIR / "demo_targets.yaml"
+
+__all__ = ["generate_inbox"]
+
+POPULATION_0_17 = {2010: 44_870, 2011: 45_140, 2012: 45_460, 2013: 45_774, 2014: 46_150}
+_SNAPSHOT, _MESS, _WORKFORCE, _CORRECTIONS = 1, 2, 3, 4  # independent random streams per month
+
+
+def generate_inbox(
+    out: Path,
+    la_code: str = "874",
+    end: str = "2013-06",
+    months: int = 18,
+    scale: float = 1.0,
+    seed: int = 42,
+    layout: str = "pre2014",
+    corrections: bool = True,
+    missing_months: Iterable[str] = (),
+) -> list[Path]:
+    """Write ``out/reference/population.csv`` and ``out/<la_code>/<YYYY-MM>/`` for each month up to ``end``.
+
+    Returns the month folders written, oldest first. ``scale`` multiplies every volume (children, events,
+    workers, population) so rates stay comparable; ``layout`` picks the Annex A variant: ``pre2014``
+    (initial and core assessments), ``2019`` (Ofsted template) or ``2024`` (List 9 with pathway plans).
+    ``corrections`` puts later extracts' corrections of earlier ones in (see ``corrections``); without it
+    consecutive extracts agree wherever they overlap. ``missing_months`` are left without a folder, as when
+    an authority sends no extract; the other months are exactly as they would be otherwise.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    if months < 1 or scale <= 0:
+        raise ValueError("months must be at least 1 and scale positive")
+    missing = {np.datetime64(m, "M") for m in missing_months}
+    last = np.datetime64(end, "M")
+    if any(not last - months < m <= last for m in missing):
+        raise ValueError(f"missing months must lie between the first month generated and {end}")
+    out = Path(out)
+    rng = np.random.default_rng(seed)
+    history = simulate(rng, end, months, scale, layout)
+    establishment = posts(rng, history.staff, scale)
+    write_population(out / "reference" / "population.csv", la_code, scale)
+    write_reference_extras(out / "reference", la_code)
+    reopenings = Reopenings(history)
+    folders = []
+    for k in range(months):
+        month = history.first_month + k
+        stream = int(month.astype(np.int64))
+        corrections_rng = np.random.default_rng([seed, stream, _CORRECTIONS])
+        if corrections:
+            reopenings.draw(month, corrections_rng)  # in a missing month too: later extracts show them
+        if month in missing:
+            continue
+        folder = out / la_code / str(month)
+        folder.mkdir(parents=True, exist_ok=True)
+        snap = Snapshot(history, month, np.random.default_rng([seed, stream, _SNAPSHOT]), reopenings)
+        asat = snap.asat.item()
+        lists = snap.lists()
+        if corrections:
+            mistakes(lists, month, corrections_rng)
+        write_annex_a(folder / f"annex_a_{month}.xlsx", lists, la_code, asat, layout, [seed, stream, _MESS])
+        wf_rng = np.random.default_rng([seed, stream, _WORKFORCE])
+        figures = month_figures(wf_rng, months - 1 - k, scale)
+        write_workforce(folder / "workforce.xlsx", workforce_month(wf_rng, establishment, snap.asat, figures))
+        folders.append(folder)
+    return folders
+
+
+def write_reference_extras(reference: Path, la_code: str) -> None:
+    """The authority's display name and the demo's targets, so the demo report shows both."""
+    write_authority_rows(reference / "authorities.csv", ["la_code", "la_name"], la_code, [[la_code, LA_NAME]])
+    shutil.copyfile(DEMO_TARGETS, reference / "targets.yaml")
+
+
+def write_population(path: Path, la_code: str, scale: float) -> None:
+    """Mid-year estimates of children aged 0-17, scaled with the volumes so rates per 10,000 hold."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [[la_code, year, round(pop * scale)] for year, pop in POPULATION_0_17.items()]
+    write_authority_rows(path, ["la_code", "year", "population_0_17"], la_code, rows)
+
+
+def write_authority_rows(path: Path, header: list[str], la_code: str, rows: list[list]) -> None:
+    """Write one authority's rows of a reference CSV, keeping the other authorities' rows already there,
+    so that generating several authorities into one inbox makes a region's inbox."""
+    kept = []
+    if path.exists():
+        with path.open(newline="") as f:
+            kept = [row for row in list(csv.reader(f))[1:] if row and row[0] != la_code]
+    with path.open("w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([header, *kept, *rows])

@@ -1,0 +1,426 @@
+"""One month's Annex A extract cut from the simulated history, as the case-management system would print it.
+
+Scope rules follow Ofsted's list guidance: Lists 1-5 cover the six months to the extract date (plus work
+still open), Lists 6-8 what is open at the extract date or closed in the six months before (one row per
+child, latest episode), List 9 current care leavers, Lists 10-11 the last 12 months. Anything dated after
+the extract date is blank, so an assessment open in May carries no authorisation date in May's extract.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import codes as c
+from .corrections import Reopenings
+from .dates import DAY, add_months, age_at, month_end
+from .layout import ABSENT, ASSESSMENT_TYPE, EPO, MISSING, SUBSEQUENT, headers
+from .simulate import STATUS_CLOSED, History
+
+NAT = np.datetime64("NaT")
+
+
+def _d(s) -> np.ndarray:
+    """A date column as ``datetime64[D]`` (NaT for missing)."""
+    return (
+        np.asarray(s, dtype="datetime64[D]")
+        if not isinstance(s, pd.Series)
+        else s.to_numpy().astype("datetime64[D]")
+    )
+
+
+def _upto(d: np.ndarray, asat) -> np.ndarray:
+    """Dates after the extract date have not happened yet: blank them."""
+    return np.where(d <= asat, d, NAT)
+
+
+def _yes_no(flag: np.ndarray) -> np.ndarray:
+    return np.where(flag, c.YES, c.NO).astype(object)
+
+
+class Snapshot:
+    """Builds the eleven lists for the extract dated the last day of ``month``; Lists 6-8 show the episodes
+    ``reopenings`` has closed and reopened by then with their new start dates."""
+
+    def __init__(
+        self, history: History, month: np.datetime64, rng: np.random.Generator, reopenings: Reopenings
+    ):
+        self.h, self.rng, self.reopenings = history, rng, reopenings
+        self.asat = month_end(month)
+        self.since = (month - 5).astype("datetime64[D]")  # six calendar months up to the extract date
+        self.year_ago = add_months(self.asat, -12)
+
+    def lists(self) -> dict[int, pd.DataFrame]:
+        builders = (
+            self.contacts,
+            self.early_help,
+            self.referrals,
+            self.assessments,
+            self.s47,
+            self.cin,
+            self.cp_plans,
+            self.cla,
+            self.care_leavers,
+            self.adoption,
+            self.adopters,
+        )
+        out = {}
+        for n, build in enumerate(builders, start=1):
+            cols = build()
+            out[n] = pd.DataFrame({h: cols[h] for h in headers(n, self.h.layout)})
+        return out
+
+    def _child(self, child: np.ndarray, disability: bool = True) -> dict[str, np.ndarray]:
+        k = self.h.children
+        dob = k["dob"][child]
+        cols = {
+            "Child Unique ID": k["id"][child].astype(str).astype(object),
+            "Gender": k["gender"][child],
+            "Ethnicity": k["ethnicity"][child],
+            "Date of Birth": dob,
+            "Age of Child (Years)": age_at(dob, self.asat),
+        }
+        if disability:
+            cols["Does the Child have a Disability"] = k["disability"][child]
+        return cols
+
+    def _in_window(self, d: np.ndarray) -> np.ndarray:
+        return (d >= self.since) & (d <= self.asat)
+
+    def _latest_per_child(self, df: pd.DataFrame, start: str) -> pd.DataFrame:
+        return df.sort_values(["child", start]).drop_duplicates("child", keep="last").sort_values(start)
+
+    def _prior_12m(self, events: pd.DataFrame, date: str, latest: pd.Series) -> pd.Series:
+        """Per child, their events in the 12 months before their latest one (the latest excluded)."""
+        e = events[["child", date]].merge(latest.rename("latest"), left_on="child", right_index=True)
+        d, last = _d(e[date]), _d(e["latest"])
+        counted = (d >= add_months(last, -12)) & (d <= last)
+        return (e.loc[counted].groupby("child").size() - 1).reindex(latest.index, fill_value=0)
+
+    def contacts(self):
+        x = self.h.contacts
+        x = x.loc[self._in_window(_d(x["contact_date"]))]
+        return {
+            **self._child(x["child"].to_numpy(), False),
+            "Date of Contact": _d(x["contact_date"]),
+            "Contact Source": x["source"].to_numpy(),
+        }
+
+    def early_help(self):
+        x = self.h.early_help
+        start, end = _d(x["start"]), _d(x["end"])
+        x = x.loc[(start <= self.asat) & ((start >= self.since) | (end > self.asat))]
+        return {
+            **self._child(x["child"].to_numpy(), False),
+            "Assessment start date": _d(x["start"]),
+            "Assessment completion date": _upto(_d(x["end"]), self.asat),
+            "Organisation completing assessment": x["organisation"].to_numpy(),
+        }
+
+    def referrals(self):
+        r = self.h.referrals
+        x = r.loc[self._in_window(_d(r["referral_date"]))]
+        latest = x.groupby("child")["referral_date"].max()
+        prior = self._prior_12m(r.loc[_d(r["referral_date"]) <= self.asat], "referral_date", latest)
+        return {
+            **self._child(x["child"].to_numpy(), False),
+            "Date of referral": _d(x["referral_date"]),
+            "Referral Source": x["source"].to_numpy(),
+            "Referral NFA?": _yes_no(x["nfa"].to_numpy()),
+            "Number of Referrals in Last 12 Months": prior.loc[x["child"]].to_numpy(),
+            "Allocated Team": x["team"].to_numpy(),
+            "Allocated Worker": x["worker"].to_numpy(),
+        }
+
+    def assessments(self):
+        a = self.h.assessments
+        start, auth = _d(a["start"]), _d(a["auth"])
+        x = a.loc[(start <= self.asat) & ((start >= self.since) | (auth > self.asat))].sort_values(
+            "start", kind="stable"
+        )
+        auth = _upto(_d(x["auth"]), self.asat)
+        outcome = np.where(np.isnat(auth), None, _yes_no(x["in_need"].to_numpy()))
+        return {
+            **self._child(x["child"].to_numpy()),
+            ASSESSMENT_TYPE: x["type"].to_numpy(),
+            "Continuous Assessment Start Date": _d(x["start"]),
+            "Child Seen During Continuous Assessment": x["seen"].to_numpy(),
+            "Continuous Assessment Date of Authorisation": auth,
+            "Was the child assessed as requiring LA children’s social care support": outcome,
+            "Allocated Team": x["team"].to_numpy(),
+            "Allocated Worker": x["worker"].to_numpy(),
+        }
+
+    def s47(self):
+        s = self.h.s47
+        start, decided, icpc = _d(s["s47_start"]), _d(s["decided"]), _d(s["icpc_date"])
+        open_ = (decided > self.asat) | (icpc > self.asat)
+        x = s.loc[(start <= self.asat) & ((start >= self.since) | open_)].sort_values(
+            "s47_start", kind="stable"
+        )
+        decided, icpc = _d(x["decided"]) <= self.asat, _upto(_d(x["icpc_date"]), self.asat)
+        unnecessary = np.where(decided, _yes_no(~x["icpc_needed"].to_numpy()), None)
+        latest = x.groupby("child")["s47_start"].max()
+        upto = s.loc[_d(s["s47_start"]) <= self.asat]
+        prior_s47 = self._prior_12m(upto, "s47_start", latest)
+        held = s.loc[_d(s["icpc_date"]) <= self.asat, ["child", "icpc_date"]]
+        prior_icpc = self._prior_12m(
+            pd.concat([held, latest.reset_index().rename(columns={"s47_start": "icpc_date"})]),
+            "icpc_date",
+            latest,
+        )
+        return {
+            **self._child(x["child"].to_numpy()),
+            "Strategy discussion initiating Section 47 Enquiry Start Date": _d(x["s47_start"]),
+            "Was an Initial Child Protection Conference deemed unnecessary?": unnecessary,
+            "Date of Initial Child Protection Conference": icpc,
+            "Did the Initial Child Protection Conference Result in a Child Protection Plan": np.where(
+                np.isnat(icpc), None, _yes_no(x["to_plan"].to_numpy())
+            ),
+            "Number of Section 47 Enquiries in the last 12 months": prior_s47.loc[x["child"]].to_numpy(),
+            "Number of ICPCs in the last 12 months": prior_icpc.loc[x["child"]].to_numpy(),
+            "Allocated Team": x["team"].to_numpy(),
+            "Allocated Worker": x["worker"].to_numpy(),
+        }
+
+    def cin(self):
+        comp = self.h.cin_components
+        comp = comp.loc[_d(comp["start"]) <= self.asat]
+        ep = comp.groupby("episode").agg(child=("child", "first"), start=("start", "min"), end=("end", "max"))
+        ep = ep.loc[_d(ep["end"]) >= self.since]
+        ep = self._latest_per_child(self.reopenings.apply("cin", ep, self.asat), "start")
+        x = comp.loc[comp["episode"].isin(ep.index)].copy()
+        core_end, end = _d(x["core_end"]), _d(x["end"])
+        in_core, in_after = core_end > self.asat, (core_end <= self.asat) & (end > self.asat)
+        x["status"] = np.select([in_core, in_after], [x["core_status"], 2], STATUS_CLOSED)
+        x["team"] = np.where(in_core, x["core_team"], x["after_team"])
+        x["worker"] = np.where(in_core, x["core_worker"], x["after_worker"])
+        x["_end"] = end
+        lead = x.sort_values(["episode", "status", "_end"], ascending=[True, True, False]).drop_duplicates(
+            "episode"
+        )
+        first = x.sort_values(["episode", "start"]).drop_duplicates("episode").set_index("episode")
+        lead = lead.set_index("episode").loc[ep.index]
+        last = (
+            x.sort_values(["episode", "_end"])
+            .drop_duplicates("episode", keep="last")
+            .set_index("episode")
+            .loc[ep.index]
+        )
+        ep_end = _d(ep["end"])
+        closed = ep_end <= self.asat
+        seen_ref = np.where(closed, ep_end, self.asat)
+        seen = np.maximum(_d(ep["start"]), seen_ref - self.rng.integers(0, 35, len(ep)) * DAY)
+        return {
+            **self._child(ep["child"].to_numpy()),
+            "CIN Start Date": _d(ep["start"]),
+            "Primary Need Code": first.loc[ep.index, "need"].to_numpy(),
+            "Date Child Was Last Seen": seen,
+            "CIN Closure Date": np.where(closed, ep_end, NAT),
+            "Reason for Closure": np.where(closed, last["reason"].to_numpy(), None),
+            "Case status": np.array(c.CASE_STATUS, dtype=object)[lead["status"].to_numpy()],
+            "Allocated Team": lead["team"].to_numpy(),
+            "Allocated Worker": lead["worker"].to_numpy(),
+        }
+
+    def cp_plans(self):
+        p = self.h.cp_plans
+        start, end = _d(p["start"]), _d(p["end"])
+        p = p.loc[(start <= self.asat) & (end >= self.since)]
+        x = self._latest_per_child(self.reopenings.apply("cp_plans", p, self.asat), "start")
+        start, end = _d(x["start"]), _d(x["end"])
+        n = len(x)
+        previous = x["previous_plans"].to_numpy() + x["reopened"].to_numpy()  # the closed one counts
+        ref = np.minimum(end, self.asat)
+        overdue = self.rng.random(n) < 0.08
+        visit = ref - np.where(overdue, self.rng.integers(15, 40, n), self.rng.integers(0, 15, n)) * DAY
+        months_on = (ref - start) / DAY / 30.44
+        k = np.floor(np.maximum(0, months_on - 3) / 6).astype(np.int64)
+        review = np.where(months_on >= 3, add_months(start, 3 + 6 * k), NAT)
+        return {
+            **self._child(x["child"].to_numpy()),
+            "Child Protection Plan Start Date": start,
+            "Initial Category of Abuse": x["initial_category"].to_numpy(),
+            "Latest Category of Abuse": x["latest_category"].to_numpy(),
+            "Date of the Last Statutory Visit": np.maximum(start, visit),
+            "Was the Child Seen Alone?": c.pick(self.rng, ((c.YES, 75.0), (c.NO, 20.0), (c.UNKNOWN, 5.0)), n),
+            "Date of latest review conference": review,
+            "Child Protection Plan End Date": _upto(end, self.asat),
+            EPO: x["epo"].to_numpy(),
+            "Number of Previous Child Protection Plans": previous,
+            "Allocated Team": x["team"].to_numpy(),
+            "Allocated Worker": x["worker"].to_numpy(),
+        }
+
+    def cla(self):
+        p = self.h.cla
+        start, end = _d(p["start"]), _d(p["end"])
+        p = p.loc[(start <= self.asat) & (end >= self.since)]
+        x = self._latest_per_child(self.reopenings.apply("cla", p, self.asat), "start")
+        n, rng, asat = len(x), self.rng, self.asat
+        start, end = _d(x["start"]), _d(x["end"])
+        ceased = end <= asat
+        ref = np.where(ceased, end - DAY, asat)
+        change = _d(x["legal_status_change"])
+        changed = change <= ref
+        legal = np.where(changed, x["legal_status_2"].to_numpy(), x["legal_status_1"].to_numpy())
+        pl = self._placements(x.index.to_numpy(), ref)
+        first_review = start + 28 * DAY
+        second_review = add_months(first_review, 3)
+        k = np.floor(np.maximum(0, (ref - second_review) / DAY / 30.44) / 6).astype(np.int64)
+        review = np.select(
+            [ref < first_review, ref < second_review], [NAT, first_review], add_months(second_review, 6 * k)
+        )
+        settled = ref - start > 28 * DAY
+        health = np.where(
+            settled,
+            ref - np.where(rng.random(n) < 0.08, rng.integers(366, 500, n), rng.integers(0, 330, n)) * DAY,
+            NAT,
+        )
+        dental = np.where(settled & (rng.random(n) < 0.88), ref - rng.integers(0, 360, n) * DAY, NAT)
+        missing = rng.poisson(x["missing_rate"].to_numpy())
+        offered = np.where(missing > 0, c.pick(rng, ((c.YES, 75.0), (c.NO, 20.0), (c.UNKNOWN, 5.0)), n), None)
+        accepted = np.where(
+            offered == c.YES, c.pick(rng, ((c.YES, 60.0), (c.NO, 35.0), (c.UNKNOWN, 5.0)), n), None
+        )
+        return {
+            **self._child(x["child"].to_numpy()),
+            "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)": x["uasc"].to_numpy(),
+            "Date Started to be Looked After": start,
+            "Child's Category of Need": x["need"].to_numpy(),
+            SUBSEQUENT: np.where(x["reopened"], c.YES, x["subsequent"]),
+            "Start date of current legal status": np.maximum(np.where(changed, change, start), start),
+            "Child's Legal Status": legal,
+            "Date of Latest Statutory Review": review,
+            "Date of Last Social Work Visit": np.maximum(start, ref - rng.integers(0, 42, n) * DAY),
+            "What is the permanence plan for this child?": np.where(
+                x["permanence"] == "", None, x["permanence"]
+            ),
+            "Date of Last IRO Visit / Contact to the Child": np.maximum(
+                start, ref - rng.integers(0, 120, n) * DAY
+            ),
+            "Date of Last Health Assessment": health,
+            "Date of Last Dental Check": dental,
+            "Number of Placements in the Last 12 months": pl["count"].to_numpy(),
+            "Date Ceased to be Looked After ": np.where(ceased, end, NAT),
+            "Reason Ceased to be Looked After": np.where(ceased, x["reason"].to_numpy(), None),
+            "Start Date of Most Recent Placement": np.maximum(_d(pl["start"]), start),  # a reopened period
+            "Placement Type": pl["type"].to_numpy(),
+            "Placement Provider": pl["provider"].to_numpy(),
+            "Placement postcode": pl["postcode"].to_numpy(),
+            "URN of Placement": pl["urn"].to_numpy(),
+            "Placement Location": pl["location"].to_numpy(),
+            "LA of Placement": pl["la"].to_numpy(),
+            MISSING: missing,
+            ABSENT: rng.poisson(x["absent_rate"].to_numpy()),
+            "Was the child offered a Return Interview after their last missing episode (Y/N)?": offered,
+            "Did the child accept a Return Interview after their last missing episode (Y/N)?": accepted,
+            "Allocated Team": x["team"].to_numpy(),
+            "Allocated Worker": x["worker"].to_numpy(),
+        }
+
+    def _placements(self, periods: np.ndarray, ref: np.ndarray) -> pd.DataFrame:
+        """Each period's placement on its reference date, and how many overlap the 12 months before."""
+        pl = self.h.placements
+        pl = pl.loc[pl["period"].isin(periods)].copy()
+        ref_of = pd.Series(ref, index=periods)
+        pl["ref"] = ref_of.loc[pl["period"]].to_numpy()
+        pl = pl.loc[_d(pl["start"]) <= _d(pl["ref"])]
+        nxt = pl.groupby("period")["start"].shift(-1)
+        pl["overlaps"] = nxt.isna() | (_d(nxt) > add_months(_d(pl["ref"]), -12))
+        current = pl.drop_duplicates("period", keep="last").set_index("period")
+        current["count"] = pl.groupby("period")["overlaps"].sum()
+        return current.loc[periods]
+
+    def care_leavers(self):
+        cl = self.h.care_leavers
+        x = cl.loc[(_d(cl["listed_from"]) <= self.asat) & (_d(cl["listed_to"]) > self.asat)]
+        n, rng, asat = len(x), self.rng, self.asat
+        adult = _d(x["turn18"]) <= asat
+        eligibility = np.where(
+            adult & (x["eligibility"] == "a) Relevant child"), "b) Former relevant child", x["eligibility"]
+        )
+        months_left = (self.h.end_month - asat.astype("datetime64[M]")).astype(np.int64)
+        in_date_share = 0.80 - 0.43 * min(1.0, months_left / 13)  # pathway plans: 37% in May 2012 -> 80% now
+        in_date = x["pathway_lag_seed"].to_numpy() < in_date_share
+        review = asat - np.where(in_date, rng.integers(0, 175, n), rng.integers(190, 420, n)) * DAY
+        touch = x["in_touch"].to_numpy() == "a) Yes"
+        contact = asat - np.where(touch, rng.integers(0, 56, n), rng.integers(60, 300, n)) * DAY
+        return {
+            **self._child(x["child"].to_numpy()),
+            "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)": x[
+                "uasc"
+            ].to_numpy(),
+            "Allocated Team": x["team"].to_numpy(),
+            "Allocated Worker": x["worker"].to_numpy(),
+            "Allocated Personal Advisor": x["advisor"].to_numpy(),
+            "Eligibility Category": eligibility,
+            "Latest Pathway Plan Review Date": review,
+            "LA In Touch ": x["in_touch"].to_numpy(),
+            "LA in Touch": x["in_touch"].to_numpy(),
+            "Latest Date of Contact": contact,
+            "Type of Accommodation": x["accommodation"].to_numpy(),
+            "Suitability of Accommodation": x["suitability"].to_numpy(),
+            "Activity Status": x["activity"].to_numpy(),
+        }
+
+    def adoption(self):
+        p = self.h.cla
+        adm, adopted, rev = _d(p["adm"]), _d(p["adopted"]), _d(p["reversed"])
+        x = p.loc[(adm <= self.asat) & ~(adopted <= self.year_ago) & ~(rev <= self.year_ago)]
+        matched = _upto(_d(x["matched"]), self.asat)
+        rev = _upto(_d(x["reversed"]), self.asat)
+        return {
+            **self._child(x["child"].to_numpy()),
+            "Family identifier": np.where(np.isnat(matched), None, x["family"].astype(str).to_numpy()),
+            "Date the Child Entered Care": _d(x["start"]),
+            "Date of Decision that Child Should be Placed for Adoption": _d(x["adm"]),
+            "Date of Placement Order": _upto(_d(x["placement_order"]), self.asat),
+            "Date of Matching Child and Prospective Adopters": matched,
+            "Date Placed for Adoption": _upto(_d(x["placed"]), self.asat),
+            "Date of Adoption Order ": _upto(_d(x["adopted"]), self.asat),
+            "Date of Decision that Child Should No Longer be Placed for Adoption": rev,
+            "Reason Why Child No Longer Placed for Adoption": np.where(
+                np.isnat(rev), None, x["reversed_reason"]
+            ),
+            "Date the child was placed for fostering in FFA or concurrent planning placement": _upto(
+                _d(x["ffa"]), self.asat
+            ),
+        }
+
+    def adopters(self):
+        a = self.h.adopters
+        names = {
+            "enquiry": "Date enquiry received",
+            "stage1_start": "Date Stage 1 started",
+            "stage1_end": "Date Stage 1 ended",
+            "stage2_start": "Date Stage 2 started",
+            "stage2_end": "Date Stage 2 ended",
+            "submitted": "Date application submitted",
+            "approved": "Date application approved",
+            "matched": "Date adopter matched with child(ren)",
+            "placed": "Date child/children placed with adopter(s)",
+            "adopted": "Date of Adoption Order",
+            "left": "Date of leaving adoption process",
+        }
+        dates = {k: _upto(_d(a[k]), self.asat) for k in names}
+        latest = (
+            np.nanmax(np.stack([d.astype("datetime64[D]").astype("float64") for d in dates.values()]), axis=0)
+            if len(a)
+            else np.array([])
+        )
+        keep = ~np.isnat(dates["enquiry"]) & (latest >= self.year_ago.astype(np.int64))
+        left = ~np.isnat(dates["left"][keep])
+        return {
+            "Individual adopter identifier": a.loc[keep, "adopter"].astype(str).to_numpy(),
+            "Family identifier": a.loc[keep, "family"].astype(str).to_numpy(),
+            "Gender": a.loc[keep, "gender"].to_numpy(),
+            "Ethnicity": a.loc[keep, "ethnicity"].to_numpy(),
+            "Disability": a.loc[keep, "disability"].to_numpy(),
+            "Is the (prospective) adopter fostering for adoption?": a.loc[keep, "ffa"].to_numpy(),
+            **{names[k]: d[keep] for k, d in dates.items()},
+            "No. of children placed": np.where(
+                np.isnat(dates["placed"][keep]), None, a.loc[keep, "children_placed"]
+            ),
+            "Reason for leaving adoption process": np.where(left, a.loc[keep, "left_reason"], None),
+        }

@@ -1,0 +1,439 @@
+"""The stages of one monthly run as plain functions: what each Prefect task calls.
+
+Each stage takes and returns plain values so that a test can run the whole path without Prefect, and
+`flows/` stays a thin composition. The order is fixed by the data's path: discover, read, validate,
+load, indicators, publish. Nothing is written to the warehouse before validation has passed, and the
+load is one transaction, so a failed run leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import hashlib
+import json
+import platform
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from csc_report import __version__, indicators, rerun, warehouse
+from csc_report import targets as targets_mod
+from csc_report.authority_config import config_path, load_authority_config
+from csc_report.benchmarks import lookup as benchmarks
+from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
+from csc_report.months import shift
+from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
+from csc_report.quality import Issue, issues_to_arrow, write_data_quality
+from csc_report.settings import RunPaths
+from csc_report.transforms.extract import Extract, SourceFile
+from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
+from csc_report.transforms.read import find_month_files, is_workforce, read_extract
+from csc_report.validation import validate_extract
+from csc_report.warehouse import month_start
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar month M of contract section 2: p_start, p_end and asat (= p_end)."""
+
+    month: str  # YYYY-MM
+
+    @property
+    def p_start(self) -> date:
+        year, mon = map(int, self.month.split("-"))
+        return date(year, mon, 1)
+
+    @property
+    def p_end(self) -> date:
+        start = self.p_start
+        return date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+
+    @property
+    def asat(self) -> date:
+        return self.p_end
+
+
+# --- stages ---------------------------------------------------------------------------------------
+
+
+def discover(paths: RunPaths, la: str, month: str) -> list[Path]:
+    """The input files of one month; a missing month folder means the data have not arrived yet.
+
+    So does a folder without an Annex A extract (the workforce file often comes before it): the month
+    waits for its extract rather than publishing a report whose every case figure is "not available",
+    which would also mark the month done and have to be forced once the extract came. The authority's
+    settings are checked here too, so that a bad config.yaml stops the run before any
+    work is done rather than after reading and validating the extract.
+    """
+    load_authority_config(config_path(paths.inbox, la))
+    month_dir = paths.month_dir(la, month)
+    if not month_dir.is_dir():
+        raise ExtractMissing(f"{month_dir}: no extract for {la} {month} in the inbox yet (folder missing)")
+    present = sorted(p.name for p in month_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~")))
+    files = find_month_files(month_dir) if present else []
+    if all(is_workforce(p) for p in files):
+        holds = f"the folder holds only {', '.join(present)}" if present else "the folder is empty"
+        raise ExtractMissing(f"{month_dir}: no Annex A extract for {la} {month} yet ({holds})")
+    return files
+
+
+@dataclass
+class Prepared:
+    """A month's extract read, validated and pseudonymised; its tables wait as Parquet in the cache entry.
+
+    This is what Prefect persists for a cached run, so it holds no personal data: the identifiers are
+    already hashed in the Parquet files, and issues point at rows by their Excel row number.
+    """
+
+    columns_present: dict[str, list[str]]
+    issues: list[Issue]
+    rejected: pa.Table
+    files: list[SourceFile]
+    layout: str
+    row_counts: dict[str, int]  # rows read per list (run.json)
+    timings: dict[str, float]
+    prepared_rows: dict[str, int]  # rows per Parquet file written, which the load checks
+
+
+def prepared_entry(
+    paths: RunPaths, la: str, month: str, files: list[Path], inputs: list[dict[str, str]]
+) -> Path:
+    """The cache entry for a month's prepared extract: a folder named by the hash of all it depends on.
+
+    The extract files' hashes and the authority's aliases (from `inputs`, hashed once per run), the code
+    version, the authority and month (validation dates, pseudonym salt) and the key's own hash: a new
+    key must never reuse pseudonyms made with the old one.
+    """
+    hashes = {item["file"]: item["sha256"] for item in inputs}
+    used = [p.relative_to(paths.inbox).as_posix() for p in files] + [f"{la}/aliases.yaml"]
+    body = {
+        "files": {name: hashes.get(name) for name in used},
+        "code": rerun.code_version(),
+        "la": la,
+        "month": month,
+        "key": hashlib.sha256(
+            b"csc-report cache key\0" + load_or_create_key(paths.resolved_key_file())
+        ).hexdigest(),
+    }
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    return paths.cache_dir() / f"{la}-{month}-{digest[:24]}"
+
+
+def prepare(
+    files: list[Path],
+    la_aliases: Path | None,
+    la: str,
+    month: str,
+    key_file: Path,
+    entry: Path,
+    stopped_dir: Path | None = None,
+) -> Prepared:
+    """Read, validate and pseudonymise; write the tables as Parquet and the Data Docs into `entry`.
+
+    One unit of work so that what is kept between runs is already pseudonymised. An `error` issue
+    stops the run here, before anything is loaded, and leaves no entry behind; the month's outputs
+    folder (`stopped_dir`) then gets data_quality.csv and the Data Docs, so the engineer sees every
+    issue and not only the first.
+    """
+    timings = {}
+    extract = result = None
+    try:
+        started = time.perf_counter()
+        extract = read_extract(files, la_aliases=la_aliases)
+        timings["read"] = time.perf_counter() - started
+        started = time.perf_counter()
+        result = validate_extract(extract, Period(month).asat, data_docs_dir=(entry / "data_docs").resolve())
+        result.raise_for_errors()
+        timings["validate"] = time.perf_counter() - started
+        started = time.perf_counter()
+        safe = pseudonymise(result.extract, load_or_create_key(key_file), la)
+        (entry / "tables").mkdir(parents=True, exist_ok=True)
+        for list_id, table in safe.tables.items():  # whole files only: another run may be reading them
+            part = entry / "tables" / f"{list_id}.parquet.{uuid.uuid4().hex}"
+            pq.write_table(table, part)
+            part.replace(entry / "tables" / f"{list_id}.parquet")
+        timings["pseudonymise"] = time.perf_counter() - started
+    except DataError as exc:
+        found = result.extract.issues if result else extract.issues if extract else []
+        where = write_stopped(stopped_dir, found, entry / "data_docs") if stopped_dir and found else None
+        shutil.rmtree(entry, ignore_errors=True)
+        if where is None:
+            raise
+        raise DataError(f"{exc}; {where}") from None
+    except BaseException:
+        shutil.rmtree(entry, ignore_errors=True)
+        raise
+    return Prepared(
+        columns_present=safe.columns_present,
+        issues=safe.issues,
+        rejected=result.rejected,
+        files=safe.files,
+        layout=safe.layout,
+        row_counts=extract.row_counts(),
+        timings=timings,
+        prepared_rows={list_id: table.num_rows for list_id, table in safe.tables.items()},
+    )
+
+
+def write_stopped(out_dir: Path, issues: list[Issue], data_docs: Path | None) -> str:
+    """A stopped month's outputs: data_quality.csv with every issue, and the Data Docs of what was
+    checked; returns where they are, for the one-line message."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_path = write_data_quality(issues, out_dir / "data_quality.csv")
+    where = f"every issue is in {csv_path}"
+    docs = out_dir / "data_docs"
+    if data_docs is not None and data_docs.is_dir():
+        if data_docs.resolve() != docs.resolve():  # `validate --out` builds them in place
+            shutil.rmtree(docs, ignore_errors=True)
+            shutil.copytree(data_docs, docs)
+        where += f" and the Data Docs in {docs}"
+    return where
+
+
+def forget_prepared(entry: Path) -> None:
+    """Drop a month's cache entry once the month is done: a later run with the same inputs is a no-op
+    anyway, so the pseudonymised copy would only take space (the warehouse holds the data now)."""
+    shutil.rmtree(entry, ignore_errors=True)
+
+
+def load(
+    paths: RunPaths, la: str, month: str, prepared: Prepared, entry: Path, load_id: str
+) -> dict[str, int]:
+    """Replace the month's snapshot with the prepared extract, in one transaction, with the snapshot
+    window of the authority's config.yaml (contract 1.2)."""
+    tables = prepared_tables(prepared, entry)
+    extract = Extract(tables, prepared.columns_present, prepared.issues, prepared.files, prepared.layout)
+    population_csv = paths.inbox / "reference" / "population.csv"
+    window_months = load_authority_config(config_path(paths.inbox, la)).window_months
+    con = warehouse.connect(paths.warehouse)
+    try:
+        warehouse.apply_schema(con)
+        if population_csv.exists():
+            warehouse.load_population(con, population_csv)
+        benchmarks.load_reference(con)
+        return warehouse.load_snapshot(
+            con, la, month, extract, load_id, quarantine=prepared.rejected, window_months=window_months
+        )
+    finally:
+        con.close()
+
+
+def prepared_tables(prepared: Prepared, entry: Path) -> dict[str, pa.Table]:
+    """The prepared Parquet tables, each checked against the rows the prepare step wrote.
+
+    A snapshot is replaced, not merged: loading a table that went missing from the cache entry (deleted
+    by hand or by another run) would delete the month's rows of that list from the warehouse. So any
+    gap stops the run here, before the transaction, and drops the entry so that the next run reads the
+    extract again.
+    """
+    folder = entry / "tables"
+    tables, gaps = {}, []
+    for list_id, rows in sorted(prepared.prepared_rows.items()):
+        path = folder / f"{list_id}.parquet"
+        table = pq.read_table(path) if path.is_file() else None
+        if table is None or table.num_rows != rows:
+            found = "missing" if table is None else f"{table.num_rows} rows"
+            gaps.append(f"{path.name} {found}, {rows} prepared")
+        else:
+            tables[list_id] = table
+    if gaps:
+        forget_prepared(entry)
+        raise PreparedIncomplete(
+            f"{folder}: the prepared extract is incomplete ({'; '.join(gaps)}); nothing was loaded - "
+            "run again to read the extract afresh"
+        )
+    return tables
+
+
+def compute(paths: RunPaths, la: str, month: str) -> int:
+    """Compute and store the month's indicators and tables; returns how many indicators."""
+    targets_path = paths.inbox / "reference" / "targets.yaml"
+    con = warehouse.connect(paths.warehouse)
+    try:
+        rows = indicators.compute_indicators(con, la, month, targets_path=targets_path)
+        tables = indicators.compute_tables(con, la, month)
+        indicators.store_results(con, la, month, rows, tables)
+        return len(rows)
+    finally:
+        con.close()
+
+
+def publish(
+    paths: RunPaths, la: str, month: str, issues: list[Issue], entry: Path, profile: str = "public"
+) -> dict[str, Path]:
+    """Render the month's report from the warehouse, with the Data Docs made when it was validated.
+
+    Publish never reads the inbox's extracts.
+    """
+    con = warehouse.connect(paths.warehouse, read_only=True)
+    try:
+        ctx = build_report_context(con, paths, la, month, issues)
+    finally:
+        con.close()
+    out_dir = paths.output_dir(la, month)
+    if (entry / "data_docs").is_dir():
+        shutil.rmtree(out_dir / "data_docs", ignore_errors=True)
+        shutil.copytree(entry / "data_docs", out_dir / "data_docs")
+    written = publish_report(ctx, out_dir, profile=profile)
+    write_index(paths.outputs)
+    return written
+
+
+def headline_rows(out_dir: Path) -> list[dict[str, str]]:
+    """The published indicators as rows of text, for a table in the Prefect UI."""
+    with (out_dir / "indicators.csv").open(encoding="utf-8", newline="") as handle:
+        return [
+            {
+                "section": row["section"],
+                "indicator": row["label"],
+                "value": _display(row["value"], row["unit"]),
+                "target": _display(row["target"], row["unit"]),
+                "rag": row["rag"],
+            }
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _display(value: str, unit: str) -> str:
+    if not value:
+        return ""
+    return f"{float(value):,.0f}" if unit == "count" else f"{float(value):,.1f}"
+
+
+TREND_MONTHS = 24  # the XmR limits of each trend use up to the last 24 months (issue 12)
+
+
+def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list[Issue]) -> ReportContext:
+    rows = indicators.stored_indicators(con, la, month)
+    previous_month, last_year_month = shift(month, -1), shift(month, -12)
+    previous = indicators.stored_values(con, la, previous_month)
+    last_year = indicators.stored_values(con, la, last_year_month)
+    ids = [row["indicator_id"] for row in rows]
+    trends = {i: indicators.trend(con, la, i, month, n=TREND_MONTHS) for i in ids}
+    targets = targets_mod.load_targets(paths.inbox / "reference" / "targets.yaml")
+    commentary_path = paths.month_dir(la, month) / "commentary.md"
+    return ReportContext(
+        la_code=la,
+        la_name=la_name(paths, la),
+        month=month,
+        run_at=datetime.now(),
+        indicators=rows,
+        trends=trends,
+        previous=previous,
+        last_year=last_year,
+        tables=indicators.stored_tables(con, la, month),
+        unavailable=dict(indicators.unavailable(con, la, month_start(month)).itertuples(index=False)),
+        data_quality=issues_to_arrow(issues).to_pandas(),
+        dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
+        commentary=parse_commentary(commentary_path) if commentary_path.exists() else {},
+        benchmarks=benchmarks.report_benchmarks(con, la, month),
+        directions={indicator_id: target.direction for indicator_id, target in targets.items()},
+    )
+
+
+def la_name(paths: RunPaths, la: str) -> str:
+    """The authority's display name from `reference/authorities.csv` if given, else its code."""
+    names = paths.inbox / "reference" / "authorities.csv"
+    if names.exists():
+        table = pd.read_csv(names, dtype=str)
+        match = table.loc[table["la_code"] == la, "la_name"]
+        if not match.empty:
+            return str(match.iloc[0])
+    return la
+
+
+# --- run record -----------------------------------------------------------------------------------
+
+
+def versions() -> dict[str, str]:
+    """Versions of what made the figures; read from package metadata, so nothing here imports Prefect."""
+    from importlib.metadata import version
+
+    return {
+        "csc_report": __version__,
+        "code": rerun.code_version(),
+        "python": platform.python_version(),
+        **{name: version(name) for name in ("prefect", "great_expectations", "duckdb", "pyarrow")},
+    }
+
+
+@dataclass
+class RunRecord:
+    """What `run.json` says about one run (contract section 4)."""
+
+    la_code: str
+    month: str
+    flow_run_id: str | None
+    profile: str = "public"
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    status: str = "running"
+    message: str = ""
+    inputs: list[dict] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    reused: list[str] = field(default_factory=list)  # stages whose work came from the cache
+    sources: list[dict] = field(default_factory=list)  # files pulled from a URL inbox (csc_report.sources)
+    fingerprint: str | None = None
+    started_at: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
+    finished_at: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "la_code": self.la_code,
+            "month": self.month,
+            "status": self.status,
+            "message": self.message,
+            "flow_run_id": self.flow_run_id,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "profile": self.profile,
+            "fingerprint": self.fingerprint,
+            "inputs": self.inputs,
+            "row_counts": self.row_counts,
+            "versions": versions(),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "reused": self.reused,
+            "sources": self.sources,
+        }
+
+    def use_prepared(self, prepared: Prepared, cached: bool) -> None:
+        """Take row counts and stage times from the prepared extract; a cache hit cost this run nothing."""
+        self.row_counts = prepared.row_counts
+        stages = ("read", "validate", "pseudonymise")
+        self.timings.update({k: 0.0 if cached else prepared.timings[k] for k in stages})
+        self.reused = list(stages) if cached else []
+
+    def finish(self, status: str, message: str, out_dir: Path, warehouse_path: Path | None = None) -> Path:
+        """Write run.json; a completed run is also recorded in the warehouse's `runs` and `run_inputs`.
+
+        A failed run writes nothing to the warehouse: it must leave it exactly as it was. The fingerprint
+        is taken here, under the caller's writer lock, from the snapshots the figures were computed on.
+        """
+        self.status, self.message = status, message
+        self.finished_at = datetime.now().isoformat(timespec="seconds")
+        if warehouse_path is not None:
+            con = warehouse.connect(warehouse_path)
+            try:
+                earlier = warehouse.earlier_loads(con, self.la_code, self.month)
+                self.fingerprint = rerun.fingerprint(self.inputs, self.profile, earlier)
+                body = self.as_dict()
+                con.execute("BEGIN TRANSACTION")
+                warehouse.record_run(con, body)
+                warehouse.record_run_inputs(con, body, self.fingerprint, rerun.code_version())
+                con.execute("COMMIT")
+            finally:
+                con.close()
+        body = self.as_dict()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / "run.json"
+        path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+        return path

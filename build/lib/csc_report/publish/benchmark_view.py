@@ -1,0 +1,100 @@
+"""How the published DfE benchmarks appear: cells beside each figure, England on charts, benchmarks.csv.
+
+The benchmarks come from ReportContext.benchmarks (csc_report.benchmarks.lookup.report_benchmarks). A cell
+never stays blank for a figure DfE did not give: it says "suppressed", "not available" or "not published",
+so a reader can tell a missing benchmark from a missing feature. Indicators with no published counterpart
+(counts of this month's activity) have no cells at all.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csc_report.benchmarks.measures import ABSENT, BY_ID, SYMBOLS
+from csc_report.publish.formatting import as_number, format_value
+from csc_report.publish.tables import Column, PublishedTable
+
+AREA_TYPES = ("england", "region", "statistical_neighbours", "la")
+CSV_COLUMNS = (
+    Column("indicator_id", "Indicator", "text"),
+    Column("area_type", "Area type", "text"),
+    Column("area", "Area", "text"),
+    Column("year", "Year", "text"),
+    Column("value", "Published value", "decimal"),
+    Column("source", "Source", "text"),
+)
+UNIT_RATES = ("pct", "rate_per_10k")  # a reference line on a chart only where units match
+
+
+def _rows(benchmarks: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    return benchmarks[benchmarks["indicator_id"] == indicator_id]
+
+
+def cells(benchmarks: pd.DataFrame, indicator_id: str) -> dict[str, str]:
+    """area_type -> the cell's text (`24.7%`, `suppressed`, `not published`); {} without a counterpart."""
+    measure = BY_ID.get(indicator_id)
+    rows = _rows(benchmarks, indicator_id)
+    if measure is None or rows.empty:
+        return {}
+    out = {}
+    for row in rows.itertuples(index=False):
+        value = as_number(row.value)
+        status = row.status if isinstance(row.status, str) else ""
+        out[row.area_type] = (
+            format_value(value, measure.unit) if value is not None else SYMBOLS.get(status, status or ABSENT)
+        )
+    return out
+
+
+def heading(benchmarks: pd.DataFrame, indicator_ids: list[str]) -> str:
+    """`Published by DfE, 2012-13` (or `2012-13; Sep 2012` when a section mixes reporting years)."""
+    rows = benchmarks[benchmarks["indicator_id"].isin(indicator_ids)]
+    years = list(dict.fromkeys(rows["year"]))
+    return f"Published by DfE, {'; '.join(years)}" if years else ""
+
+
+def area_names(benchmarks: pd.DataFrame) -> dict[str, str]:
+    """area_type -> the name to head its column (`East of England`, `Own figure`)."""
+    names = {"england": "England", "statistical_neighbours": "Neighbours (mean)", "region": "Region"}
+    names["la"] = "Own figure"  # the name is on the title; DfE's may differ from the report's
+    region = benchmarks.loc[benchmarks["area_type"] == "region", "area"]
+    if not region.empty:
+        names["region"] = str(region.iloc[0])
+    return names
+
+
+def share_note(indicator_id: str, unit: str, benchmarks: pd.DataFrame) -> str | None:
+    """Where the published figure is a share but the indicator a count (CP plans of 2 years or more),
+    say what the benchmark cells measure."""
+    measure = BY_ID.get(indicator_id)
+    if measure is None or measure.unit == unit or _rows(benchmarks, indicator_id).empty:
+        return None
+    return f"benchmarks: {measure.what}"
+
+
+def england_line(benchmarks: pd.DataFrame, indicator_id: str, unit: str) -> tuple[str, float] | None:
+    """(legend label, value) of England's published figure for a rate or percentage chart."""
+    measure = BY_ID.get(indicator_id)
+    if measure is None or measure.unit != unit or unit not in UNIT_RATES:
+        return None
+    rows = _rows(benchmarks, indicator_id)
+    england = rows[rows["area_type"] == "england"]
+    value = as_number(england["value"].iloc[0]) if not england.empty else None
+    if value is None:
+        return None
+    return f"England {england['year'].iloc[0]}: {format_value(value, unit)}", value
+
+
+def benchmarks_table(benchmarks: pd.DataFrame) -> PublishedTable | None:
+    """`tables/benchmarks.csv`: indicator_id,area_type,area,year,value,source. A figure DfE did not give
+    carries its symbol (c, u, x, z) as DfE's own files do, or is empty when not published at all."""
+    if benchmarks.empty:
+        return None
+    frame = benchmarks.copy()
+    frame["value"] = [
+        as_number(v) if as_number(v) is not None else (s if s in SYMBOLS else None)
+        for v, s in zip(frame["value"], frame["status"], strict=True)
+    ]
+    frame = frame[[c.name for c in CSV_COLUMNS]].astype(object)
+    title = "Published DfE benchmarks: the authority, its statistical neighbours, its region and England"
+    return PublishedTable("benchmarks", title, CSV_COLUMNS, frame.reset_index(drop=True))

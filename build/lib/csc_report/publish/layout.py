@@ -1,0 +1,146 @@
+"""The report's layout: its sections in the seed report's order, what each shows, and what it is called.
+
+Data, not logic: to move a chart or add an indicator to a section, edit SECTIONS. A section takes the
+indicators whose `section` matches one of its aliases (compared by commentary.normalise_key), and the
+author's commentary under any of those names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """Monthly lines for the last 13 months; the first indicator is the headline the reading is about."""
+
+    indicator_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WeeklyChart:
+    """Bars per week from a breakdown table with `week_start` and a count column."""
+
+    table_id: str
+    column: str
+    label: str  # "Referrals": the reading says "Referrals in the week starting ..."
+
+
+@dataclass(frozen=True)
+class TeamChart:
+    """Horizontal bars of one value per category from a breakdown table (total row left out)."""
+
+    table_id: str
+    category: str
+    column: str
+    what: str  # "average caseload": the reading says "Average caseload ranged from ..."
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One of several forms a section takes depending on which indicators have values."""
+
+    title: str
+    indicator_ids: tuple[str, ...]
+    chart: TrendChart
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    id: str
+    title: str
+    aliases: tuple[str, ...]
+    charts: tuple[TrendChart | WeeklyChart | TeamChart, ...] = ()
+    tables: tuple[str, ...] = ()  # breakdown tables shown in full under the charts
+    variants: tuple[Variant, ...] = ()  # shown: those with values, else the last (the current layout)
+
+
+SECTIONS = (
+    SectionSpec(
+        "referrals",
+        "Referrals",
+        ("referrals",),
+        charts=(
+            TrendChart(("referral_rate_r12_per_10k",)),
+            WeeklyChart("referrals_weekly", "referrals", "Referrals"),
+        ),
+    ),
+    SectionSpec(
+        "re-referrals",
+        "Re-referrals",
+        ("re referrals", "rereferrals"),
+        charts=(TrendChart(("re_referrals_pct", "re_referrals_r12_pct")),),
+    ),
+    SectionSpec(
+        "initial-assessments",
+        "Initial assessments",
+        ("initial assessments",),
+        charts=(TrendChart(("initial_assessments_in_10wd_pct",)),),
+    ),
+    SectionSpec(
+        "assessments",
+        "Assessments",
+        ("assessments", "core assessments", "single assessments"),
+        variants=(
+            Variant(
+                "Core assessments",
+                ("core_assessments_completed", "core_assessments_in_35wd", "core_assessments_in_35wd_pct"),
+                TrendChart(("core_assessments_in_35wd_pct",)),
+            ),
+            Variant(
+                "Single assessments",
+                ("assessments_completed", "assessments_in_45wd_pct"),
+                TrendChart(("assessments_in_45wd_pct",)),
+            ),
+        ),
+    ),
+    SectionSpec(
+        "workforce", "Workforce", ("workforce",), charts=(TrendChart(("sw_vacancies_fte", "sw_agency_fte")),)
+    ),
+    SectionSpec(
+        "child-protection",
+        "Child protection plans",
+        ("child protection", "child protection plans", "cp", "s47", "section 47"),
+        charts=(TrendChart(("cp_plans_open",)),),
+        tables=("cp_by_category",),
+    ),
+    SectionSpec(
+        "looked-after",
+        "Children looked after",
+        ("looked after", "children looked after", "cla"),
+        charts=(TrendChart(("cla_open",)),),
+        tables=("cla_by_legal_status", "cla_by_placement_type"),
+    ),
+    SectionSpec(
+        "leaving-care",
+        "Leaving care",
+        ("leaving care", "care leavers"),
+        charts=(
+            TrendChart(
+                (
+                    "care_leavers_in_touch_pct",
+                    "care_leavers_suitable_accommodation_pct",
+                    "care_leavers_neet_pct",
+                )
+            ),
+        ),
+    ),
+    SectionSpec(
+        "caseloads",
+        "Caseloads",
+        ("caseloads", "caseload"),
+        charts=(TeamChart("caseload_by_team", "team", "average_caseload", "average caseload"),),
+        tables=("caseload_by_team",),
+    ),
+    SectionSpec(
+        "early-help",
+        "Early help",
+        ("early help", "early intervention"),
+        charts=(TrendChart(("early_help_open",)),),
+    ),
+)
+
+DATA_QUALITY = SectionSpec(
+    "data-quality", "Data quality", ("data quality",), tables=("data_quality_summary",)
+)
+HIGHLIGHTS = "highlights"  # commentary key shown under the generated highlights

@@ -1,0 +1,471 @@
+"""The report as one model, built once from a ReportContext and rendered by both templates.
+
+Everything a reader sees is decided here (which sections, rows, charts, tables, readings and commentary),
+so `report.md` and `report.html` cannot disagree: each template only lays the model out.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from csc_report.publish import benchmark_view, signals
+from csc_report.publish import highlights as rules
+from csc_report.publish.charts import Chart, ChartRenderer, describe_bars, describe_lines
+from csc_report.publish.commentary import INTRODUCTION, Commentary, normalise_key, render
+from csc_report.publish.context import DATA_QUALITY_COLUMNS, ReportContext
+from csc_report.publish.disclosure import FOOTNOTE, SUPPRESSED, check_profile
+from csc_report.publish.formatting import (
+    as_number,
+    day_label,
+    format_change,
+    format_rag,
+    format_value,
+    month_label,
+    to_month,
+)
+from csc_report.publish.layout import (
+    DATA_QUALITY,
+    HIGHLIGHTS,
+    SECTIONS,
+    SectionSpec,
+    TeamChart,
+    TrendChart,
+    WeeklyChart,
+)
+from csc_report.publish.tables import (
+    TABLE_SPECS,
+    PublishedTable,
+    breakdown_table,
+    data_quality_summary,
+    month_series,
+    trend_table,
+)
+
+TITLE = "Children's services performance report"
+NOTES = [
+    "Figures are rounded for reading; indicators.csv holds them unrounded.",
+    "Changes in percentages are in percentage points (pts).",
+    "Every data-quality issue, with its file, sheet, row and rule, is listed in data_quality.csv.",
+    "Charts show each figure's average and process limits (XmR: average +/- 2.66 x the average "
+    "month-to-month change, over up to the last 24 months). Marked points are special-cause variation: "
+    "a point outside the limits, 7 months in a row on one side of the average, 7 months in a row rising "
+    "or falling, or 2 of 3 months more than two-thirds of the way to a limit. Anything else is "
+    "common-cause variation, not a change to act on.",
+    "Benchmarks are DfE's published figures for the latest reporting year ending by the report month "
+    "(year to 31 March; workforce at 30 September), from the reference data shipped with csc-report; "
+    "statistical neighbours are the mean of the authority's ten DfE neighbours. tables/benchmarks.csv "
+    "gives each figure's source.",
+]
+
+
+@dataclass
+class Row:
+    """One headline figure as displayed."""
+
+    label: str
+    value: str
+    target: str
+    rag: str
+    vs_last_month: str
+    vs_last_year: str
+    note: str
+    benchmarks: dict[str, str] = field(default_factory=dict)  # area_type -> cell text (benchmark_view)
+
+    @property
+    def benchmark_cells(self) -> list[str]:
+        return [self.benchmarks.get(area, "") for area in benchmark_view.AREA_TYPES]
+
+    @property
+    def benchmark_span(self) -> str | None:
+        """One text for all four benchmark cells (`not published`), shown once across them."""
+        first, *others = self.benchmark_cells
+        same = all(text == first for text in others)
+        return first if same and first and not any(c.isdigit() for c in first) else None
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[PublishedTable] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # readings of figures that have no chart
+    commentary: Commentary | None = None
+    benchmark_heading: str = ""  # the column group over the benchmark cells; empty: no such columns
+
+
+@dataclass
+class Report:
+    title: str
+    la_code: str
+    la_name: str
+    month: str
+    month_label: str
+    run_at_label: str
+    profile: str
+    highlights: list[str]
+    sections: list[Section]
+    introduction: Commentary | None = None
+    highlights_commentary: Commentary | None = None
+    disclosure_note: str | None = None  # what the suppression mark means, under the public profile
+    notes: list[str] = field(default_factory=list)
+    chart_seconds: float = 0.0
+    benchmark_areas: dict[str, str] = field(default_factory=dict)  # area_type -> column heading
+    benchmarks: PublishedTable | None = None
+
+    @property
+    def benchmark_headers(self) -> list[str]:
+        return [self.benchmark_areas.get(area, "") for area in benchmark_view.AREA_TYPES]
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [chart for section in self.sections for chart in section.charts]
+
+    @property
+    def tables(self) -> list[PublishedTable]:
+        """Every table in the report, in reading order, once each."""
+        found: dict[str, PublishedTable] = {}
+        for section in self.sections:
+            for chart in section.charts:
+                found.update((table.id, table) for table in chart.data)
+            found.update((table.id, table) for table in section.tables)
+        if self.benchmarks is not None:
+            found[self.benchmarks.id] = self.benchmarks
+        return list(found.values())
+
+
+def build_report(ctx: ReportContext, profile: str = "public") -> Report:
+    return _Builder(ctx, check_profile(profile)).report()
+
+
+class _Builder:
+    """Holds the context while the sections are assembled (one instance per report)."""
+
+    def __init__(self, ctx: ReportContext, profile: str) -> None:
+        self.ctx = ctx
+        self.profile = profile
+        self.month = to_month(ctx.month)
+        self.rows = {row["indicator_id"]: row for row in ctx.indicators}
+        self.missing = ctx.unavailable
+        self.tables = {
+            table.id: table
+            for table_id, frame in ctx.tables.items()
+            if table_id not in self.missing
+            and (table := breakdown_table(table_id, frame, profile)) is not None
+        }
+        self.commentary = {normalise_key(key): text for key, text in ctx.commentary.items()}
+        self.renderer = ChartRenderer()
+        self.chart_seconds = 0.0
+        self.benchmarks = ctx.benchmarks
+        self.spc_cache: dict[tuple[str, int | None], signals.Signals] = {}
+
+    def report(self) -> Report:
+        sections = [self.section(spec) for spec in SECTIONS] + self.extra_sections() + [self.data_quality()]
+        run_at = self.ctx.run_at
+        return Report(
+            title=TITLE,
+            la_code=self.ctx.la_code,
+            la_name=self.ctx.la_name,
+            month=self.ctx.month,
+            month_label=month_label(self.month),
+            run_at_label=f"{day_label(run_at)} at {run_at:%H:%M}",
+            profile=self.profile,
+            highlights=self.highlights(),
+            sections=sections,
+            introduction=self.commentary_for(INTRODUCTION),
+            highlights_commentary=self.commentary_for(HIGHLIGHTS),
+            disclosure_note=FOOTNOTE if self.profile == "public" else None,
+            notes=NOTES,
+            chart_seconds=self.chart_seconds,
+            benchmark_areas=benchmark_view.area_names(self.benchmarks),
+            benchmarks=benchmark_view.benchmarks_table(self.benchmarks),
+        )
+
+    # --- figures -----------------------------------------------------------------------------------
+
+    def series(self, indicator_id: str, n: int | None = None) -> list[tuple[pd.Period, float | None]]:
+        """The last n months, by default the last 24 where history allows, 13 at least (signals.window),
+        ending at the report month; this month's figure is the indicator's own value."""
+        frame = self.ctx.trends.get(indicator_id)
+        points = signals.window(frame, self.month) if n is None else month_series(frame, self.month, n)
+        value = as_number(self.rows[indicator_id].get("value"))
+        return points[:-1] + [(self.month, value)]
+
+    def spc_for(self, indicator_id: str, n: int | None = None) -> signals.Signals:
+        """The indicator's XmR chart over its trend series (or its last n months), and the same
+        without this month."""
+        if (indicator_id, n) in self.spc_cache:
+            return self.spc_cache[(indicator_id, n)]
+        row = self.rows[indicator_id]
+        unit = row.get("unit") or "count"
+        direction = self.ctx.directions.get(indicator_id)
+        values = [v for _, v in self.series(indicator_id, n)]
+        self.spc_cache[(indicator_id, n)] = signals.Signals(
+            label=row.get("label") or indicator_id,
+            unit=unit,
+            chart=signals.chart(values, unit, direction),
+            previous_chart=signals.chart(values[:-1], unit, direction),
+            target=as_number(row.get("target")),
+            direction=direction,
+        )
+        return self.spc_cache[(indicator_id, n)]
+
+    def highlights(self) -> list[str]:
+        """One line per figure with a special cause this month, a changed assurance or a benchmark
+        crossed (signals.highlight), in the report's order."""
+        lines = [self.highlight(i) for i in self.rows if self.has_value(i)]
+        return [line for line in lines if line]
+
+    def highlight(self, indicator_id: str) -> str | None:
+        row = self.rows[indicator_id]
+        previous = as_number(self.ctx.previous.get(indicator_id))
+        value, unit = as_number(row.get("value")), row.get("unit") or "count"
+        crossings = signals.benchmark_crossings(indicator_id, unit, value, previous, self.benchmarks)
+        return signals.highlight(self.spc_for(indicator_id), crossings, previous)
+
+    def figure(self, indicator_id: str) -> rules.Figure:
+        row = self.rows[indicator_id]
+        history = tuple((month_label(m), v) for m, v in self.series(indicator_id)[:-1])
+        return rules.Figure(
+            label=row.get("label") or indicator_id,
+            unit=row.get("unit") or "count",
+            value=as_number(row.get("value")),
+            previous=as_number(self.ctx.previous.get(indicator_id)),
+            history=history,
+            target=as_number(row.get("target")),
+        )
+
+    def headline_row(self, row: dict) -> Row:
+        indicator_id, unit = row["indicator_id"], row.get("unit") or "count"
+        value = as_number(row.get("value"))
+        note = row.get("note")
+        return Row(
+            label=row.get("label") or indicator_id,
+            value="Not available" if value is None else format_value(value, unit),
+            target=format_value(row.get("target"), unit),
+            rag=format_rag(row.get("rag")),
+            vs_last_month=format_change(value, self.ctx.previous.get(indicator_id), unit),
+            vs_last_year=format_change(value, self.ctx.last_year.get(indicator_id), unit),
+            note="; ".join(
+                text
+                for text in (
+                    "" if note is None or pd.isna(note) else str(note),
+                    benchmark_view.share_note(indicator_id, unit, self.benchmarks),
+                )
+                if text
+            ),
+            benchmarks=benchmark_view.cells(self.benchmarks, indicator_id),
+        )
+
+    # --- sections ----------------------------------------------------------------------------------
+
+    def section(self, spec: SectionSpec) -> Section:
+        aliases = {normalise_key(alias) for alias in spec.aliases}
+        chosen = [v for v in spec.variants if any(self.has_value(i) for i in v.indicator_ids)]
+        chosen = chosen or list(spec.variants[-1:])
+        hidden = {i for v in spec.variants if v not in chosen for i in v.indicator_ids}
+        rows = [
+            row
+            for row in self.ctx.indicators
+            if normalise_key(str(row.get("section", ""))) in aliases and row["indicator_id"] not in hidden
+        ]
+        section = Section(
+            spec.id,
+            chosen[0].title if len(chosen) == 1 else spec.title,
+            rows=[self.headline_row(row) for row in rows],
+            tables=[self.tables[t] for t in spec.tables if t in self.tables],
+            commentary=self.commentary_for(*aliases),
+            benchmark_heading=benchmark_view.heading(self.benchmarks, [r["indicator_id"] for r in rows]),
+        )
+        missing = [t for t in dict.fromkeys(self.table_ids(spec)) if t in self.missing]
+        section.summary += [f"{TABLE_SPECS[t].title}: {self.missing[t]}" for t in missing if t in TABLE_SPECS]
+        for chart_spec in list(spec.charts) + [v.chart for v in chosen]:
+            if getattr(chart_spec, "table_id", None) in self.missing:
+                continue  # said once above, with the table
+            started = time.perf_counter()
+            chart, reading = self.chart(chart_spec)
+            self.chart_seconds += time.perf_counter() - started
+            if chart is not None:
+                section.charts.append(chart)
+            elif reading:
+                section.summary.append(reading)
+        quiet = self.common_cause([row["indicator_id"] for row in rows])
+        if quiet:
+            section.summary.append(quiet)
+        return section
+
+    def common_cause(self, indicator_ids: list[str]) -> str | None:
+        """ "Common-cause variation" for a section none of whose figures made a Highlight, when at least
+        one has process limits: its month-on-month moves are noise, not news."""
+        charted = [i for i in indicator_ids if self.has_value(i) and self.spc_for(i).chart.has_limits]
+        if not charted:
+            return None
+        if any(self.highlight(i) for i in charted):
+            return None
+        return (
+            "Common-cause variation: no figure in this section shows a special cause, a change of "
+            "assurance or a move across a benchmark this month."
+        )
+
+    @staticmethod
+    def table_ids(spec: SectionSpec) -> list[str]:
+        """The breakdown tables a section shows, those under its charts first."""
+        return [c.table_id for c in spec.charts if hasattr(c, "table_id")] + list(spec.tables)
+
+    def extra_sections(self) -> list[Section]:
+        """Indicator sections and commentary headings the layout does not name (the seed's "Member visits
+        update"), after the standard sections, in the order they first appear."""
+        known = {normalise_key(a) for spec in (*SECTIONS, DATA_QUALITY) for a in spec.aliases}
+        known |= {INTRODUCTION, HIGHLIGHTS}
+        titles: dict[str, str] = {}
+        for name in [str(row.get("section", "")) for row in self.ctx.indicators] + list(self.ctx.commentary):
+            key = normalise_key(name)
+            if key and key not in known:
+                titles.setdefault(key, name.strip()[:1].upper() + name.strip()[1:])
+        return [
+            Section(
+                "extra-" + key.replace(" ", "-"),
+                title,
+                rows=[
+                    self.headline_row(row)
+                    for row in self.ctx.indicators
+                    if normalise_key(str(row.get("section", ""))) == key
+                ],
+                commentary=self.commentary_for(key),
+            )
+            for key, title in titles.items()
+        ]
+
+    def data_quality(self) -> Section:
+        issues = self.ctx.data_quality.reindex(columns=DATA_QUALITY_COLUMNS)
+        by_severity = issues["severity"].value_counts(sort=False).to_dict() if len(issues) else {}
+        previous = self.ctx.dq_previous_counts
+        previous_total = sum(previous.values()) if previous else None
+        row = Row(
+            label="Data-quality issues recorded",
+            value=format_value(len(issues), "count"),
+            target="",
+            rag="",
+            vs_last_month=format_change(len(issues), previous_total, "count"),
+            vs_last_year="",
+            note="",
+        )
+        return Section(
+            DATA_QUALITY.id,
+            DATA_QUALITY.title,
+            rows=[row],
+            tables=[data_quality_summary(issues, previous)],
+            summary=[rules.data_quality_reading(by_severity, previous_total)],
+            commentary=self.commentary_for(*(normalise_key(a) for a in DATA_QUALITY.aliases)),
+        )
+
+    def has_value(self, indicator_id: str) -> bool:
+        return indicator_id in self.rows and as_number(self.rows[indicator_id].get("value")) is not None
+
+    def commentary_for(self, *keys: str) -> Commentary | None:
+        texts = [self.commentary[key] for key in keys if key in self.commentary]
+        return render("\n\n".join(texts)) if texts else None
+
+    # --- charts ------------------------------------------------------------------------------------
+
+    def chart(self, spec) -> tuple[Chart | None, str | None]:
+        """The chart for a layout entry and its reading; (None, reading) when there is nothing to draw."""
+        if isinstance(spec, TrendChart):
+            return self.trend_chart(spec)
+        if isinstance(spec, WeeklyChart):
+            return self.weekly_chart(spec)
+        if isinstance(spec, TeamChart):
+            return self.team_chart(spec)
+        raise TypeError(f"unknown chart spec {spec!r}")
+
+    def trend_chart(self, spec: TrendChart) -> tuple[Chart | None, str | None]:
+        ids = [i for i in spec.indicator_ids if i in self.rows]
+        if not ids:
+            return None, None
+        note = str(self.rows[ids[0]].get("note") or "")
+        if note.startswith("not available") and as_number(self.rows[ids[0]].get("value")) is None:
+            return None, f"{self.figure(ids[0]).label}: {note}"  # no trend ends in a month without it
+        headline = self.figure(ids[0])
+        spc_view = self.spc_for(ids[0])
+        reading = rules.reading(headline) + " " + signals.spc_sentence(spc_view)
+        n = len(self.series(ids[0]))  # every line of a chart over the headline's months
+        series = {i: self.series(i, n) for i in ids}
+        drawn = [i for i in ids if sum(v is not None for _, v in series[i]) >= 2]
+        if ids[0] not in drawn:
+            return None, reading
+        months = [m for m, _ in series[ids[0]]]
+        lines = [(self.figure(i).label, [v for _, v in series[i]]) for i in drawn]
+        england = benchmark_view.england_line(self.benchmarks, ids[0], headline.unit)
+        png = self.renderer.lines(
+            [m.strftime("%b %y") for m in months],
+            lines,
+            headline.unit,
+            headline.target,
+            limits=spc_view.chart,
+            reference=england,
+        )
+        alt = describe_lines(
+            [month_label(m) for m in months],
+            lines,
+            headline.unit,
+            headline.target,
+            limits=spc_view.chart,
+            reference=england,
+        )
+        chart = Chart(
+            id=f"trend_{ids[0]}",
+            title=f"{headline.label}: last {len(months)} months",
+            alt=alt,
+            reading=reading,
+            png=png,
+            data=[
+                trend_table(i, self.figure(i).label, headline.unit, series[i], self.spc_for(i, n).chart)
+                for i in drawn
+            ],
+        )
+        return chart, reading
+
+    def weekly_chart(self, spec: WeeklyChart) -> tuple[Chart | None, str | None]:
+        table = self.tables.get(spec.table_id)
+        if table is None or table.frame.empty:
+            return None, None
+        weeks = list(table.frame["week_start"])
+        values = [as_number(v) for v in table.frame[spec.column]]
+        labels = [
+            SUPPRESSED if v == SUPPRESSED else format_value(v, "count") for v in table.frame[spec.column]
+        ]
+        figure = rules.Figure(
+            label=f"{spec.label} in the week starting {day_label(weeks[-1])}",
+            unit="count",
+            value=values[-1],
+            previous=values[-2] if len(values) > 1 else None,
+            history=tuple(
+                (f"the week starting {day_label(w)}", v) for w, v in zip(weeks[:-1], values[:-1], strict=True)
+            ),
+        )
+        reading = rules.reading(figure, period="week", previous_phrase="the week before")
+        png = self.renderer.bars([f"{w.day} {w:%b}" for w in weeks], values, labels, horizontal=False)
+        alt = describe_bars(
+            f"{spec.label.lower()} started in each week", [day_label(w) for w in weeks], labels
+        )
+        return Chart(spec.table_id, table.title, alt, reading, png, data=[table]), reading
+
+    def team_chart(self, spec: TeamChart) -> tuple[Chart | None, str | None]:
+        table = self.tables.get(spec.table_id)
+        if table is None or len(table.frame) <= 1:
+            return None, None
+        body, total = table.frame.iloc[:-1], table.frame.iloc[-1]
+        names = [str(name) for name in body[spec.category]]
+        values = [as_number(v) for v in body[spec.column]]
+        labels = [SUPPRESSED if v == SUPPRESSED else format_value(v, "decimal") for v in body[spec.column]]
+        items = list(zip(names, values, strict=True))
+        reading = rules.spread_reading(spec.what, items, as_number(total[spec.column]), "decimal")
+        png = self.renderer.bars(names, values, labels, horizontal=True)
+        alt = describe_bars(f"{spec.what} by team", names, labels)
+        return Chart(
+            f"{spec.table_id}_chart", f"{spec.what.capitalize()} by team", alt, reading, png
+        ), reading

@@ -1,0 +1,289 @@
+"""The tables of the report: which columns each may show, totals, suppression, and their CSV files.
+
+Every table is published from a whitelist of columns (TABLE_SPECS): an upstream frame that carries anything
+else (a `child_id` picked up by a join, say) loses it here, so nothing personal can reach an output by
+accident. The same PublishedTable feeds the HTML, the Markdown, `tables/<id>.csv` and `tables.xlsx`, so the
+disclosure profile applies identically to all four.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from csc_report import spc
+from csc_report.publish.disclosure import suppress
+from csc_report.publish.formatting import as_number, day_label, format_value, month_label, to_month
+
+log = logging.getLogger(__name__)
+
+TEXT_KINDS = ("text", "month", "date")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # as published
+    header: str
+    kind: str  # a unit of formatting.DECIMALS, or one of TEXT_KINDS
+    aliases: tuple[str, ...] = ()  # other names upstream may give it
+    optional: bool = False  # published when upstream has it
+    children: bool = False  # a count of children: subject to disclosure control
+    follows: str | None = None  # derived from this count column: suppressed with it
+    ratio_of: tuple[str, str] | None = None  # total row: sum(numerator) / sum(denominator), not a sum
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    title: str
+    columns: tuple[Column, ...]
+    has_total: bool = False
+
+
+def _by(key: str, header: str, *counts: Column) -> tuple[Column, ...]:
+    """A breakdown by a code: the code, its description if upstream gives one, then the counts."""
+    return (Column(key, header, "text"), Column("description", "Description", "text", optional=True), *counts)
+
+
+CHILDREN = Column("children", "Children", "count", aliases=("plans", "looked_after"), children=True)
+
+TABLE_SPECS = {
+    "referrals_weekly": TableSpec(
+        "Referrals started in the week",
+        (
+            Column("week_start", "Week starting", "date"),
+            Column("referrals", "Referrals", "count", children=True),
+        ),
+    ),
+    "cp_by_category": TableSpec(
+        "Children on a child protection plan by latest category of abuse",
+        _by("category", "Category of abuse", CHILDREN),
+        has_total=True,
+    ),
+    "cla_by_legal_status": TableSpec(
+        "Children looked after by legal status", _by("legal_status", "Legal status", CHILDREN), has_total=True
+    ),
+    "cla_by_placement_type": TableSpec(
+        "Children looked after by placement type",
+        _by(
+            "placement_type",
+            "Placement type",
+            CHILDREN,
+            Column("short_breaks", "Short breaks", "count", optional=True, children=True),
+        ),
+        has_total=True,
+    ),
+    "caseload_by_team": TableSpec(
+        "Open cases and average caseload by team",
+        (
+            Column("team", "Team", "text"),
+            Column("cases", "Allocated cases", "count", children=True),
+            Column("workers", "Allocated workers", "count"),
+            Column(
+                "average_caseload",
+                "Average caseload",
+                "decimal",
+                follows="cases",
+                ratio_of=("cases", "workers"),
+            ),
+            Column("unallocated", "Unallocated cases", "count", optional=True, children=True),
+        ),
+        has_total=True,
+    ),
+}
+
+
+@dataclass
+class PublishedTable:
+    """A table as published: whitelisted columns, a total row where the spec asks, disclosure applied.
+
+    `frame` holds numbers unrounded, SUPPRESSED marks, None for missing, Periods for months and dates.
+    """
+
+    id: str
+    title: str
+    columns: tuple[Column, ...]
+    frame: pd.DataFrame
+    has_total: bool = False
+
+    def display_rows(self) -> list[list[str]]:
+        """Cells as people read them: `1,234`, `26.5%`, `June 2013`, `[c]`."""
+        return [
+            [_display(value, column.kind) for column, value in zip(self.columns, row, strict=True)]
+            for row in self.frame.itertuples(index=False)
+        ]
+
+    def write_csv(self, path: Path) -> Path:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([column.name for column in self.columns])
+            for row in self.frame.itertuples(index=False):
+                writer.writerow(
+                    _csv_cell(value, column.kind) for column, value in zip(self.columns, row, strict=True)
+                )
+        return path
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _display(value, kind: str) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, str):
+        return value
+    if kind == "month":
+        return month_label(value)
+    if kind == "date":
+        return day_label(value)
+    return str(value) if kind == "text" else format_value(value, kind)
+
+
+def plain_number(value) -> str:
+    """A number as CSV text, unrounded: `214` for whole numbers, full precision otherwise, empty if none."""
+    number = as_number(value)
+    if number is None:
+        return ""
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _csv_cell(value, kind: str) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, str) or kind in TEXT_KINDS:
+        return str(value)
+    return plain_number(value)
+
+
+def breakdown_table(table_id: str, frame: pd.DataFrame, profile: str) -> PublishedTable | None:
+    """The published form of an upstream breakdown; None (logged) for a table with no spec.
+
+    A table with no rows may come back from the warehouse without its columns (stored as `[]`): it is
+    the spec's columns, empty, as when a list holds no open cases.
+    """
+    spec = TABLE_SPECS.get(table_id)
+    if spec is None:
+        log.warning("table %s has no publishing spec (allowed columns unknown): not published", table_id)
+        return None
+    if frame.empty:
+        frame = frame.reindex(columns=[c.name for c in spec.columns if not c.optional])
+    columns, sources = [], []
+    for column in spec.columns:
+        source = next((n for n in (column.name, *column.aliases) if n in frame.columns), None)
+        if source is None and not column.optional:
+            raise ValueError(f"table {table_id} lacks column {column.name!r}")
+        if source is not None:
+            columns.append(column)
+            sources.append(source)
+    body = frame[sources].set_axis([c.name for c in columns], axis=1).reset_index(drop=True).astype(object)
+    for column in columns:
+        if column.kind == "date":
+            body[column.name] = [
+                pd.Timestamp(v).date() if not pd.isna(v) else None for v in body[column.name]
+            ]
+    if spec.has_total:
+        body = pd.concat([body, _total_row(body, columns)], ignore_index=True)
+    published = suppress(
+        body,
+        tuple(c.name for c in columns if c.children),
+        has_total=spec.has_total,
+        follows={c.name: c.follows for c in columns if c.follows},
+        profile=profile,
+    )
+    return PublishedTable(table_id, spec.title, tuple(columns), published, spec.has_total)
+
+
+def _total_row(body: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
+    sums = {
+        c.name: pd.to_numeric(body[c.name], errors="coerce").sum()
+        for c in columns
+        if c.kind not in TEXT_KINDS
+    }
+    row = {}
+    for column in columns:
+        if column.kind in TEXT_KINDS:
+            row[column.name] = "Total" if column is columns[0] else None
+        elif column.ratio_of:
+            numerator, denominator = (sums[name] for name in column.ratio_of)
+            row[column.name] = numerator / denominator if denominator else None
+        else:
+            row[column.name] = sums[column.name]
+    return pd.DataFrame([row], dtype=object)
+
+
+def trend_table(
+    indicator_id: str,
+    label: str,
+    unit: str,
+    series: list[tuple[pd.Period, float | None]],
+    chart: spc.XmR | None = None,
+):
+    """`trend_<indicator_id>`: the monthly series behind a chart (whole-authority figures: no suppression).
+
+    With its XmR chart (issue 12) the table also gives the mean and limits (empty without limits) and,
+    for each month, the special-cause rules that flag it with improvement/concern (empty: common cause).
+    """
+    columns = (Column("month", "Month", "month"), Column("value", label, unit))
+    frame = pd.DataFrame(series, columns=["month", "value"], dtype=object)
+    if chart is not None:
+        columns += (
+            Column("mean", "Mean", unit),
+            Column("lower_limit", "Lower limit", unit),
+            Column("upper_limit", "Upper limit", unit),
+            Column("special_cause", "Special cause", "text"),
+        )
+        frame["mean"], frame["lower_limit"], frame["upper_limit"] = chart.mean, chart.lower, chart.upper
+        frame["special_cause"] = [chart.special_cause(i) or None for i in range(len(frame))]
+    title = f"{label}: last {len(series)} months"
+    return PublishedTable(f"trend_{indicator_id}", title, columns, frame.astype(object))
+
+
+def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]) -> PublishedTable:
+    """Issues counted by list (sheet), rule and severity beside last month's count; never the rows themselves.
+
+    `previous_counts` is keyed by (sheet, rule, severity). Without last month's counts at all (a first
+    month) the column is empty rather than 0: unknown, not none.
+    """
+    keys = ["sheet", "rule", "severity"]
+    counts = issues.fillna({"sheet": ""}).groupby(keys, sort=False).size() if len(issues) else pd.Series()
+    missing = 0 if previous_counts else None
+    rows = [
+        {
+            "sheet": sheet,
+            "rule": rule,
+            "severity": severity,
+            "issues": int(n),
+            "last_month": previous_counts.get((sheet, rule, severity), missing),
+        }
+        for (sheet, rule, severity), n in counts.items()
+    ]
+    seen = {(row["sheet"], row["rule"], row["severity"]) for row in rows}
+    rows += [
+        {"sheet": sheet, "rule": rule, "severity": severity, "issues": 0, "last_month": n}
+        for (sheet, rule, severity), n in sorted(previous_counts.items())
+        if (sheet, rule, severity) not in seen
+    ]
+    columns = (
+        Column("sheet", "List (sheet)", "text"),
+        Column("rule", "Rule", "text"),
+        Column("severity", "Severity", "text"),
+        Column("issues", "Issues this month", "count"),
+        Column("last_month", "Issues last month", "count"),
+    )
+    frame = pd.DataFrame(rows, columns=[c.name for c in columns], dtype=object)
+    frame = frame.sort_values("issues", ascending=False, kind="stable").reset_index(drop=True)
+    return PublishedTable("data_quality_summary", "Data-quality issues by list and rule", columns, frame)
+
+
+def month_series(
+    frame: pd.DataFrame | None, month: pd.Period, n: int = 13
+) -> list[tuple[pd.Period, float | None]]:
+    """The n months ending at `month`, each with its value or None (trends may have gaps)."""
+    values: dict[pd.Period, float | None] = {}
+    if frame is not None and len(frame):
+        values = {to_month(m): as_number(v) for m, v in zip(frame["month"], frame["value"], strict=True)}
+    return [(m, values.get(m)) for m in pd.period_range(end=month, periods=n, freq="M")]

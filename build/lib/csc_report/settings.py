@@ -1,0 +1,97 @@
+"""Where things live: one place for every default path and environment setting.
+
+Paths default relative to the working directory (contract section 5: warehouse `warehouse/csc.duckdb`,
+outputs `outputs/`). The pseudonymisation key lives outside the repository and the outputs; Prefect's
+state lives in a directory of its own so that nothing writes into a user's real Prefect home.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from csc_report.errors import UsageError
+
+
+def package_dir(package: str) -> Path:
+    """The folder of one of csc-report's packages, through importlib.resources, so that an installed
+    wheel finds its SQL, configuration and suites as an editable checkout does."""
+    return Path(str(files(package)))
+
+
+# The packages whose files make the figures: their hash is the code version (csc_report.rerun).
+CODE_PACKAGES = (
+    "csc_report",
+    "csc_report.flows",
+    "csc_report.transforms",
+    "csc_report.sql",
+    "csc_report.config",
+    "csc_report.expectations",
+)
+CONFIG_DIR = package_dir("csc_report.config")
+SQL_DIR = package_dir("csc_report.sql")
+EXPECTATIONS_DIR = package_dir("csc_report.expectations")
+
+DEFAULT_WAREHOUSE = Path("warehouse/csc.duckdb")
+DEFAULT_OUTPUTS = Path("outputs")
+DEMO_DIR = Path("demo")
+DEMO_LA = "874"
+DEFAULT_LOCK_TIMEOUT = 600.0  # seconds a run waits for another to finish with the warehouse
+
+
+def lock_timeout() -> float:
+    """How long a run waits for the warehouse: `CSC_REPORT_LOCK_TIMEOUT` seconds, else ten minutes."""
+    value = os.environ.get("CSC_REPORT_LOCK_TIMEOUT", str(DEFAULT_LOCK_TIMEOUT))
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        raise UsageError(f"CSC_REPORT_LOCK_TIMEOUT must be a number of seconds, got {value!r}") from None
+
+
+def default_key_file() -> Path:
+    """The keyed-hash secret: `CSC_REPORT_KEY_FILE`, else the user's config directory."""
+    env = os.environ.get("CSC_REPORT_KEY_FILE")
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+    return base / "csc-report" / "pseudonym.key"
+
+
+def configure_prefect_environment(home: Path | None = None) -> None:
+    """Give Prefect a home of its own and enough time to start its ephemeral server on a small machine.
+
+    Only sets what the user has not set: an existing `PREFECT_API_URL` (a real server) is respected.
+    """
+    os.environ.setdefault("PREFECT_HOME", str((home or Path(".prefect")).resolve()))
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@dataclass(frozen=True)
+class RunPaths:
+    """The locations one run reads and writes."""
+
+    inbox: Path
+    warehouse: Path = DEFAULT_WAREHOUSE
+    outputs: Path = DEFAULT_OUTPUTS
+    key_file: Path | None = None
+
+    def month_dir(self, la: str, month: str) -> Path:
+        return self.inbox / la / month
+
+    def output_dir(self, la: str, month: str) -> Path:
+        return self.outputs / la / month
+
+    def resolved_key_file(self) -> Path:
+        return self.key_file or default_key_file()
+
+    def cache_dir(self) -> Path:
+        """Pseudonymised, validated extracts of months not yet done, beside the warehouse they feed.
+
+        Kept out of the outputs (which are shared) and out of Prefect's home (which may be a user's);
+        safe to delete at any time: the next run reads the extract again.
+        """
+        return self.warehouse.parent / "cache"

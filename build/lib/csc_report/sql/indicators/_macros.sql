@@ -1,0 +1,71 @@
+-- Shared building blocks of the indicator and table queries (applied by csc_report.indicators on every
+-- connection, as TEMPORARY macros: they never become part of the warehouse file).
+
+-- Contract 2: a percentage with a zero denominator is empty (the note says why), never 0 or an error.
+CREATE OR REPLACE TEMPORARY MACRO pct(numerator, denominator) AS
+    CASE WHEN denominator > 0 THEN 100.0 * numerator / denominator END;
+
+-- Contract 2: rate per 10,000 = count / population_0_17 * 10,000, unrounded; empty without a population.
+CREATE OR REPLACE TEMPORARY MACRO rate_per_10k(n, population) AS
+    CASE WHEN population > 0 THEN n * 10000.0 / population END;
+
+-- Contract 2: open at asat = start <= asat and (end is null or end > asat).
+CREATE OR REPLACE TEMPORARY MACRO is_open(start_date, end_date, asat) AS
+    start_date <= asat AND (end_date IS NULL OR end_date > asat);
+
+-- Timeliness leaves out rows whose end date is before their start date (contract 2); the note counts them.
+CREATE OR REPLACE TEMPORARY MACRO excluded_note(excluded) AS
+    CASE WHEN excluded > 0
+         THEN excluded || ' row(s) with an end date before the start date left out (data-quality issue)'
+    END;
+
+-- The note of a percentage: why it is empty, and how many rows timeliness left out.
+CREATE OR REPLACE TEMPORARY MACRO pct_note(denominator, empty_reason, excluded) AS
+    nullif(concat_ws('; ',
+        CASE WHEN coalesce(denominator, 0) = 0 THEN empty_reason || ': percentage empty' END,
+        excluded_note(excluded)), '');
+
+-- Caseloads (contract 3): the cases open at asat in Lists 6-8 of snapshot M alone (a stock figure,
+-- contract 1.2), one per child, with the team and worker of
+-- the list with the highest status (looked after > child protection > child in need; within a list the
+-- latest start). The case is unallocated when that list's row names no worker, even if a lower list does.
+-- Short-break (V3/V4) episodes are open cases like any other: someone holds them.
+CREATE OR REPLACE TEMPORARY MACRO open_cases(la, m, asat) AS TABLE
+    WITH open_rows AS (
+        SELECT child_id, team, worker, 1 AS status_rank, cla_start AS start_date
+        FROM snapshot_cla(la, m) WHERE is_open(cla_start, cla_end, asat)
+        UNION ALL
+        SELECT child_id, team, worker, 2, cp_start
+        FROM snapshot_cp_plans(la, m) WHERE is_open(cp_start, cp_end, asat)
+        UNION ALL
+        SELECT child_id, team, worker, 3, cin_start
+        FROM snapshot_cin(la, m) WHERE is_open(cin_start, cin_end, asat)
+    )
+    SELECT
+        child_id,
+        CASE status_rank WHEN 1 THEN 'cla' WHEN 2 THEN 'cp_plans' ELSE 'cin' END AS list_id,
+        coalesce(nullif(trim(team), ''), '(no team)') AS team,
+        nullif(trim(worker), '') AS worker
+    FROM open_rows
+    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY status_rank, start_date DESC) = 1;
+
+-- Children looked after at asat (snapshot M alone) for the breakdown tables: one row per child (their
+-- latest open period),
+-- short breaks (legal status V3/V4) flagged rather than dropped so that a table can show them apart.
+CREATE OR REPLACE TEMPORARY MACRO looked_after_at(la, m, asat) AS TABLE
+    SELECT
+        child_id,
+        coalesce(legal_status, 'not recorded') AS legal_status,
+        coalesce(placement_type, 'not recorded') AS placement_type,
+        coalesce(legal_status IN ('V3', 'V4'), false) AS short_breaks
+    FROM snapshot_cla(la, m)
+    WHERE is_open(cla_start, cla_end, asat)
+    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY cla_start DESC) = 1;
+
+-- Contract 1.2: a figure whose period (or look-back) starts before the earliest date the history covers
+-- (history_covers_from) is given with a note saying from when the history runs.
+CREATE OR REPLACE TEMPORARY MACRO coverage_note(covers_from, period_start, what) AS
+    CASE WHEN covers_from > period_start
+         THEN 'history runs from ' || strftime(covers_from, '%Y-%m-%d') || ' only, so ' || what || ' from '
+             || strftime(period_start, '%Y-%m-%d') || ' is partial'
+    END;

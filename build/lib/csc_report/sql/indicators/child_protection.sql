@@ -1,0 +1,56 @@
+-- Child protection plans (contract 3, section "child protection").
+--   cp_plans_open            : children on a CP plan at asat (distinct children)
+--   cp_rate_per_10k          : cp_plans_open per 10,000 children
+--   cp_plans_started         : plans starting in M
+--   cp_plans_ended           : plans ending in M
+--   cp_second_subsequent_pct : plans starting in M with Number of Previous CP Plans >= 1, % of plans starting
+--   cp_open_2yrs_plus        : children on a plan at asat whose plan started on or before asat - 2 years
+-- Open at asat (contract 2): cp_start <= asat and (cp_end is null or cp_end > asat): a plan ending on asat
+-- is not open. Open plans are a stock figure, read from snapshot M alone; plans started and ended are flow
+-- figures, read from the windowed history (contract 1.2).
+-- Parameters: $la, $m, $p_start, $p_end, $asat, $population, $population_note.
+
+with plan_history as (
+    select cp_start, cp_end, previous_cp_plans from history_cp_plans($la, $m)
+),
+
+open_plans as (
+    select child_id, cp_start from snapshot_cp_plans($la, $m) where is_open(cp_start, cp_end, $asat)
+),
+
+open_counts as (
+    select
+        count(distinct child_id) as children,
+        count(distinct child_id) filter (where cp_start <= ($asat - interval 2 year)::date)
+            as children_2yrs_plus
+    from open_plans
+),
+
+flow_counts as (
+    select
+        count(*) filter (where cp_start between $p_start and $p_end) as started,
+        count(*) filter (where cp_start between $p_start and $p_end and previous_cp_plans >= 1)
+            as second_subsequent,
+        count(*) filter (where cp_end between $p_start and $p_end) as ended
+    from plan_history
+)
+
+select 'cp_plans_open' as indicator_id, children as value, null as numerator, null as denominator,
+    null as note
+from open_counts
+union all
+select 'cp_rate_per_10k', rate_per_10k(children, $population), children, $population, $population_note
+from open_counts
+union all
+select 'cp_plans_started', started, null, null, null
+from flow_counts
+union all
+select 'cp_plans_ended', ended, null, null, null
+from flow_counts
+union all
+select 'cp_second_subsequent_pct', pct(second_subsequent, started), second_subsequent, started,
+    pct_note(started, 'no plans started in the month', 0)
+from flow_counts
+union all
+select 'cp_open_2yrs_plus', children_2yrs_plus, null, null, null
+from open_counts

@@ -1,0 +1,26 @@
+-- Early help (contract 3, section "early help"): List 2 early help assessments.
+--   early_help_started : assessments started in M
+--   early_help_open    : assessments open at asat (eh_start <= asat and (eh_end is null or eh_end > asat))
+-- started is a flow figure (windowed history), open a stock figure (snapshot M alone): contract 1.2.
+-- Parameters: $la, $m, $p_start, $p_end, $asat.
+
+with started as (
+    select count(*) filter (where eh_start between $p_start and $p_end) as started
+    from history_early_help($la, $m)
+),
+
+open_at_asat as (
+    select count(*) filter (where is_open(eh_start, eh_end, $asat)) as open_at_asat
+    from snapshot_early_help($la, $m)
+),
+
+counts as (
+    select * from started, open_at_asat
+)
+
+select 'early_help_started' as indicator_id, started as value, null as numerator, null as denominator,
+    null as note
+from counts
+union all
+select 'early_help_open', open_at_asat, null, null, null
+from counts

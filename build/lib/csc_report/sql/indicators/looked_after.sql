@@ -1,0 +1,66 @@
+-- Children looked after (contract 3, section "looked after").
+--   cla_open                 : children looked after at asat, excluding legal status V3/V4 (short breaks)
+--   cla_rate_per_10k         : cla_open per 10,000 children
+--   cla_started / cla_ceased : periods of care starting / ending in M, excluding short-break periods (legal
+--                              status V3/V4), as DfE counts them; the note counts those left out
+--   cla_3plus_placements_pct : of cla_open, % with Number of Placements in the Last 12 Months >= 3
+-- Open at asat (contract 2): cla_start <= asat and (cla_end is null or cla_end > asat). Children looked
+-- after are a stock figure, read from snapshot M alone; periods started and ceased are flow figures, read
+-- from the windowed history (contract 1.2).
+-- Parameters: $la, $m, $p_start, $p_end, $asat, $population, $population_note.
+
+with care_history as (
+    select
+        cla_start,
+        cla_end,
+        coalesce(legal_status in ('V3', 'V4'), false) as short_breaks
+    from history_cla($la, $m)
+),
+
+looked_after_at_asat as (
+    select
+        child_id,
+        max(placements_last_12m) as placements_last_12m
+    from snapshot_cla($la, $m)
+    where is_open(cla_start, cla_end, $asat) and not coalesce(legal_status in ('V3', 'V4'), false)
+    group by child_id
+),
+
+open_counts as (
+    select
+        count(*) as children,
+        count(*) filter (where placements_last_12m >= 3) as three_plus_placements
+    from looked_after_at_asat
+),
+
+flow_counts as (
+    select
+        count(*) filter (where cla_start between $p_start and $p_end and not short_breaks) as started,
+        count(*) filter (where cla_start between $p_start and $p_end and short_breaks)
+            as started_short_breaks,
+        count(*) filter (where cla_end between $p_start and $p_end and not short_breaks) as ceased,
+        count(*) filter (where cla_end between $p_start and $p_end and short_breaks) as ceased_short_breaks
+    from care_history
+)
+
+select 'cla_open' as indicator_id, children as value, null as numerator, null as denominator, null as note
+from open_counts
+union all
+select 'cla_rate_per_10k', rate_per_10k(children, $population), children, $population, $population_note
+from open_counts
+union all
+select 'cla_started', started, null, null,
+    case when started_short_breaks > 0
+        then started_short_breaks || ' short-break period(s) (legal status V3/V4) not counted'
+    end
+from flow_counts
+union all
+select 'cla_ceased', ceased, null, null,
+    case when ceased_short_breaks > 0
+        then ceased_short_breaks || ' short-break period(s) (legal status V3/V4) not counted'
+    end
+from flow_counts
+union all
+select 'cla_3plus_placements_pct', pct(three_plus_placements, children), three_plus_placements, children,
+    pct_note(children, 'no children looked after at the month end', 0)
+from open_counts

@@ -1,0 +1,140 @@
+"""Pseudonymisation and minimisation before anything reaches the warehouse (contract section 4).
+
+- id columns (child_id, family_id, adopter_id, post_id) and worker columns (worker, personal_advisor)
+  become keyed hashes: HMAC-SHA256(key, la_code | kind | normalised value), 16 hex characters. The key
+  is secret and stable, so the same child gets the same pseudonym every month (history de-duplicates on
+  it) while nobody without the key can recompute or reverse one. `kind` keeps a child id and a worker
+  name that happen to be equal from sharing a pseudonym; la_code keeps LAs' id spaces apart.
+- dob becomes the first day of its month; placement_postcode its outward code (district, "PE1 2AB" ->
+  "PE1"); a value that is not a postcode becomes NULL with a 'bad_postcode' issue that quotes no value.
+- Only canonical columns (the warehouse schema) and the source_file/source_sheet/source_row references
+  are carried: name-like or unexpected columns are dropped here.
+
+The key lives outside the repository and the outputs (`load_or_create_key`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import replace
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from csc_report.transforms.extract import Extract
+
+from csc_report.catalogue import canonical_columns
+from csc_report.quality import Issue
+
+KIND_BY_COLUMN = {
+    "child_id": "child",
+    "family_id": "family",
+    "adopter_id": "adopter",
+    "post_id": "post",
+    "worker": "worker",
+    "personal_advisor": "worker",  # the same person may be a worker on one list and a PA on another
+}
+SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
+PSEUDONYM_LENGTH = 16
+KEY_BYTES = 32
+# Outward code (area + district) optionally followed by the inward code (sector digit + unit letters).
+POSTCODE = r"^(?P<outward>[A-Z]{1,2}[0-9][A-Z0-9]?)(?: ?[0-9][A-Z]{2})?$"
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """Read the pseudonymisation key, creating a random 32-byte one (mode 0600) if the file is absent.
+
+    Losing or changing the key changes every pseudonym, which breaks history across months: keep it
+    backed up, outside the repository and outputs.
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(KEY_BYTES))
+    key = path.read_bytes()
+    if len(key) < KEY_BYTES:
+        raise ValueError(f"pseudonymisation key {path} is shorter than {KEY_BYTES} bytes")
+    return key
+
+
+def pseudonymise(extract: Extract, key: bytes, la_code: str) -> Extract:
+    """A copy of the extract with identifiers hashed, DOB and postcode coarsened, other columns dropped."""
+    canon = canonical_columns()
+    issues = list(extract.issues)
+    tables = {}
+    for list_id, table in extract.tables.items():
+        keep = [c for c in table.column_names if c in canon[list_id] or c in SOURCE_COLUMNS]
+        table = table.select(keep)
+        for column in keep:
+            values = table.column(column)
+            if column in KIND_BY_COLUMN:
+                values = _hash_values(values, key, la_code, KIND_BY_COLUMN[column])
+            elif column == "dob":
+                values = pc.floor_temporal(values.cast(pa.date32()), unit="month")
+            elif column == "placement_postcode":
+                values = _postcode_district(values)
+                issues += _bad_postcode_issues(table, table.column(column), values)
+            else:
+                continue
+            table = table.set_column(table.column_names.index(column), column, values)
+        tables[list_id] = table
+    return replace(extract, tables=tables, issues=issues)
+
+
+def _normalise(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Trim, collapse inner whitespace and case-fold, so 'Jane  Smith' and 'jane smith' are one worker."""
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    return pc.utf8_lower(pc.replace_substring_regex(text, r"\s+", " "))
+
+
+def _hash_values(values: pa.ChunkedArray, key: bytes, la_code: str, kind: str) -> pa.ChunkedArray:
+    """Keyed hash of each value; HMAC runs once per distinct value, then is mapped back by index."""
+    normalised = _normalise(values)
+    normalised = pc.if_else(pc.equal(normalised, ""), pa.scalar(None, pa.string()), normalised)
+    distinct = pc.unique(normalised).drop_null()
+    prefix = f"{la_code}|{kind}|".encode()
+    hashed = pa.array(
+        [
+            hmac.new(key, prefix + v.encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH]
+            for v in distinct.to_pylist()
+        ],
+        pa.string(),
+    )
+    return pc.take(hashed, pc.index_in(normalised, value_set=distinct))
+
+
+def _postcode_district(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """'pe1 2ab', 'PE12AB' or 'PE1' -> 'PE1'; anything else -> NULL."""
+    text = pc.utf8_upper(pc.utf8_trim_whitespace(values.cast(pa.string())))
+    text = pc.replace_substring_regex(text, r"\s+", " ")
+    return pc.struct_field(pc.extract_regex(text, POSTCODE), "outward")
+
+
+def _bad_postcode_issues(table: pa.Table, raw: pa.ChunkedArray, district: pa.ChunkedArray) -> list[Issue]:
+    """One warning per non-blank postcode that is not a postcode, naming its row but not its value."""
+    blank = pc.equal(pc.utf8_trim_whitespace(raw.cast(pa.string())), "")
+    bad = pc.and_(pc.is_null(district), pc.invert(pc.fill_null(blank, True)))
+    rows = table.filter(bad)
+    refs = {
+        c: rows.column(c).to_pylist() if c in rows.column_names else [None] * rows.num_rows
+        for c in SOURCE_COLUMNS
+    }
+    return [
+        Issue(
+            file=file or "",
+            sheet=sheet or "",
+            row=row,
+            column="placement_postcode",
+            rule="bad_postcode",
+            severity="warning",
+            message="not a valid UK postcode; the district is left blank",
+        )
+        for file, sheet, row in zip(
+            refs["source_file"], refs["source_sheet"], refs["source_row"], strict=True
+        )
+    ]

@@ -1,0 +1,234 @@
+"""Everything that touches Great Expectations: one ephemeral context per process, runs, Data Docs.
+
+GX costs about 4 s to import, so it is imported lazily and the context is built once and reused. The
+context is ephemeral (in-memory stores): nothing is written into the repository or the user's home, and
+Data Docs go only where a run asks for them.
+
+Personal data never reach GX results: identifier columns are replaced by per-run ordinals before GX sees
+the frame (nullness and equality survive, the values do not), columns no check reads are not passed at
+all, and every value list GX returns is scrubbed down to Excel row numbers before a result is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from csc_report.validation.offline import make_offline
+from csc_report.validation.suites import Check, Suite
+
+# Columns of type id or worker (docs/architecture.md): GX only ever needs their nullness and equality.
+ID_COLUMNS = frozenset({"child_id", "family_id", "adopter_id", "post_id", "worker", "personal_advisor"})
+ROW = "source_row"  # the Excel row number, the only row reference that leaves validation
+WITHHELD = "(value not shown)"
+_KEPT_COUNTS = (
+    "element_count",
+    "unexpected_count",
+    "unexpected_percent",
+    "missing_count",
+    "missing_percent",
+    "unexpected_percent_total",
+    "unexpected_percent_nonmissing",
+)
+_DOCS_ROWS = 200  # row numbers kept per check for Data Docs (GX shows the first 10 and "...")
+
+_state: dict = {}
+
+
+@dataclass
+class Outcome:
+    """One check's result, reduced to what the policy needs: which rows failed, or why it could not run."""
+
+    check: Check
+    success: bool
+    positions: list[int]  # rows (positions in the table) that failed
+    errored: str | None  # set when the check raised instead of evaluating
+
+
+def context():
+    """The process-wide GX context, built on first use."""
+    if "context" not in _state:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # else GX tries to send usage events
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        ctx = gx.get_context(mode="ephemeral")
+        ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+        for site, config in list((ctx.config.data_docs_sites or {}).items()):
+            ctx.delete_data_docs_site(site)  # the default site points into a temp dir made for nothing
+            shutil.rmtree(config["store_backend"]["base_directory"], ignore_errors=True)
+        _state["gx"] = gx
+        _state["context"] = ctx
+        _state["source"] = ctx.data_sources.add_pandas("csc")
+        _state["batches"] = {}
+    return _state["context"]
+
+
+def yyyymmdd(value: date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def to_frame(table: pa.Table, columns: set[str]) -> pd.DataFrame:
+    """The columns the checks read, identifiers replaced by ordinals; the index is the row's position.
+
+    Dates go to GX as yyyymmdd integers: GX 1.24 compares datetime columns value by value in Python
+    (about 60 ms per check on 50k rows), integers in one vectorised step, and 20240630 still reads as a
+    date in Data Docs. A literal date bound written into a suite must therefore be a yyyymmdd number.
+    """
+    arrays, names = [], []
+    for name in table.column_names:
+        if name not in columns:
+            continue
+        col = table.column(name)
+        if name in ID_COLUMNS:
+            col = pc.dictionary_encode(col.combine_chunks()).indices
+        elif pa.types.is_date(col.type):
+            col = pc.add(
+                pc.add(pc.multiply(pc.year(col), 10000), pc.multiply(pc.month(col), 100)), pc.day(col)
+            )
+        arrays.append(col)
+        names.append(name)
+    return pa.table(arrays, names=names).to_pandas()
+
+
+def run_suite(suite: Suite, table: pa.Table, columns: set[str], skip: set[str], asat: date):
+    """Validate one list; return the scrubbed GX result (for Data Docs) and one Outcome per check run.
+
+    GX reports failing rows by the frame's own index (the row's position): asking it for
+    `unexpected_index_column_names` instead costs a Python lookup per failing row (seconds on a broken
+    file), so positions are mapped to Excel row numbers here, from the Arrow table.
+    """
+    ctx = context()
+    gx = _state["gx"]
+    expectations = [e for e in suite.spec["expectations"] if e["meta"]["rule"] not in skip]
+    gx_suite = gx.ExpectationSuite(
+        name=suite.list_id,
+        expectations=expectations,
+        meta=suite.spec.get("meta"),
+        notes=suite.spec.get("notes"),
+    )
+    frame = to_frame(table, columns)
+    batch = _batch_definition(ctx, suite.list_id).get_batch(batch_parameters={"dataframe": frame})
+    parameters = {"asat": yyyymmdd(asat)}
+    # Two passes. GX's cost is per expectation, not per row (~8 ms each, whatever the table's size), and
+    # COMPLETE makes every expectation, passing ones included, plan and resolve the metrics for failing
+    # row indices too. BASIC settles success and the counts Data Docs show (a third cheaper for a month
+    # at --scale 10); only the few expectations that failed are run again for their rows.
+    result = batch.validate(
+        gx_suite, result_format={"result_format": "BASIC"}, expectation_parameters=parameters
+    )
+    failed = {
+        r.expectation_config.meta["rule"]
+        for r in result.results
+        if not r.success and not _exception_class(r.exception_info)
+    }
+    if failed:
+        detail = batch.validate(
+            gx.ExpectationSuite(
+                name=suite.list_id, expectations=[e for e in expectations if e["meta"]["rule"] in failed]
+            ),
+            result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
+            expectation_parameters=parameters,
+        )
+        complete = {r.expectation_config.meta["rule"]: r for r in detail.results}
+        result.results = [complete.get(r.expectation_config.meta["rule"], r) for r in result.results]
+    source_rows = table.column(ROW).to_numpy()
+    outcomes = [_outcome(r, suite, source_rows) for r in result.results]
+    return result, outcomes
+
+
+def _batch_definition(ctx, list_id: str):
+    batches = _state["batches"]
+    if list_id not in batches:
+        asset = _state["source"].add_dataframe_asset(list_id)
+        batches[list_id] = asset.add_batch_definition_whole_dataframe("whole")
+    return batches[list_id]
+
+
+def _outcome(r, suite: Suite, source_rows) -> Outcome:
+    """Read one GX result and scrub it in place so that only row numbers remain in it."""
+    check = suite.check(r.expectation_config.meta["rule"])
+    errored = _exception_class(r.exception_info)
+    if errored:
+        withheld = f"{errored} (details withheld: they may quote values from the data)"
+        r.exception_info = {
+            "raised_exception": True,
+            "exception_message": withheld,
+            "exception_traceback": withheld,
+        }
+    found = r.result or {}
+    index = found.get("unexpected_index_list") or []
+    positions = [int(i) for i in index]
+    kept = {k: found[k] for k in _KEPT_COUNTS if k in found}
+    if positions:
+        shown = [{ROW: int(source_rows[p]), "value": WITHHELD} for p in positions[:_DOCS_ROWS]]
+        kept.update(
+            unexpected_index_column_names=[ROW],
+            unexpected_index_list=shown,
+            partial_unexpected_index_list=shown[:20],
+            partial_unexpected_list=[WITHHELD],
+            partial_unexpected_counts=[{"value": WITHHELD, "count": len(positions)}],
+        )
+    r.result = kept
+    return Outcome(check, bool(r.success), positions, errored)
+
+
+def _exception_class(info) -> str | None:
+    """The class name of the exception a crashed check raised, or None when it evaluated.
+
+    GX 1.24 reports a crash as success=False with exception_info, either flat or keyed by metric. Only the
+    class name is kept: exception messages can quote cell values ("could not convert 'X' to float").
+    """
+    if not info:
+        return None
+    entries = [info] if "raised_exception" in info else list(info.values())
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            last = (entry.get("exception_traceback") or "").strip().splitlines()[-1:] or ["Exception"]
+            return last[0].split(":", 1)[0].rsplit(".", 1)[-1]
+    return None
+
+
+def build_data_docs(results: dict, directory: Path) -> Path:
+    """Render this run's (already scrubbed) results as a file-based Data Docs site in `directory`."""
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    ctx = context()
+    directory.mkdir(parents=True, exist_ok=True)
+    site = f"run-{uuid.uuid4().hex[:8]}"
+    ctx.add_data_docs_site(
+        site,
+        {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    run_id = RunIdentifier(run_name="csc-report", run_time=datetime.now(UTC))
+    store = ctx.validation_results_store
+    keys = []
+    try:
+        for list_id, result in results.items():
+            key = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=list_id), run_id, list_id)
+            store.set(key, result)
+            keys.append(key)
+        ctx.build_data_docs(site_names=[site])
+        make_offline(directory)
+    finally:
+        for key in keys:  # results of earlier runs would otherwise pile up and slow every later build
+            store.remove_key(key)
+        ctx.delete_data_docs_site(site)
+    return directory / "index.html"

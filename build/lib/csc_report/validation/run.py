@@ -1,0 +1,202 @@
+"""validate_extract: run the suites, apply the severity policy, split off rejected rows.
+
+Validation runs on the normalised tables BEFORE pseudonymisation, so the tables still hold raw
+identifiers and full dates of birth. Checks use the exact date of birth (a plan starting before birth is
+caught to the day); what leaves this module is only Excel row numbers, rule ids and hand-written messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from csc_report.errors import DataError
+from csc_report.quality import Issue
+from csc_report.transforms.extract import Extract
+from csc_report.validation import gx_engine
+from csc_report.validation.cross_list import open_cp_plans_on_cin
+from csc_report.validation.gx_engine import Outcome
+from csc_report.validation.severity import Policy, load_policy
+from csc_report.validation.suites import DEFAULT_DIR, Check, Suite, load_suites
+
+ERRORED = "expectation_errored"
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("list_id", pa.string()),
+        ("source_file", pa.string()),
+        ("source_sheet", pa.string()),
+        ("source_row", pa.int64()),
+        ("rule", pa.string()),
+        ("message", pa.string()),
+    ]
+)
+
+
+@dataclass
+class ValidationStats:
+    expectations_evaluated: int = 0
+    expectations_failed: int = 0
+    expectations_skipped: int = 0  # checks on optional columns the source did not have
+    rows_validated: int = 0
+    seconds: float = 0.0
+    data_docs_seconds: float = 0.0
+
+
+@dataclass
+class ValidationResult:
+    issues: list[Issue]  # validation issues only (the extract's own issues are in extract.issues)
+    rejected: pa.Table  # quarantine rows, QUARANTINE_SCHEMA, one per (row, rule)
+    extract: Extract  # rejected rows removed, validation issues appended
+    errors: list[Issue] = field(default_factory=list)  # severity error: the caller stops the run
+    stats: ValidationStats = field(default_factory=ValidationStats)
+
+    def raise_for_errors(self) -> None:
+        """Stop the run (exit 1) on the first error, saying how many there are in all."""
+        if self.errors:
+            more = f" (and {len(self.errors) - 1} more errors)" if len(self.errors) > 1 else ""
+            raise DataError(self.errors[0].one_line() + more)
+
+
+def validate_extract(
+    extract: Extract,
+    asat: date,
+    *,
+    data_docs_dir: Path | None = None,
+    severity_path: Path | None = None,
+    suites_dir: Path = DEFAULT_DIR,
+) -> ValidationResult:
+    """Check every list of `extract` against its suite; the caller raises DataError when `errors` is set."""
+    started = time.perf_counter()
+    policy = load_policy(severity_path)
+    suites = load_suites(suites_dir)
+    stats = ValidationStats()
+    issues: list[Issue] = []
+    rejects: dict[str, dict[int, list[tuple[str, str]]]] = {}  # list -> position -> (rule, message)
+    gx_results = {}
+    for list_id, table in extract.tables.items():
+        suite = suites.get(list_id)
+        if suite is None:
+            continue
+        stats.rows_validated += table.num_rows
+        result, outcomes = _run_list(suite, table, asat, stats)
+        if result is not None:
+            gx_results[list_id] = result
+        for outcome in outcomes:
+            _apply(outcome, list_id, table, policy, issues, rejects)
+    cross = open_cp_plans_on_cin(extract.tables)
+    if cross is not None:
+        stats.expectations_evaluated += 1
+        stats.expectations_failed += not cross.success
+        _apply(cross, "cp_plans", extract.tables["cp_plans"], policy, issues, rejects)
+    kept, rejected = _split(extract.tables, rejects)
+    stats.seconds = time.perf_counter() - started
+    if data_docs_dir is not None and gx_results:
+        docs_started = time.perf_counter()
+        gx_engine.build_data_docs(gx_results, data_docs_dir)
+        stats.data_docs_seconds = time.perf_counter() - docs_started
+    new_extract = dataclasses.replace(extract, tables=kept, issues=[*extract.issues, *issues])
+    errors = [i for i in issues if i.severity == "error"]
+    return ValidationResult(issues, rejected, new_extract, errors, stats)
+
+
+def _run_list(suite: Suite, table: pa.Table, asat: date, stats: ValidationStats):
+    """Run one suite, skipping checks on absent optional columns; a crash of GX becomes one outcome."""
+    present = set(table.column_names)
+    skip = {c.rule for c in suite.checks if c.type != "expect_column_to_exist" and not c.needs <= present}
+    stats.expectations_skipped += len(skip)
+    needed = set().union(*(c.needs for c in suite.checks if c.rule not in skip)) & present
+    try:
+        result, outcomes = gx_engine.run_suite(suite, table, needed, skip, asat)
+    except Exception as exc:  # noqa: BLE001 - any GX failure is reported as an errored check, not a crash
+        whole_suite = Check(ERRORED, "", "suite not evaluated", (), frozenset())
+        return None, [Outcome(whole_suite, False, [], f"{type(exc).__name__}: suite not evaluated")]
+    stats.expectations_evaluated += len(outcomes)
+    stats.expectations_failed += sum(not o.success for o in outcomes)
+    return result, outcomes
+
+
+def _apply(
+    outcome: Outcome, list_id: str, table: pa.Table, policy: Policy, issues: list[Issue], rejects: dict
+) -> None:
+    """Turn one outcome into issues (and rejected rows) according to the severity policy."""
+    if outcome.success:
+        return
+    check = outcome.check
+    column = ", ".join(check.columns)
+    file, sheet = _table_source(table)
+    if outcome.errored is not None:
+        severity = policy.setting(list_id, ERRORED).severity
+        issues.append(
+            Issue(
+                file,
+                sheet,
+                None,
+                column,
+                ERRORED,
+                severity,
+                f"{list_id}: check {check.rule} could not be evaluated ({outcome.errored})",
+            )
+        )
+        return
+    setting = policy.setting(list_id, check.rule, check.type)
+    if not outcome.positions:  # a table-level check (e.g. a required column): no row to quarantine
+        severity = "error" if setting.severity == "reject" else setting.severity
+        issues.append(Issue(file, sheet, None, column, check.rule, severity, f"{list_id}: {check.message}"))
+        return
+    files, sheets, rows = (
+        table.column(c).take(outcome.positions).to_pylist()
+        for c in ("source_file", "source_sheet", "source_row")
+    )
+    for pos, f, s, r in zip(outcome.positions, files, sheets, rows, strict=True):
+        issues.append(Issue(f or "", s or "", r, column, check.rule, setting.severity, check.message))
+        if setting.severity == "reject":
+            rejects.setdefault(list_id, {}).setdefault(pos, []).append((check.rule, check.message))
+    # The share is of the list's rows (not of the rows a check looked at), as the policy file says.
+    share = len(outcome.positions) / table.num_rows
+    if setting.max_failing_share is not None and share > setting.max_failing_share:
+        issues.append(
+            Issue(
+                file,
+                sheet,
+                None,
+                column,
+                check.rule,
+                "error",
+                f"{list_id}: {len(outcome.positions)} of {table.num_rows} rows ({share:.0%}) fail "
+                f"({check.message}), more than the {setting.max_failing_share:.0%} allowed",
+            )
+        )
+
+
+def _table_source(table: pa.Table) -> tuple[str, str]:
+    """File and sheet to name for a list-level issue (all of them, when a list came from several)."""
+
+    def distinct(name: str) -> str:
+        if name not in table.column_names or table.num_rows == 0:
+            return ""
+        return "; ".join(v for v in table.column(name).unique().to_pylist() if v)
+
+    return distinct("source_file"), distinct("source_sheet")
+
+
+def _split(tables: dict[str, pa.Table], rejects: dict[str, dict[int, list[tuple[str, str]]]]):
+    """Remove rejected rows from their tables and build the quarantine table (one row per row and rule)."""
+    kept = dict(tables)
+    quarantine = []
+    for list_id, by_pos in rejects.items():
+        table = tables[list_id]
+        positions = np.fromiter(sorted(by_pos), dtype=np.int64, count=len(by_pos))
+        mask = np.ones(table.num_rows, dtype=bool)
+        mask[positions] = False
+        kept[list_id] = table.filter(pa.array(mask))
+        taken = table.select(["source_file", "source_sheet", "source_row"]).take(positions).to_pylist()
+        for pos, src in zip(positions.tolist(), taken, strict=True):
+            for rule, message in by_pos[pos]:
+                quarantine.append({"list_id": list_id, **src, "rule": rule, "message": message})
+    return kept, pa.Table.from_pylist(quarantine, schema=QUARANTINE_SCHEMA)
