@@ -133,6 +133,15 @@ def test_integers():
     assert floored == [6, 0, -1] and not any(bad)
 
 
+def test_integers_too_big_for_64_bits_are_unreadable_not_a_crash():
+    """Found by the mutated-cells property test: a 40-digit number in an int column raised ArrowInvalid."""
+    huge = ["9" * 40, "123456789012345678", "-9" * 19, "1e30"]
+    values, bad, _ = parsed(huge, lambda a: parse_int(a))
+    assert values == [None, 123456789012345678, None, None] and bad == [True, False, True, True]
+    floored, bad, _ = parsed(huge, lambda a: parse_int(a, floor_fractions=True))
+    assert floored == [None, 123456789012345678, None, None] and bad == [True, False, True, True]
+
+
 def test_floats_ids_postcodes():
     assert parsed(["0.5", "1", "x"], parse_float)[:2] == ([0.5, 1.0, None], [False, False, True])
     assert parsed(["9212044.0", "9212044", "AB-1\xa0"], parse_id)[0] == ["9212044", "9212044", "AB-1"]

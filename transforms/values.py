@@ -38,7 +38,9 @@ _SERIAL = r"^\d{1,7}(?:\.\d+)?$"
 # Excel serial day numbers: 61 is 1900-03-01 (below it Excel's fictitious 29/02/1900 shifts days);
 # 25569 is 1970-01-01, the date32 epoch; 2958465 is 9999-12-31.
 _SERIAL_MIN, _SERIAL_EPOCH, _SERIAL_MAX = 61, 25569, 2958465
-_WHOLE = r"^[+-]?\d+(?:\.0*)?$"
+# At most 18 digits: anything longer does not fit a 64-bit integer and is an unreadable value, not a crash.
+_WHOLE = r"^[+-]?\d{1,18}(?:\.0*)?$"
+_INT_LIMIT = 1e18
 _DECIMAL = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 _POSTCODE = r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$"
 
@@ -127,7 +129,8 @@ def parse_int(cleaned: pa.Array, floor_fractions: bool = False) -> tuple[pa.Arra
         decimal = pc.cast(
             _where(pc.match_substring_regex(cleaned, _DECIMAL), cleaned, pa.string()), pa.float64()
         )
-        values = pc.coalesce(values, pc.cast(pc.floor(decimal), pa.int64()))
+        fits = pc.less(pc.abs(decimal), _INT_LIMIT)
+        values = pc.coalesce(values, pc.cast(pc.floor(_where(fits, decimal, pa.float64())), pa.int64()))
     return values, _unreadable(cleaned, values)
 
 
