@@ -294,13 +294,15 @@ def compute(paths: RunPaths, la: str, month: str) -> int:
 def publish(
     paths: RunPaths, la: str, month: str, issues: list[Issue], entry: Path, profile: str = "public"
 ) -> dict[str, Path]:
-    """Render the month's report from the warehouse, with the Data Docs made when it was validated.
+    """Render the month's report from the warehouse, with the Data Docs made when it was validated, and
+    the outputs index from the warehouse's `runs` table and this month.
 
     Publish never reads the inbox.
     """
     con = warehouse.connect(paths.warehouse, read_only=True)
     try:
         ctx = build_report_context(con, la, month, issues)
+        published = warehouse.published_months(con)
     finally:
         con.close()
     out_dir = paths.output_dir(la, month)
@@ -308,7 +310,8 @@ def publish(
         shutil.rmtree(out_dir / "data_docs", ignore_errors=True)
         shutil.copytree(entry / "data_docs", out_dir / "data_docs")
     written = publish_report(ctx, out_dir, profile=profile)
-    write_index(paths.outputs)
+    # this month's run is recorded once it is published, so it is not in `runs` yet
+    write_index(paths.outputs, [*published, (la, ctx.la_name, month)])
     return written
 
 
