@@ -352,58 +352,7 @@ def compute_tables(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> 
     return out
 
 
-# --- storing and reading back -----------------------------------------------------------------------
-
-
-def store_results(
-    con: duckdb.DuckDBPyConnection,
-    la_code: str,
-    month: str,
-    rows: list[dict],
-    tables: dict[str, pd.DataFrame],
-) -> None:
-    """Replace the (la_code, month) results in `indicator_values` and `report_tables`, atomically."""
-    m = month_start(month)
-    values = pd.DataFrame(
-        rows,
-        columns=[
-            "indicator_id", "label", "section", "unit", "value", "numerator", "denominator", "target",
-            "rag", "note",
-        ],
-    )  # fmt: skip
-    table_rows = pd.DataFrame(
-        [{"table_id": k, "data": _table_json(v)} for k, v in tables.items()], columns=["table_id", "data"]
-    )
-    con.register("_values", values)
-    con.register("_tables", table_rows)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table in ("indicator_values", "report_tables"):
-            con.execute(f"DELETE FROM {table} WHERE la_code = $la AND month = $m", {"la": la_code, "m": m})
-        con.execute(
-            "INSERT INTO indicator_values BY NAME SELECT $la AS la_code, $m AS month, * FROM _values",
-            {"la": la_code, "m": m},
-        )
-        con.execute(
-            "INSERT INTO report_tables SELECT $la, $m, table_id, data::JSON FROM _tables",
-            {"la": la_code, "m": m},
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("_values")
-        con.unregister("_tables")
-
-
-def _table_json(frame: pd.DataFrame) -> str:
-    """Records JSON with dates as YYYY-MM-DD (not epoch milliseconds or timestamps)."""
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
-    return out.to_json(orient="records")
+# --- reading back (csc_report.warehouse.store_results stores) -------------------------------------
 
 
 def stored_indicators(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> list[dict]:

@@ -208,22 +208,47 @@ def load(
     paths: RunPaths, la: str, month: str, prepared: Prepared, entry: Path, load_id: str
 ) -> dict[str, int]:
     """Replace the month's snapshot with the prepared extract, in one transaction, with the snapshot
-    window of the authority's config.yaml (contract 1.2)."""
+    window of the authority's config.yaml (contract 1.2); then the inbox's reference data (population,
+    targets, authority names) and the month's commentary, which indicators and publishing read from the
+    warehouse. Every file is read and checked before anything is written."""
     tables = prepared_tables(prepared, entry)
     extract = Extract(tables, prepared.columns_present, prepared.issues, prepared.files, prepared.layout)
-    population_csv = paths.inbox / "reference" / "population.csv"
+    reference = paths.inbox / "reference"
+    population_csv = reference / "population.csv"
     window_months = load_authority_config(config_path(paths.inbox, la)).window_months
+    targets = targets_mod.load_targets(
+        reference / "targets.yaml", known_ids=indicators.catalogue()[0]["indicator_id"]
+    )
+    names = authority_names(reference / "authorities.csv")
+    commentary_md = paths.month_dir(la, month) / "commentary.md"
+    commentary = parse_commentary(commentary_md) if commentary_md.exists() else {}
     con = warehouse.connect(paths.warehouse)
     try:
         warehouse.apply_schema(con)
         if population_csv.exists():
             warehouse.load_population(con, population_csv)
         benchmarks.load_reference(con)
-        return warehouse.load_snapshot(
+        counts = warehouse.load_snapshot(
             con, la, month, extract, load_id, quarantine=prepared.rejected, window_months=window_months
         )
+        warehouse.load_targets(con, targets)
+        warehouse.load_authorities(con, names)
+        warehouse.load_commentary(con, la, month, commentary)
+        return counts
     finally:
         con.close()
+
+
+def authority_names(path: Path) -> dict[str, str]:
+    """la_code -> display name from `reference/authorities.csv` ({} when absent); the first row of a
+    code wins."""
+    if not path.exists():
+        return {}
+    table = pd.read_csv(path, dtype=str)
+    if not {"la_code", "la_name"} <= set(table.columns):
+        raise DataError(f"{path}: header must include la_code,la_name, found {','.join(table.columns)}")
+    table = table.dropna(subset=["la_code", "la_name"]).drop_duplicates("la_code")
+    return dict(zip(table["la_code"], table["la_name"], strict=True))
 
 
 def prepared_tables(prepared: Prepared, entry: Path) -> dict[str, pa.Table]:
@@ -254,13 +279,13 @@ def prepared_tables(prepared: Prepared, entry: Path) -> dict[str, pa.Table]:
 
 
 def compute(paths: RunPaths, la: str, month: str) -> int:
-    """Compute and store the month's indicators and tables; returns how many indicators."""
-    targets_path = paths.inbox / "reference" / "targets.yaml"
+    """Compute the month's indicators and tables from the warehouse (targets included) and store them
+    there; returns how many indicators."""
     con = warehouse.connect(paths.warehouse)
     try:
-        rows = indicators.compute_indicators(con, la, month, targets_path=targets_path)
+        rows = indicators.compute_indicators(con, la, month, targets=warehouse.stored_targets(con))
         tables = indicators.compute_tables(con, la, month)
-        indicators.store_results(con, la, month, rows, tables)
+        warehouse.store_results(con, la, month, rows, tables)
         return len(rows)
     finally:
         con.close()
@@ -269,13 +294,15 @@ def compute(paths: RunPaths, la: str, month: str) -> int:
 def publish(
     paths: RunPaths, la: str, month: str, issues: list[Issue], entry: Path, profile: str = "public"
 ) -> dict[str, Path]:
-    """Render the month's report from the warehouse, with the Data Docs made when it was validated.
+    """Render the month's report from the warehouse, with the Data Docs made when it was validated, and
+    the outputs index from the warehouse's `runs` table and this month.
 
-    Publish never reads the inbox's extracts.
+    Publish never reads the inbox.
     """
     con = warehouse.connect(paths.warehouse, read_only=True)
     try:
-        ctx = build_report_context(con, paths, la, month, issues)
+        ctx = build_report_context(con, la, month, issues)
+        published = warehouse.published_months(con)
     finally:
         con.close()
     out_dir = paths.output_dir(la, month)
@@ -283,7 +310,8 @@ def publish(
         shutil.rmtree(out_dir / "data_docs", ignore_errors=True)
         shutil.copytree(entry / "data_docs", out_dir / "data_docs")
     written = publish_report(ctx, out_dir, profile=profile)
-    write_index(paths.outputs)
+    # this month's run is recorded once it is published, so it is not in `runs` yet
+    write_index(paths.outputs, [*published, (la, ctx.la_name, month)])
     return written
 
 
@@ -311,18 +339,18 @@ def _display(value: str, unit: str) -> str:
 TREND_MONTHS = 24  # the XmR limits of each trend use up to the last 24 months (issue 12)
 
 
-def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list[Issue]) -> ReportContext:
+def build_report_context(con, la: str, month: str, issues: list[Issue]) -> ReportContext:
+    """Everything the report is made of, read from the warehouse (and the run's own issues)."""
     rows = indicators.stored_indicators(con, la, month)
     previous_month, last_year_month = shift(month, -1), shift(month, -12)
     previous = indicators.stored_values(con, la, previous_month)
     last_year = indicators.stored_values(con, la, last_year_month)
     ids = [row["indicator_id"] for row in rows]
     trends = {i: indicators.trend(con, la, i, month, n=TREND_MONTHS) for i in ids}
-    targets = targets_mod.load_targets(paths.inbox / "reference" / "targets.yaml")
-    commentary_path = paths.month_dir(la, month) / "commentary.md"
+    targets = warehouse.stored_targets(con)
     return ReportContext(
         la_code=la,
-        la_name=la_name(paths, la),
+        la_name=warehouse.la_name(con, la),
         month=month,
         run_at=datetime.now(),
         indicators=rows,
@@ -333,21 +361,10 @@ def build_report_context(con, paths: RunPaths, la: str, month: str, issues: list
         unavailable=dict(indicators.unavailable(con, la, month_start(month)).itertuples(index=False)),
         data_quality=issues_to_arrow(issues).to_pandas(),
         dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
-        commentary=parse_commentary(commentary_path) if commentary_path.exists() else {},
+        commentary=warehouse.commentary(con, la, month),
         benchmarks=benchmarks.report_benchmarks(con, la, month),
         directions={indicator_id: target.direction for indicator_id, target in targets.items()},
     )
-
-
-def la_name(paths: RunPaths, la: str) -> str:
-    """The authority's display name from `reference/authorities.csv` if given, else its code."""
-    names = paths.inbox / "reference" / "authorities.csv"
-    if names.exists():
-        table = pd.read_csv(names, dtype=str)
-        match = table.loc[table["la_code"] == la, "la_name"]
-        if not match.empty:
-            return str(match.iloc[0])
-    return la
 
 
 # --- run record -----------------------------------------------------------------------------------
@@ -426,10 +443,7 @@ class RunRecord:
                 earlier = warehouse.earlier_loads(con, self.la_code, self.month)
                 self.fingerprint = rerun.fingerprint(self.inputs, self.profile, earlier)
                 body = self.as_dict()
-                con.execute("BEGIN TRANSACTION")
-                warehouse.record_run(con, body)
-                warehouse.record_run_inputs(con, body, self.fingerprint, rerun.code_version())
-                con.execute("COMMIT")
+                warehouse.record_completed_run(con, body, self.fingerprint, rerun.code_version())
             finally:
                 con.close()
         body = self.as_dict()

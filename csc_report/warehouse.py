@@ -1,7 +1,12 @@
-"""The DuckDB warehouse: schema, atomic snapshot loads, population look-up and a content fingerprint.
+"""The DuckDB warehouse: schema, atomic snapshot loads, reference data, results, run records, population
+look-up and a content fingerprint.
 
 The schema lives in `sql/schema.sql` (tables, the `calendar`, the `wd_between` macro and one
-`history_<list>(la, m)` table macro per event list); this module applies it and writes to it. Every
+`history_<list>(la, m)` table macro per event list); this module applies it and is the one that writes to
+it (snapshots, the inbox's reference data and the month's commentary, indicator results, run records;
+the shipped benchmarks through csc_report.benchmarks.lookup.load_reference, which `pipeline.load` calls
+beside it). Indicators and publishing read only the warehouse: the readers of the reference data are here
+too. Every
 snapshot load is one transaction, so a failed load leaves the warehouse exactly as it was, and re-loading
 a month replaces that month and nothing else (contract 1.2).
 """
@@ -16,12 +21,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from csc_report.authority_config import DEFAULT_WINDOW_MONTHS
 from csc_report.catalogue import EPISODE_SCOPE, EVENT_SCOPE, LIST_KEYS, LISTS, SCHEMA_SQL, canonical_columns
 from csc_report.errors import DataError
 from csc_report.quality import issues_to_arrow
+from csc_report.targets import Target
 from csc_report.transforms.calendar import working_day_calendar
 from csc_report.transforms.extract import Extract
 
@@ -433,3 +440,155 @@ def last_completed_run(con: duckdb.DuckDBPyConnection, la_code: str, month: str)
     except duckdb.CatalogException:
         return None
     return rows[0] if rows else None
+
+
+# --- the inbox's reference data and the month's commentary (loaded with each month) ----------------
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, where: str = "", params=None):
+    """Delete `table`'s rows (those matching `where`) and insert `frame`'s, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM {table} {where}", params or [])
+        if len(frame):
+            con.register("_replacement", frame)
+            try:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _replacement")
+            finally:
+                con.unregister("_replacement")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def load_targets(con: duckdb.DuckDBPyConnection, targets: dict[str, Target]) -> None:
+    """Replace the `targets` table with the checked reference/targets.yaml ({} when there is none)."""
+    frame = pd.DataFrame(
+        [{"indicator_id": k, "target": t.target, "direction": t.direction, "tolerance": t.tolerance}
+         for k, t in targets.items()],
+        columns=["indicator_id", "target", "direction", "tolerance"],
+    )  # fmt: skip
+    _replace(con, "targets", frame)
+
+
+def stored_targets(con: duckdb.DuckDBPyConnection) -> dict[str, Target]:
+    """The targets loaded with the last month, by indicator id."""
+    rows = con.execute(
+        "SELECT indicator_id, target, direction, tolerance FROM targets ORDER BY indicator_id"
+    ).fetchall()
+    return {
+        indicator_id: Target(target, direction, tolerance)
+        for indicator_id, target, direction, tolerance in rows
+    }
+
+
+def load_authorities(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> None:
+    """Replace the `authorities` table (la_code -> display name, from reference/authorities.csv)."""
+    frame = pd.DataFrame(list(names.items()), columns=["la_code", "la_name"])
+    _replace(con, "authorities", frame)
+
+
+def la_name(con: duckdb.DuckDBPyConnection, la_code: str) -> str:
+    """The authority's display name from the loaded reference/authorities.csv, else its code."""
+    rows = con.execute("SELECT la_name FROM authorities WHERE la_code = ?", [la_code]).fetchall()
+    return str(rows[0][0]) if rows else la_code
+
+
+def load_commentary(
+    con: duckdb.DuckDBPyConnection, la_code: str, month: str | date, sections: dict[str, str]
+) -> None:
+    """Replace the (authority, month) commentary: the author's sections (heading -> Markdown) in order."""
+    m = month_start(month)
+    frame = pd.DataFrame(
+        [{"la_code": la_code, "month": m, "position": n, "section": k, "markdown": v}
+         for n, (k, v) in enumerate(sections.items())],
+        columns=["la_code", "month", "position", "section", "markdown"],
+    )  # fmt: skip
+    _replace(con, "commentary", frame, "WHERE la_code = ? AND month = ?", [la_code, m])
+
+
+def commentary(con: duckdb.DuckDBPyConnection, la_code: str, month: str | date) -> dict[str, str]:
+    """The (authority, month) commentary as loaded: section heading -> Markdown, in the file's order."""
+    rows = con.execute(
+        "SELECT section, markdown FROM commentary WHERE la_code = ? AND month = ? ORDER BY position",
+        [la_code, month_start(month)],
+    ).fetchall()
+    return dict(rows)
+
+
+def published_months(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """(la_code, la_name, 'YYYY-MM') of every month with a completed run, from the `runs` table."""
+    rows = con.execute(
+        "SELECT DISTINCT r.la_code, coalesce(a.la_name, r.la_code), strftime(r.month, '%Y-%m') "
+        "FROM runs AS r LEFT JOIN authorities AS a USING (la_code) WHERE r.status = 'done' ORDER BY ALL"
+    ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+# --- results and run records -------------------------------------------------------------------------
+
+
+def store_results(
+    con: duckdb.DuckDBPyConnection,
+    la_code: str,
+    month: str,
+    rows: list[dict],
+    tables: dict[str, pd.DataFrame],
+) -> None:
+    """Replace the (la_code, month) results in `indicator_values` and `report_tables`, atomically."""
+    m = month_start(month)
+    values = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id", "label", "section", "unit", "value", "numerator", "denominator", "target",
+            "rag", "note",
+        ],
+    )  # fmt: skip
+    table_rows = pd.DataFrame(
+        [{"table_id": k, "data": _table_json(v)} for k, v in tables.items()], columns=["table_id", "data"]
+    )
+    con.register("_values", values)
+    con.register("_tables", table_rows)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ("indicator_values", "report_tables"):
+            con.execute(f"DELETE FROM {table} WHERE la_code = $la AND month = $m", {"la": la_code, "m": m})
+        con.execute(
+            "INSERT INTO indicator_values BY NAME SELECT $la AS la_code, $m AS month, * FROM _values",
+            {"la": la_code, "m": m},
+        )
+        con.execute(
+            "INSERT INTO report_tables SELECT $la, $m, table_id, data::JSON FROM _tables",
+            {"la": la_code, "m": m},
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("_values")
+        con.unregister("_tables")
+
+
+def _table_json(frame: pd.DataFrame) -> str:
+    """Records JSON with dates as YYYY-MM-DD (not epoch milliseconds or timestamps)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    return out.to_json(orient="records")
+
+
+def record_completed_run(
+    con: duckdb.DuckDBPyConnection, run: dict, fingerprint: str, code_version: str
+) -> None:
+    """A completed run's `runs` and `run_inputs` rows, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        record_run(con, run)
+        record_run_inputs(con, run, fingerprint, code_version)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from csc_report.flows import tasks
 from csc_report.flows.console import run_flow
 from csc_report.flows.monthly import MonthOutcome, finish_month, report_progress, start_month
 from prefect import flow
@@ -94,7 +95,7 @@ def region_backfill(
                 outcomes[la, month] = start
                 continue
             due = True
-            submitted[la, month] = start, start.prepare(paths, force, submit=True)
+            submitted[la, month] = start, tasks.prepare_month(paths, start, force, submit=True)
     total = len(authorities) * len(months)
     for n, (la, month) in enumerate(((la, m) for la in authorities for m in months), 1):
         if (la, month) in submitted:

@@ -233,3 +233,20 @@ CREATE TABLE IF NOT EXISTS statistical_neighbours (
 );
 
 CREATE TABLE IF NOT EXISTS reference_versions (name VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL);
+
+-- Reference data of the inbox, loaded with each month (csc_report.warehouse), so that indicators and
+-- publishing read only the warehouse. targets and authorities are replaced whole from
+-- reference/targets.yaml and reference/authorities.csv (empty when the file is absent); commentary is
+-- replaced per (authority, month) from the month's commentary.md, one row per section in file order.
+CREATE TABLE IF NOT EXISTS targets (
+    indicator_id VARCHAR PRIMARY KEY, target DOUBLE NOT NULL, direction VARCHAR NOT NULL,
+    tolerance DOUBLE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS authorities (la_code VARCHAR PRIMARY KEY, la_name VARCHAR NOT NULL);
+
+CREATE TABLE IF NOT EXISTS commentary (
+    la_code VARCHAR NOT NULL, month DATE NOT NULL, position INTEGER NOT NULL, section VARCHAR NOT NULL,
+    markdown VARCHAR NOT NULL,
+    PRIMARY KEY (la_code, month, position)
+);

@@ -2,10 +2,10 @@
 reported (file, sheet, Excel row, column, rule in the warehouse's dq_issues) or stops the run with one
 line naming file, sheet and row where known, and a failed run leaves the warehouse exactly as it was.
 
-The chain is run stage by stage with the plain functions the flow's tasks call (pipeline.discover,
-read_extract, validate_extract, pseudonymise, warehouse.load_snapshot), not through Prefect (the
-end-to-end tests cover that), against a copy of a warehouse that already holds the same LA and month: a
-failure that deleted or half-replaced that snapshot would show.
+The chain is the month's real one, run without Prefect (csc_report.month.run_month with the plain stage
+functions the flow's tasks wrap; the end-to-end tests cover the flows), against a copy of a warehouse
+that already holds the same LA and month: a failure that deleted or half-replaced that snapshot would
+show.
 """
 
 from __future__ import annotations
@@ -17,17 +17,16 @@ import shutil
 import struct
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
-from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
 from csc_report.transforms.read import read_extract
 from referral_sheet import REFERRAL_HEADERS, write_xlsx
 
-from csc_report import pipeline, warehouse
+from csc_report import month, pipeline, warehouse
 from csc_report.cli import main as cli_main
 from csc_report.errors import DataError
 from csc_report.generate import generate_inbox
@@ -78,30 +77,33 @@ class Base:
     key_file: Path
 
 
-def run_chain(paths: RunPaths):
-    """discover -> read -> validate (an error stops here) -> pseudonymise -> load, the stages a run's
-    tasks go through, called one by one without Data Docs or the flow's cache of prepared months."""
-    files = pipeline.discover(paths, LA, MONTH)
-    extract = read_extract(files)
-    result = validate_extract(extract, pipeline.Period(MONTH).asat)
-    result.raise_for_errors()
-    safe = pseudonymise(result.extract, load_or_create_key(paths.resolved_key_file()), LA)
-    con = warehouse.connect(paths.warehouse)
-    try:
-        warehouse.apply_schema(con)
-        counts = warehouse.load_snapshot(
-            con, LA, MONTH, safe, f"load-{time.perf_counter_ns()}", quarantine=result.rejected
-        )
-    finally:
-        con.close()
-    return result, counts
+def run_chain(paths: RunPaths) -> tuple[pipeline.Prepared, dict[str, int]]:
+    """The month's real chain without Prefect (csc_report.month.run_month: discover, prepare = read,
+    validate (an error stops here) and pseudonymise, then load, indicators and publish under the writer
+    lock, and the run record); returns what the load was given and the rows it loaded per list."""
+    seen = {}
+    plain = month.Stages()
+
+    def load(paths, la, month_, prepared, entry, load_id):
+        seen["prepared"] = prepared
+        seen["counts"], seconds = plain.load(paths, la, month_, prepared, entry, load_id)
+        return seen["counts"], seconds
+
+    outcome = month.run_month(paths, LA, MONTH, stages=replace(plain, load=load))
+    assert outcome.status == "done", outcome
+    return seen["prepared"], seen["counts"]
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Base:
     root = tmp_path_factory.mktemp("bad-input-base")
     generate_inbox(root / "inbox", la_code=LA, end=MONTH, months=1, scale=0.1, seed=11)
-    paths = RunPaths(inbox=root / "inbox", warehouse=root / "csc.duckdb", key_file=root / "secret.key")
+    paths = RunPaths(
+        inbox=root / "inbox",
+        warehouse=root / "csc.duckdb",
+        outputs=root / "out",
+        key_file=root / "secret.key",
+    )
     _, counts = run_chain(paths)
     assert counts["referrals"] > 50
     return Base(next((root / "inbox" / LA / MONTH).glob("annex_a*.xlsx")), paths.warehouse, paths.key_file)
@@ -412,7 +414,7 @@ def test_every_date_format_the_contract_names(chain):
         assert ("annex_a.xlsx", "List 3", row, "referral_date", "referral_date_present", "reject") in stored
         assert row not in loaded
     assert sorted(result.rejected.column("source_row").to_pylist()) == list(bad_rows)
-    bad = {i.row: i.message for i in result.extract.issues if i.rule == "bad_date"}
+    bad = {i.row: i.message for i in result.issues if i.rule == "bad_date"}
     assert bad[3 + len(written) + 1] == "'06/13/2013' is not a date; treated as blank"
 
 
@@ -448,7 +450,8 @@ def test_numbers_as_text_and_text_in_number_columns(chain):
         (7, "referrals_last_12m"),
         (8, "referrals_last_12m"),
     }
-    ids = result.extract.tables["referrals"].column("child_id").to_pylist()  # before pseudonymisation
+    raw = read_extract(pipeline.discover(chain.paths, LA, MONTH))  # before pseudonymisation
+    ids = raw.tables["referrals"].column("child_id").to_pylist()
     assert ids[6:8] == ["9212044", "9212045"]
 
 
@@ -479,7 +482,7 @@ def test_excel_errors_and_formulas_without_a_value(chain):
     } <= found
     assert loaded[3][3] is None and loaded[6][1] is None  # team, age blank; the rows are loaded
     assert 5 not in loaded and result.rejected.column("source_row").to_pylist() == [5]  # no event date
-    messages = {i.row: i.message for i in result.extract.issues if i.rule == "error_value"}
+    messages = {i.row: i.message for i in result.issues if i.rule == "error_value"}
     assert messages[3] == messages[4] == "Excel error #N/A; treated as blank"
 
 
@@ -640,5 +643,6 @@ def test_csv_in_another_encoding(chain, encoding, bom):
     result, counts, stored, loaded = chain.loads()
     assert counts == {"referrals": 5} and stored == set()
     assert [v[3] for v in loaded.values()] == ["Équipe £ Duty"] * 5
-    assert result.extract.tables["referrals"].column("worker").to_pylist()[0] == "Zoë Brontë"
-    assert result.extract.tables["referrals"].column("child_id").to_pylist()[0] == "C0"  # BOM gone
+    raw = read_extract(pipeline.discover(chain.paths, LA, MONTH)).tables["referrals"]  # not pseudonymised
+    assert raw.column("worker").to_pylist()[0] == "Zoë Brontë"
+    assert raw.column("child_id").to_pylist()[0] == "C0"  # BOM gone

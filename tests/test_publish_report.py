@@ -591,16 +591,17 @@ def test_commentary_headings_are_demoted_and_raw_html_escaped(tmp_path):
 
 
 def test_index_lists_months_newest_first_with_relative_links(tmp_path):
-    for la, name, month in (("874", "Peterborough", "2013-05"), ("874", "Peterborough", "2013-06"),
-                            ("873", "Cambridgeshire", "2013-06")):  # fmt: skip
+    published = [("874", "Peterborough", "2013-05"), ("874", "Peterborough", "2013-06"),
+                 ("873", "Cambridgeshire", "2013-06")]  # fmt: skip
+    for la, name, month in published:
         ctx = make_context(la_code=la, la_name=name, month=month, trends={}, tables={})
         publish_report(ctx, tmp_path / la / month)
     (tmp_path / "874" / "notes").mkdir()
-    index = write_index(tmp_path)
+    index = write_index(tmp_path, [*published, ("872", "Gone", "2013-06")])  # 872's report was deleted
     html = index.read_text(encoding="utf-8")
     links = [attrs["href"] for tag, attrs in _outline(index).tags if tag == "a"]
     assert links == ["873/2013-06/report.html", "874/2013-06/report.html", "874/2013-05/report.html"]
-    assert "Cambridgeshire" in html and "June 2013" in html
+    assert "Cambridgeshire" in html and "June 2013" in html and "Gone" not in html
 
 
 def test_report_renders_to_png_in_headless_chromium(published, tmp_path):

@@ -1,0 +1,319 @@
+"""One month's lifecycle as plain Python: skip when done, writer lock, stages, re-check, run record and
+the clean-up of the month's cache entry.
+
+Each stage is a callable (`Stages`), so `flows/` passes its Prefect tasks (cached prepare, retried
+warehouse stages) and its run logger, while tests and plain callers run the stage functions of
+csc_report.pipeline directly, through the same chain and in the same order. The month is split in two
+halves, `start_month` and `finish_month`, so that region mode can prepare many months at once on other
+processes (preparing touches no warehouse) and still finish them one at a time, in order.
+
+Anything unexpected inside a stage (a bug, or an input nobody foresaw) becomes StageFailed: one line
+naming the stage, the file and the month. The traceback goes to the log with its frames and exception
+types but without the exception messages, which may quote a cell of the extract (a name, a date of
+birth). CSC_REPORT_DEBUG=1 keeps the original exception chained, so the CLI can show it in full.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+
+import duckdb
+
+from csc_report import pipeline, rerun, settings
+from csc_report.errors import CscError, ExtractMissing, StageFailed, WarehouseBusy
+from csc_report.lock import CacheEntryUse, warehouse_lock
+from csc_report.settings import RunPaths
+
+LOG = logging.getLogger("csc_report")
+
+
+@dataclass
+class MonthOutcome:
+    """What one month's run ended with; the CLI prints it and backfill reports a list of them."""
+
+    la_code: str
+    month: str
+    status: str  # "done" | "skipped" | "awaiting data" | "failed"
+    message: str
+    output_dir: str
+    indicators: int = 0
+
+    @classmethod
+    def failed(cls, paths: RunPaths, la: str, month: str, exc: CscError) -> MonthOutcome:
+        """A month that stopped; one whose extract has not arrived is awaiting data, not failed."""
+        status = "awaiting data" if isinstance(exc, ExtractMissing) else "failed"
+        return cls(la, month, status, str(exc), str(paths.output_dir(la, month)))
+
+
+# --- unexpected failures --------------------------------------------------------------------------
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """The traceback's frames and exception types, chained causes included, without any message."""
+    parts, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+        name = f"{type(exc).__module__}.{type(exc).__qualname__}"
+        parts.append(f"Traceback (most recent call last):\n{frames}{name}")
+        exc = exc.__cause__ or exc.__context__
+    return "\n\nwhile handling:\n".join(reversed(parts))
+
+
+def unexpected(stage: str, where, la: str, month: str, exc: Exception, log: logging.Logger = LOG) -> CscError:
+    """The one-line error for an unexpected exception in `stage`; its safe traceback goes to `log`.
+
+    A DuckDB lock conflict is not unexpected: another program holds the warehouse (WarehouseBusy, retried).
+    Raise the result outside the `except` block: raised inside, it would carry the original exception,
+    message and all, as its context, and loggers (Prefect's too) log the context.
+    """
+    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+        return WarehouseBusy(str(exc).splitlines()[0])
+    log.error("%s failed for %s %s at %s:\n%s", stage, la, month, where, safe_traceback(exc))
+    failure = StageFailed(
+        f"{where}: {stage} failed for {la} {month} ({type(exc).__name__}); "
+        "run with CSC_REPORT_DEBUG=1 for details"
+    )
+    failure.__cause__ = exc if os.environ.get("CSC_REPORT_DEBUG") else None
+    failure.__suppress_context__ = True
+    return failure
+
+
+def guarded(
+    stage: str, where: Callable[[dict], object], logger: Callable[[], logging.Logger] = lambda: LOG
+) -> Callable[[Callable], Callable]:
+    """Turn anything but a CscError raised by the stage into `unexpected`'s one line; `where` picks the
+    file to name from the call's arguments; `logger` gives the log to write the traceback to (asked for
+    at the time of the failure: Prefect's run logger exists only inside a run)."""
+
+    def wrap(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except CscError:
+                raise
+            except Exception as exc:
+                call = signature.bind(*args, **kwargs).arguments
+                failure = unexpected(stage, where(call), call["la"], call["month"], exc, logger())
+            raise failure  # outside the handler, so the original is not its context (nor in the log)
+
+        return wrapper
+
+    return wrap
+
+
+def timed(fn: Callable) -> Callable:
+    """Return (value, seconds) so that each stage's own time goes in run.json."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        value = fn(*args, **kwargs)
+        return value, time.perf_counter() - start
+
+    return wrapper
+
+
+def month_dir(call: dict) -> Path:
+    return call["paths"].month_dir(call["la"], call["month"])
+
+
+def files_named(call: dict) -> str:
+    files = [Path(f) for f in call["files"]]
+    return f"{files[0].parent}/{{{', '.join(f.name for f in files)}}}" if files else "(no files)"
+
+
+def warehouse_file(call: dict) -> Path:
+    return call["paths"].warehouse
+
+
+def outputs_dir(call: dict) -> Path:
+    return call["paths"].output_dir(call["la"], call["month"])
+
+
+# --- stages ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class PendingMonth:
+    """A month that is due: found in the inbox and fingerprinted, waiting to be prepared and then finished."""
+
+    la: str
+    month: str
+    record: pipeline.RunRecord
+    files: list[Path]
+    entry: Path
+    use: CacheEntryUse  # keeps the entry from being deleted by another run of the month until finished
+
+    def prepare_args(self, paths: RunPaths) -> tuple:
+        """The arguments of pipeline.prepare for this month."""
+        aliases = paths.inbox / self.la / "aliases.yaml"
+        return (
+            self.files,
+            aliases if aliases.exists() else None,
+            self.la,
+            self.month,
+            paths.resolved_key_file(),
+            self.entry,
+            paths.output_dir(self.la, self.month),
+        )
+
+
+# The prepared month as finish_month asks for it: (Prepared, whether it came from an earlier run's
+# cache). Called inside finish_month, so that a failure to prepare is recorded like any other.
+PreparedResult = Callable[[], tuple[pipeline.Prepared, bool]]
+
+
+def _plain_prepare(paths: RunPaths, pending: PendingMonth, force: bool) -> PreparedResult:
+    prepare = guarded("read-validate-pseudonymise", files_named)(pipeline.prepare)
+    return lambda: (prepare(*pending.prepare_args(paths)), False)
+
+
+@dataclass
+class Stages:
+    """The stages a month runs through. Each but prepare returns (value, seconds); prepare returns a
+    PreparedResult. The defaults are the plain functions of csc_report.pipeline, guarded and timed."""
+
+    discover: Callable[..., tuple[list[Path], float]] = timed(
+        guarded("discover", month_dir)(pipeline.discover)
+    )
+    prepare: Callable[[RunPaths, PendingMonth, bool], PreparedResult] = _plain_prepare
+    load: Callable[..., tuple[dict, float]] = timed(guarded("load", warehouse_file)(pipeline.load))
+    compute: Callable[..., tuple[int, float]] = timed(guarded("indicators", warehouse_file)(pipeline.compute))
+    publish: Callable[..., tuple[dict, float]] = timed(guarded("publish", outputs_dir)(pipeline.publish))
+
+
+# --- the lifecycle --------------------------------------------------------------------------------
+
+
+def start_month(
+    paths: RunPaths,
+    la: str,
+    month: str,
+    profile: str,
+    force: bool,
+    stages: Stages | None = None,
+    log: logging.Logger = LOG,
+    run_id: str | None = None,
+    pulled: list[dict] | None = None,
+) -> PendingMonth | MonthOutcome:
+    """Discover the month's files and decide whether it needs running: a skipped outcome if it is
+    already done (and not forced), else the pending month with its cache entry. `run_id` is the
+    orchestrator's id of this run and `pulled` the files copied from a remote inbox, for run.json."""
+    stages = stages or Stages()
+    record = pipeline.RunRecord(la, month, run_id or "", profile, sources=pulled or [])
+    out_dir = paths.output_dir(la, month)
+    try:
+        files, record.timings["discover"] = stages.discover(paths, la, month)
+        record.inputs = rerun.month_inputs(paths, la, month)
+        done = None if force else rerun.already_done(paths, la, month, profile, record.inputs)
+        if done:
+            log.info(done)
+            return MonthOutcome(la, month, "skipped", done, str(out_dir))
+        entry = pipeline.prepared_entry(paths, la, month, files, record.inputs)
+        return PendingMonth(la, month, record, files, entry, CacheEntryUse(entry))
+    except CscError as exc:
+        record.finish("failed", str(exc), out_dir)
+        raise
+    except Exception as exc:
+        failure = unexpected("start", paths.month_dir(la, month), la, month, exc, log)
+    record.finish("failed", str(failure), out_dir)
+    raise failure
+
+
+def finish_month(
+    paths: RunPaths,
+    pending: PendingMonth,
+    prepared: PreparedResult,
+    profile: str,
+    force: bool = False,
+    stages: Stages | None = None,
+    log: logging.Logger = LOG,
+) -> MonthOutcome:
+    """Load, compute and publish a prepared month under the warehouse's writer lock, and record the run.
+
+    Under the lock it first asks again whether the month is done: another run of it may have finished
+    while this one waited, and unless forced this one then has nothing to do. A data error (in
+    preparing or here) is recorded in run.json and re-raised, with the one-line message that names
+    file, sheet, row and rule. The month's cache entry goes once the month is done and no other run
+    still holds it.
+    """
+    stages = stages or Stages()
+    la, month, record, entry = pending.la, pending.month, pending.record, pending.entry
+    out_dir = paths.output_dir(la, month)
+    waited = []
+
+    def on_wait(message: str) -> None:
+        waited.append(message)
+        log.warning(message)
+
+    finished = False
+    try:
+        ready, cached = prepared()
+        record.use_prepared(ready, cached=cached)
+        log.info(
+            "%s %s: %d rows, %d issues%s",
+            la,
+            month,
+            sum(ready.row_counts.values()),
+            len(ready.issues),
+            " (read and validated by an earlier run)" if record.reused else "",
+        )
+        with warehouse_lock(paths.warehouse, timeout=settings.lock_timeout(), on_wait=on_wait):
+            done = not force and rerun.already_done(paths, la, month, profile, record.inputs, locked=True)
+            if done:
+                message = f"done by another run while this one waited: {done}" if waited else done
+                log.info(message)
+                finished = True
+                return MonthOutcome(la, month, "skipped", message, str(out_dir))
+            _, record.timings["load"] = stages.load(paths, la, month, ready, entry, record.run_id)
+            count, record.timings["indicators"] = stages.compute(paths, la, month)
+            _, record.timings["publish"] = stages.publish(paths, la, month, ready.issues, entry, profile)
+            message = f"{count} indicators published"
+            record.finish("done", message, out_dir, paths.warehouse)
+        finished = True
+    except CscError as exc:
+        record.finish("failed", str(exc), out_dir)
+        raise
+    except Exception as exc:
+        failure = unexpected("finish", out_dir, la, month, exc, log)
+    finally:
+        pending.use.release(delete=(lambda: pipeline.forget_prepared(entry)) if finished else None)
+    if not finished:
+        record.finish("failed", str(failure), out_dir)
+        raise failure
+    return MonthOutcome(la, month, "done", message, str(out_dir), count)
+
+
+def run_month(
+    paths: RunPaths,
+    la: str,
+    month: str,
+    profile: str = "public",
+    force: bool = False,
+    stages: Stages | None = None,
+    log: logging.Logger = LOG,
+    run_id: str | None = None,
+    pulled: list[dict] | None = None,
+) -> MonthOutcome:
+    """Discover, prepare, then load, compute and publish under the warehouse's writer lock.
+
+    A month already done (inputs, code and earlier snapshots unchanged) is skipped unless `force`.
+    Raises the CscError that stopped it (ExtractMissing when the month has not arrived).
+    """
+    stages = stages or Stages()
+    pending = start_month(paths, la, month, profile, force, stages, log, run_id, pulled)
+    if isinstance(pending, MonthOutcome):
+        return pending
+    return finish_month(paths, pending, stages.prepare(paths, pending, force), profile, force, stages, log)
