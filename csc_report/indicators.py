@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from csc_report import targets as targets_mod
+from csc_report.catalogue import list_names
 from csc_report.errors import UsageError
 from csc_report.settings import SQL_DIR
 from csc_report.warehouse import month_start, population_for
@@ -46,18 +47,8 @@ CSV_COLUMNS = [
     "rag", "note",
 ]  # fmt: skip
 RESULT_COLUMNS = ["indicator_id", "value", "numerator", "denominator", "note"]
-LIST_NAMES = {
-    "contacts": "List 1 (contacts)",
-    "early_help": "List 2 (early help)",
-    "referrals": "List 3 (referrals)",
-    "assessments": "List 4 (assessments)",
-    "s47": "List 5 (section 47 enquiries)",
-    "cin": "List 6 (children in need)",
-    "cp_plans": "List 7 (child protection)",
-    "cla": "List 8 (children looked after)",
-    "care_leavers": "List 9 (care leavers)",
-    "workforce": "the workforce extract",
-}
+# List id -> how notes name it ("List 5 (section 47 enquiries)"), from config/lists.yaml.
+LIST_NAMES = list_names()
 # The order of the report's sections (the seed report's, with S47 after assessments): one family each.
 FAMILIES = (
     "referrals", "re_referrals", "assessments", "s47", "child_protection", "looked_after", "leaving_care",
