@@ -42,10 +42,6 @@ MACROS_SQL = INDICATOR_DIR / "_macros.sql"
 
 UNITS = ("count", "rate_per_10k", "pct", "fte", "ratio")
 PERIODS = ("month", "r12", "asat")
-CSV_COLUMNS = [
-    "indicator_id", "label", "section", "period", "unit", "value", "numerator", "denominator", "target",
-    "rag", "note",
-]  # fmt: skip
 RESULT_COLUMNS = ["indicator_id", "value", "numerator", "denominator", "note"]
 # List id -> how notes name it ("List 5 (section 47 enquiries)"), from config/lists.yaml.
 LIST_NAMES = list_names()
@@ -135,10 +131,6 @@ def _requirements(path: Path, item: dict) -> list[dict]:
             )
         rows += [{"item_id": item["id"], "list_id": need["list"], "column_name": c} for c in need["columns"]]
     return rows
-
-
-def indicator_ids() -> list[str]:
-    return catalogue()[0]["indicator_id"].tolist()
 
 
 # --- parameters and running SQL ---------------------------------------------------------------------
@@ -470,9 +462,3 @@ def trend(
         """,
         {"la": la_code, "id": indicator_id, "m": month_start(month), "n": n},
     ).df()
-
-
-def indicators_csv_rows(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> list[dict]:
-    """indicators.csv (contract 4) rows: indicator_id,label,section,period,unit,value,numerator,
-    denominator,target,rag,note. value is unrounded and empty (None) when not available."""
-    return [{c: row.get(c) for c in CSV_COLUMNS} for row in stored_indicators(con, la_code, month)]
