@@ -130,7 +130,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     source_sheet VARCHAR, source_row BIGINT, rule VARCHAR, message VARCHAR
 );
 
--- data_quality.csv column order (csc_report.quality.ISSUE_COLUMNS); "row" and "column" need quoting.
+-- The fields of csc_report.quality.Issue, in order (data_quality.csv); "row" and "column" need quoting.
 CREATE TABLE IF NOT EXISTS dq_issues (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, file VARCHAR, sheet VARCHAR,
     "row" BIGINT, "column" VARCHAR, rule VARCHAR, severity VARCHAR, message VARCHAR

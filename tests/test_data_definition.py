@@ -20,6 +20,7 @@ from csc_report.transforms.extract import Extract
 from csc_report.transforms.specs import _build_lists, _expand_lists, load_lists
 
 from csc_report import catalogue, indicators
+from csc_report.quality import ISSUE_COLUMNS, ISSUE_SCHEMA
 from csc_report.validation import gx_engine
 
 SQL_TYPES = {"date": "DATE", "dob": "DATE", "int": "BIGINT", "float": "DOUBLE"}  # else VARCHAR
@@ -63,6 +64,14 @@ def test_the_schema_has_no_list_table_lists_yaml_does_not_define():
     looks_like_a_list = {t for t, cols in schema_columns().items() if cols[:2] == [("la_code", "VARCHAR"),
                          ("snapshot_month", "DATE")] and ("seq", "INTEGER") in cols}  # fmt: skip
     assert looks_like_a_list == set(SPECS)
+
+
+def test_dq_issues_has_the_fields_of_an_issue():
+    table = schema_columns()["dq_issues"]
+    assert table[:2] == [("la_code", "VARCHAR"), ("snapshot_month", "DATE")]
+    assert [c for c, _ in table[2:]] == ISSUE_COLUMNS
+    arrow = {"string": "VARCHAR", "int64": "BIGINT"}
+    assert [t for _, t in table[2:]] == [arrow[str(f.type)] for f in ISSUE_SCHEMA]
 
 
 def test_the_catalogue_is_derived_from_lists_yaml():
