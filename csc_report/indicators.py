@@ -34,13 +34,13 @@ from csc_report import targets as targets_mod
 from csc_report.catalogue import list_names
 from csc_report.errors import UsageError
 from csc_report.settings import SQL_DIR
+from csc_report.units import INDICATOR_UNITS
 from csc_report.warehouse import month_start, population_for
 
 INDICATOR_DIR = SQL_DIR / "indicators"
 TABLE_DIR = SQL_DIR / "tables"
 MACROS_SQL = INDICATOR_DIR / "_macros.sql"
 
-UNITS = ("count", "rate_per_10k", "pct", "fte", "ratio")
 PERIODS = ("month", "r12", "asat")
 RESULT_COLUMNS = ["indicator_id", "value", "numerator", "denominator", "note"]
 # List id -> how notes name it ("List 5 (section 47 enquiries)"), from config/lists.yaml.
@@ -72,9 +72,9 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         meta = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in meta.get("indicators", []):
             _check_item(path, item, ("id", "label", "unit", "period", "definition", "requires"))
-            if item["unit"] not in UNITS or item["period"] not in PERIODS:
+            if item["unit"] not in INDICATOR_UNITS or item["period"] not in PERIODS:
                 raise UsageError(
-                    f"{path}: {item['id']}: unit must be one of {UNITS}, period one of {PERIODS}"
+                    f"{path}: {item['id']}: unit must be one of {INDICATOR_UNITS}, period one of {PERIODS}"
                 )
             indicators.append(
                 {
