@@ -19,7 +19,6 @@ numerator and denominator empty and a note naming what is missing; the run goes 
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from datetime import date
@@ -33,9 +32,10 @@ import yaml
 from csc_report import targets as targets_mod
 from csc_report.catalogue import list_names
 from csc_report.errors import UsageError
+from csc_report.months import month_end, month_start, r12_start
 from csc_report.settings import SQL_DIR
 from csc_report.units import INDICATOR_UNITS
-from csc_report.warehouse import month_start, population_for
+from csc_report.warehouse import population_for
 
 INDICATOR_DIR = SQL_DIR / "indicators"
 TABLE_DIR = SQL_DIR / "tables"
@@ -139,7 +139,7 @@ def _requirements(path: Path, item: dict) -> list[dict]:
 def month_parameters(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> dict:
     """The named parameters every query may use (see the module docstring)."""
     m = month_start(month)
-    p_end = m.replace(day=calendar.monthrange(m.year, m.month)[1])
+    p_end = month_end(m)
     population, _year, population_note = population_for(con, la_code, m)
     return {
         "la": la_code,
@@ -151,12 +151,6 @@ def month_parameters(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -
         "population": None if population is None else float(population),
         "population_note": population_note,
     }
-
-
-def r12_start(m: date) -> date:
-    """First day of the 12 calendar months ending with month m (contract 2: r12)."""
-    year, index = divmod(m.year * 12 + m.month - 1 - 11, 12)
-    return date(year, index + 1, 1)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
@@ -399,7 +393,7 @@ def stored_indicators(con: duckdb.DuckDBPyConnection, la_code: str, month: str) 
     periods = {
         "month": m.strftime("%Y-%m"),
         "r12": f"{r12_start(m):%Y-%m} to {m:%Y-%m}",
-        "asat": m.replace(day=calendar.monthrange(m.year, m.month)[1]).isoformat(),
+        "asat": month_end(m).isoformat(),
     }
     con.register("_catalogue", catalogue()[0])
     try:
