@@ -1,1 +1,0 @@
-"""Package data: the Great Expectations suites, one JSON file per list (csc_report.expectations). No code."""

@@ -1,1 +1,0 @@
-"""Package data: the warehouse schema, and the indicator and table queries (csc_report.sql). No code."""
