@@ -1,6 +1,6 @@
 """The list catalogue: which lists the warehouse holds, their natural keys, scope dates and columns.
 
-A leaf module (it imports nothing of csc-report but the settings and the reader of `config/lists.yaml`)
+A leaf module (it imports nothing of csc-report but the reader of `config/lists.yaml`)
 so that reading, pseudonymising, loading, validating and the indicators share one vocabulary without
 importing each other. `config/lists.yaml` is the one definition of the data: the lists, their columns
 and types, history keys and personal-data kinds are read from it here; `sql/schema.sql` must agree
@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from csc_report.settings import SQL_DIR
 from csc_report.transforms.specs import load_lists
-
-SCHEMA_SQL = SQL_DIR / "schema.sql"
 
 # List id -> (identifier column, event date column or None for snapshot-only lists): lists.yaml's
 # `history_key`. The pair (plus seq) is the natural key that merges rows surviving from different
@@ -36,7 +33,6 @@ EPISODE_SCOPE: dict[str, tuple[str, str]] = {
     "cla": ("cla_start", "cla_end"),
 }
 LISTS = tuple(LIST_KEYS)
-SNAPSHOT_KEY_COLUMNS = ("la_code", "snapshot_month", "source_row", "seq")
 
 
 @cache

@@ -19,13 +19,15 @@ import duckdb
 import pyarrow as pa
 
 from csc_report.authority_config import DEFAULT_WINDOW_MONTHS
-from csc_report.catalogue import EPISODE_SCOPE, EVENT_SCOPE, LIST_KEYS, LISTS, SCHEMA_SQL, canonical_columns
+from csc_report.catalogue import EPISODE_SCOPE, EVENT_SCOPE, LIST_KEYS, LISTS, canonical_columns
 from csc_report.errors import DataError
 from csc_report.months import month_start
 from csc_report.quality import issues_to_arrow
+from csc_report.settings import SQL_DIR
 from csc_report.transforms.calendar import working_day_calendar
 from csc_report.transforms.extract import Extract
 
+SCHEMA_SQL = SQL_DIR / "schema.sql"
 CALENDAR_START, CALENDAR_END = date(2005, 1, 1), date(2035, 12, 31)
 
 POPULATION_HEADER = ["la_code", "year", "population_0_17"]

@@ -19,7 +19,7 @@ from csc_report.transforms import pseudonymise as pseudo
 from csc_report.transforms.extract import Extract
 from csc_report.transforms.specs import _build_lists, _expand_lists, load_lists
 
-from csc_report import catalogue, indicators
+from csc_report import catalogue, indicators, warehouse
 from csc_report.quality import ISSUE_COLUMNS, ISSUE_SCHEMA
 from csc_report.validation import gx_engine
 
@@ -34,7 +34,7 @@ def sql_type(column_type: str) -> str:
 
 def schema_columns() -> dict[str, list[tuple[str, str]]]:
     con = duckdb.connect()
-    con.execute(catalogue.SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute(warehouse.SCHEMA_SQL.read_text(encoding="utf-8"))
     rows = con.execute(
         "SELECT table_name, column_name, data_type FROM duckdb_columns() ORDER BY table_name, column_index"
     ).fetchall()
