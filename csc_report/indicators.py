@@ -19,7 +19,6 @@ numerator and denominator empty and a note naming what is missing; the run goes 
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from datetime import date
@@ -31,33 +30,21 @@ import pandas as pd
 import yaml
 
 from csc_report import targets as targets_mod
+from csc_report.catalogue import list_names
 from csc_report.errors import UsageError
+from csc_report.months import month_end, month_start, r12_start
 from csc_report.settings import SQL_DIR
-from csc_report.warehouse import month_start, population_for
+from csc_report.units import INDICATOR_UNITS
+from csc_report.warehouse import population_for
 
 INDICATOR_DIR = SQL_DIR / "indicators"
 TABLE_DIR = SQL_DIR / "tables"
 MACROS_SQL = INDICATOR_DIR / "_macros.sql"
 
-UNITS = ("count", "rate_per_10k", "pct", "fte", "ratio")
 PERIODS = ("month", "r12", "asat")
-CSV_COLUMNS = [
-    "indicator_id", "label", "section", "period", "unit", "value", "numerator", "denominator", "target",
-    "rag", "note",
-]  # fmt: skip
 RESULT_COLUMNS = ["indicator_id", "value", "numerator", "denominator", "note"]
-LIST_NAMES = {
-    "contacts": "List 1 (contacts)",
-    "early_help": "List 2 (early help)",
-    "referrals": "List 3 (referrals)",
-    "assessments": "List 4 (assessments)",
-    "s47": "List 5 (section 47 enquiries)",
-    "cin": "List 6 (children in need)",
-    "cp_plans": "List 7 (child protection)",
-    "cla": "List 8 (children looked after)",
-    "care_leavers": "List 9 (care leavers)",
-    "workforce": "the workforce extract",
-}
+# List id -> how notes name it ("List 5 (section 47 enquiries)"), from config/lists.yaml.
+LIST_NAMES = list_names()
 # The order of the report's sections (the seed report's, with S47 after assessments): one family each.
 FAMILIES = (
     "referrals", "re_referrals", "assessments", "s47", "child_protection", "looked_after", "leaving_care",
@@ -85,9 +72,9 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         meta = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in meta.get("indicators", []):
             _check_item(path, item, ("id", "label", "unit", "period", "definition", "requires"))
-            if item["unit"] not in UNITS or item["period"] not in PERIODS:
+            if item["unit"] not in INDICATOR_UNITS or item["period"] not in PERIODS:
                 raise UsageError(
-                    f"{path}: {item['id']}: unit must be one of {UNITS}, period one of {PERIODS}"
+                    f"{path}: {item['id']}: unit must be one of {INDICATOR_UNITS}, period one of {PERIODS}"
                 )
             indicators.append(
                 {
@@ -146,17 +133,13 @@ def _requirements(path: Path, item: dict) -> list[dict]:
     return rows
 
 
-def indicator_ids() -> list[str]:
-    return catalogue()[0]["indicator_id"].tolist()
-
-
 # --- parameters and running SQL ---------------------------------------------------------------------
 
 
 def month_parameters(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> dict:
     """The named parameters every query may use (see the module docstring)."""
     m = month_start(month)
-    p_end = m.replace(day=calendar.monthrange(m.year, m.month)[1])
+    p_end = month_end(m)
     population, _year, population_note = population_for(con, la_code, m)
     return {
         "la": la_code,
@@ -168,12 +151,6 @@ def month_parameters(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -
         "population": None if population is None else float(population),
         "population_note": population_note,
     }
-
-
-def r12_start(m: date) -> date:
-    """First day of the 12 calendar months ending with month m (contract 2: r12)."""
-    year, index = divmod(m.year * 12 + m.month - 1 - 11, 12)
-    return date(year, index + 1, 1)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
@@ -365,7 +342,7 @@ def stored_indicators(con: duckdb.DuckDBPyConnection, la_code: str, month: str) 
     periods = {
         "month": m.strftime("%Y-%m"),
         "r12": f"{r12_start(m):%Y-%m} to {m:%Y-%m}",
-        "asat": m.replace(day=calendar.monthrange(m.year, m.month)[1]).isoformat(),
+        "asat": month_end(m).isoformat(),
     }
     con.register("_catalogue", catalogue()[0])
     try:
@@ -428,9 +405,3 @@ def trend(
         """,
         {"la": la_code, "id": indicator_id, "m": month_start(month), "n": n},
     ).df()
-
-
-def indicators_csv_rows(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> list[dict]:
-    """indicators.csv (contract 4) rows: indicator_id,label,section,period,unit,value,numerator,
-    denominator,target,rag,note. value is unrounded and empty (None) when not available."""
-    return [{c: row.get(c) for c in CSV_COLUMNS} for row in stored_indicators(con, la_code, month)]

@@ -1,7 +1,11 @@
-"""Month arithmetic for `YYYY-MM` arguments; light enough for the CLI to check input before Prefect starts."""
+"""Month arithmetic, in one place: `YYYY-MM` arguments and the dates of contract section 2 (the first
+and last day of a month, the start of the rolling 12 months). Light enough for the CLI to check input
+before Prefect starts. (generate/dates.py keeps its own vectorised numpy versions for the simulator.)
+"""
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime
 
 from csc_report.errors import UsageError
@@ -14,6 +18,28 @@ def parse_month(text: str) -> str:
     except ValueError:
         raise UsageError(f"month must be YYYY-MM, got {text!r}") from None
     return text
+
+
+def month_start(month: str | date) -> date:
+    """'YYYY-MM' (or any date in the month) -> the first day of that month, the snapshot_month key."""
+    if isinstance(month, date):
+        return month.replace(day=1)
+    try:
+        return datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise ValueError(f"month must be YYYY-MM, got {month!r}") from None
+
+
+def month_end(month: str | date) -> date:
+    """The last day of the month (p_end = asat of contract section 2)."""
+    start = month_start(month)
+    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+def r12_start(month: str | date) -> date:
+    """First day of the 12 calendar months ending with the month (contract 2: r12)."""
+    start = month_start(month)
+    return month_start(shift(f"{start:%Y-%m}", -11))
 
 
 def shift(month: str, months: int) -> str:

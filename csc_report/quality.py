@@ -44,23 +44,16 @@ class Issue:
         return f"{where}: {self.rule}: {self.message}"
 
 
+# The columns of data_quality.csv, of the report's issue table and of the warehouse's dq_issues (after
+# its la_code and snapshot_month; tests/test_data_definition.py checks sql/schema.sql): Issue's fields.
 ISSUE_COLUMNS = [f.name for f in fields(Issue)]
+_ARROW_TYPES = {"str": pa.string(), "int | None": pa.int64()}
+ISSUE_SCHEMA = pa.schema([(f.name, _ARROW_TYPES[f.type]) for f in fields(Issue)])
 
 
 def issues_to_arrow(issues: list[Issue]) -> pa.Table:
     """Issues as an Arrow table in `data_quality.csv` column order (empty table keeps the schema)."""
-    schema = pa.schema(
-        [
-            ("file", pa.string()),
-            ("sheet", pa.string()),
-            ("row", pa.int64()),
-            ("column", pa.string()),
-            ("rule", pa.string()),
-            ("severity", pa.string()),
-            ("message", pa.string()),
-        ]
-    )
-    return pa.Table.from_pylist([asdict(i) for i in issues], schema=schema)
+    return pa.Table.from_pylist([asdict(i) for i in issues], schema=ISSUE_SCHEMA)
 
 
 def write_data_quality(issues: list[Issue], path: Path) -> Path:

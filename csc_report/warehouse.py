@@ -25,13 +25,16 @@ import pandas as pd
 import pyarrow as pa
 
 from csc_report.authority_config import DEFAULT_WINDOW_MONTHS
-from csc_report.catalogue import EPISODE_SCOPE, EVENT_SCOPE, LIST_KEYS, LISTS, SCHEMA_SQL, canonical_columns
+from csc_report.catalogue import EPISODE_SCOPE, EVENT_SCOPE, LIST_KEYS, LISTS, canonical_columns
 from csc_report.errors import DataError
+from csc_report.months import month_start
 from csc_report.quality import issues_to_arrow
+from csc_report.settings import SQL_DIR
 from csc_report.targets import Target
 from csc_report.transforms.calendar import working_day_calendar
 from csc_report.transforms.extract import Extract
 
+SCHEMA_SQL = SQL_DIR / "schema.sql"
 CALENDAR_START, CALENDAR_END = date(2005, 1, 1), date(2035, 12, 31)
 
 POPULATION_HEADER = ["la_code", "year", "population_0_17"]
@@ -108,16 +111,6 @@ def _scalar(con: duckdb.DuckDBPyConnection, query: str, params=None):
     """First value of a one-row query. fetchall(), not fetchone(): in DuckDB 2 a partly fetched
     execute() result keeps the connection busy and the next con.sql()/register() raises."""
     return con.execute(query, params).fetchall()[0][0]
-
-
-def month_start(month: str | date) -> date:
-    """'YYYY-MM' (or any date in the month) -> the first day of that month, the snapshot_month key."""
-    if isinstance(month, date):
-        return month.replace(day=1)
-    try:
-        return datetime.strptime(month, "%Y-%m").date()
-    except ValueError:
-        raise ValueError(f"month must be YYYY-MM, got {month!r}") from None
 
 
 def load_snapshot(

@@ -4,6 +4,8 @@
 -- List tables: one per Annex A list (docs/architecture.md), keyed by (la_code, snapshot_month) so that a
 -- snapshot can be replaced as a whole. `seq` numbers a child's events of the list on the same event date
 -- within one snapshot (contract 1.2); it is computed at load time from source_row order.
+-- The columns after seq are config/lists.yaml's columns of the list (`common:` ones first, name columns
+-- never), in its order: tests/test_data_definition.py fails when the two differ.
 -- Types: id/worker/text/code -> VARCHAR (ids and workers hold 16-hex keyed hashes), date/dob -> DATE
 -- (dob is the first day of its month), int -> BIGINT, float -> DOUBLE, postcode -> VARCHAR (district).
 
@@ -21,64 +23,58 @@ CREATE TABLE IF NOT EXISTS early_help (
 
 CREATE TABLE IF NOT EXISTS referrals (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
-    child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT,
-    referral_date DATE, referral_source VARCHAR, referral_nfa VARCHAR, referrals_last_12m BIGINT,
-    team VARCHAR, worker VARCHAR
+    child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, team VARCHAR,
+    worker VARCHAR, referral_date DATE, referral_source VARCHAR, referral_nfa VARCHAR,
+    referrals_last_12m BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS assessments (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
-    assessment_start DATE, child_seen VARCHAR, assessment_auth DATE, assessment_outcome VARCHAR,
-    assessment_type VARCHAR,
-    team VARCHAR, worker VARCHAR
+    team VARCHAR, worker VARCHAR, assessment_start DATE, child_seen VARCHAR, assessment_auth DATE,
+    assessment_outcome VARCHAR, assessment_type VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS s47 (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
-    s47_start DATE, icpc_not_required VARCHAR, icpc_date DATE, icpc_to_cp VARCHAR,
-    s47_last_12m BIGINT, icpcs_last_12m BIGINT,
-    team VARCHAR, worker VARCHAR
+    team VARCHAR, worker VARCHAR, s47_start DATE, icpc_not_required VARCHAR, icpc_date DATE,
+    icpc_to_cp VARCHAR, s47_last_12m BIGINT, icpcs_last_12m BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS cin (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
-    cin_start DATE, primary_need VARCHAR, last_seen DATE, cin_end DATE, closure_reason VARCHAR,
-    case_status VARCHAR,
-    team VARCHAR, worker VARCHAR
+    team VARCHAR, worker VARCHAR, cin_start DATE, primary_need VARCHAR, last_seen DATE, cin_end DATE,
+    closure_reason VARCHAR, case_status VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS cp_plans (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
-    cp_start DATE, initial_category VARCHAR, latest_category VARCHAR, last_visit DATE,
-    seen_alone VARCHAR, last_review DATE, cp_end DATE, epo_last_6m VARCHAR, previous_cp_plans BIGINT,
-    team VARCHAR, worker VARCHAR
+    team VARCHAR, worker VARCHAR, cp_start DATE, initial_category VARCHAR, latest_category VARCHAR,
+    last_visit DATE, seen_alone VARCHAR, last_review DATE, cp_end DATE, epo_last_6m VARCHAR,
+    previous_cp_plans BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS cla (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
-    uasc VARCHAR, cla_start DATE, category_of_need VARCHAR, subsequent_period VARCHAR,
-    legal_status_start DATE, legal_status VARCHAR, last_review DATE, last_visit DATE,
-    permanence_plan VARCHAR, last_iro_contact DATE, last_health_assessment DATE,
+    team VARCHAR, worker VARCHAR, uasc VARCHAR, cla_start DATE, category_of_need VARCHAR,
+    subsequent_period VARCHAR, legal_status_start DATE, legal_status VARCHAR, last_review DATE,
+    last_visit DATE, permanence_plan VARCHAR, last_iro_contact DATE, last_health_assessment DATE,
     last_dental_check DATE, placements_last_12m BIGINT, cla_end DATE, cla_end_reason VARCHAR,
-    placement_start DATE, placement_type VARCHAR, placement_provider VARCHAR,
-    placement_postcode VARCHAR, placement_urn VARCHAR, placement_location VARCHAR,
-    placement_la VARCHAR, missing_episodes BIGINT, absent_episodes BIGINT,
-    return_interview_offered VARCHAR, return_interview_accepted VARCHAR,
-    team VARCHAR, worker VARCHAR
+    placement_start DATE, placement_type VARCHAR, placement_provider VARCHAR, placement_postcode VARCHAR,
+    placement_urn VARCHAR, placement_location VARCHAR, placement_la VARCHAR, missing_episodes BIGINT,
+    absent_episodes BIGINT, return_interview_offered VARCHAR, return_interview_accepted VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS care_leavers (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
-    uasc VARCHAR, personal_advisor VARCHAR, eligibility VARCHAR, pathway_review_date DATE,
-    in_touch VARCHAR, latest_contact_date DATE, accommodation VARCHAR, suitability VARCHAR,
-    activity VARCHAR,
-    team VARCHAR, worker VARCHAR
+    team VARCHAR, worker VARCHAR, uasc VARCHAR, personal_advisor VARCHAR, eligibility VARCHAR,
+    pathway_review_date DATE, in_touch VARCHAR, latest_contact_date DATE, accommodation VARCHAR,
+    suitability VARCHAR, activity VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS adoption (
@@ -93,8 +89,8 @@ CREATE TABLE IF NOT EXISTS adopters (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
     adopter_id VARCHAR, family_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, disability VARCHAR,
     ffa VARCHAR, enquiry_date DATE, stage1_start DATE, stage1_end DATE, stage2_start DATE,
-    stage2_end DATE, application_submitted DATE, application_approved DATE, matched DATE,
-    placed DATE, adoption_order DATE, left_process DATE, children_placed BIGINT, left_reason VARCHAR
+    stage2_end DATE, application_submitted DATE, application_approved DATE, matched DATE, placed DATE,
+    children_placed BIGINT, adoption_order DATE, left_process DATE, left_reason VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS workforce (
@@ -134,7 +130,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     source_sheet VARCHAR, source_row BIGINT, rule VARCHAR, message VARCHAR
 );
 
--- data_quality.csv column order (csc_report.quality.ISSUE_COLUMNS); "row" and "column" need quoting.
+-- The fields of csc_report.quality.Issue, in order (data_quality.csv); "row" and "column" need quoting.
 CREATE TABLE IF NOT EXISTS dq_issues (
     la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, file VARCHAR, sheet VARCHAR,
     "row" BIGINT, "column" VARCHAR, rule VARCHAR, severity VARCHAR, message VARCHAR

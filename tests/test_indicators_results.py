@@ -1,4 +1,4 @@
-"""The catalogue, storing results, trends and indicators.csv rows (csc_report.indicators)."""
+"""The catalogue, storing results, trends and the stored rows indicators.csv is written from."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from test_indicators_support import LA, d, figures, load, set_population, warehouse_connection
 
 from csc_report import indicators, warehouse
+from csc_report.publish.report import INDICATOR_COLUMNS
 from csc_report.settings import CONFIG_DIR, SQL_DIR
 from csc_report.targets import Target, load_targets
 
@@ -29,6 +30,10 @@ CONTRACT_TABLES = (
 con = pytest.fixture(warehouse_connection, name="con")
 
 
+def indicator_ids() -> list[str]:
+    return indicators.catalogue()[0]["indicator_id"].tolist()
+
+
 def test_every_contract_id_is_defined_once_and_found_by_grep():
     catalogue, tables, _ = indicators.catalogue()
     assert set(CONTRACT_INDICATORS) <= set(catalogue["indicator_id"])
@@ -40,7 +45,7 @@ def test_every_contract_id_is_defined_once_and_found_by_grep():
 
 
 def test_demo_targets_load_against_the_catalogue():
-    targets = load_targets(CONFIG_DIR / "demo_targets.yaml", known_ids=indicators.indicator_ids())
+    targets = load_targets(CONFIG_DIR / "demo_targets.yaml", known_ids=indicator_ids())
     assert targets["pathway_plans_in_date_pct"] == Target(95.0, "higher", 5.0)
     assert targets["referral_rate_r12_per_10k"].direction == "lower"
 
@@ -76,7 +81,7 @@ def test_store_replace_trend_and_csv_rows(two_months):
     rows = indicators.compute_indicators(con, LA, "2013-06")
     warehouse.store_results(con, LA, "2013-06", rows, indicators.compute_tables(con, LA, "2013-06"))
     count = con.execute("select count(*) from indicator_values where month = '2013-06-01'").fetchall()[0][0]
-    assert count == len(rows) == len(indicators.indicator_ids())
+    assert count == len(rows) == len(indicator_ids())
 
     series = indicators.trend(con, LA, "referrals", "2013-06")
     assert list(series.columns) == ["month", "value"]
@@ -93,8 +98,9 @@ def test_store_replace_trend_and_csv_rows(two_months):
     ).fetchall()[0][0]
     assert json.loads(stored)[0] == {"category": "NEG", "description": "Neglect", "children": 0}
 
-    csv_rows = {r["indicator_id"]: r for r in indicators.indicators_csv_rows(con, LA, "2013-06")}
-    assert list(csv_rows["referrals"]) == indicators.CSV_COLUMNS
+    # publishing writes indicators.csv from these rows, in its own INDICATOR_COLUMNS order
+    csv_rows = {r["indicator_id"]: r for r in indicators.stored_indicators(con, LA, "2013-06")}
+    assert set(INDICATOR_COLUMNS) <= set(csv_rows["referrals"])
     assert csv_rows["referrals"]["period"] == "2013-06"
     assert csv_rows["referrals_r12"]["period"] == "2012-07 to 2013-06"
     assert csv_rows["cp_plans_open"]["period"] == "2013-06-30"

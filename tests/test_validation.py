@@ -357,10 +357,18 @@ def test_error_when_required_column_is_absent():
     assert "required column child_id is absent" in result.errors[0].one_line()
 
 
-def test_absent_optional_column_skips_its_checks():
+def test_absent_optional_column_skips_its_checks(monkeypatch):
+    skipped = []
+    run_suite = gx_engine.run_suite
+
+    def spy(suite, table, columns, skip, asat):
+        skipped.extend(skip)
+        return run_suite(suite, table, columns, skip, asat)
+
+    monkeypatch.setattr(gx_engine, "run_suite", spy)
     result = validate({"assessments": table([child(assessment_start=D("2024-05-01"))])})
     assert result.issues == []
-    assert result.stats.expectations_skipped > 0
+    assert skipped
 
 
 def test_severity_is_overridable_per_list(tmp_path):
@@ -392,14 +400,6 @@ def test_expectation_that_errors_is_an_error_not_a_data_failure(tmp_path):
     rendered = "".join(p.read_text(errors="replace") for p in docs.rglob("*.html"))
     assert "details withheld" in rendered
     assert "PLANTED-ID-9921" not in rendered + "".join(i.message for i in result.issues)
-
-
-def test_stats_count_what_ran():
-    result = validate({"contacts": table([child(contact_date=D("2024-06-01"))])})
-    assert result.stats.expectations_evaluated > 5
-    assert result.stats.expectations_failed == 0
-    assert result.stats.rows_validated == 1
-    assert result.stats.seconds > 0
 
 
 def test_lists_without_a_suite_pass_through():
@@ -451,7 +451,8 @@ def planted_extract() -> Extract:
 def test_issues_and_data_docs_hold_no_personal_values(tmp_path):
     docs = tmp_path / "data_docs"
     result = validate_extract(planted_extract(), ASAT, data_docs_dir=docs)
-    assert result.stats.expectations_failed > 5
+    failed = {i.rule for i in result.issues} | set(result.rejected.column("rule").to_pylist())
+    assert len(failed) > 5  # many checks fail, so there is much to leak
     text = "\n".join(Issue.one_line(i) for i in result.issues)
     text += "\n".join(str(v) for v in result.rejected.to_pylist())
     files = [p for p in docs.rglob("*") if p.is_file()]

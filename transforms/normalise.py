@@ -32,7 +32,6 @@ from csc_report.transforms.values import (
 from csc_report.quality import Issue
 
 ARROW_TYPES = {"date": pa.date32(), "dob": pa.date32(), "int": pa.int64(), "float": pa.float64()}
-PRIVATE_TYPES = {"id", "worker", "dob", "postcode"}
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row"]
 QUOTE_LIMIT = 40
 
@@ -76,8 +75,8 @@ def _quote(value: str) -> str:
 
 
 def _bad_message(column: ColumnSpec, raw: str) -> tuple[str, str]:
-    """(rule, message) for an unreadable value; private columns never show the value."""
-    shown = "value" if column.type in PRIVATE_TYPES else _quote(raw)
+    """(rule, message) for an unreadable value; personal columns (lists.yaml) never show the value."""
+    shown = "value" if column.personal else _quote(raw)
     if column.codelist:
         return "unknown_code", f"{shown} is not a known {column.codelist} code; treated as blank"
     if column.type == "postcode":

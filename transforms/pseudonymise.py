@@ -1,14 +1,16 @@
 """Pseudonymisation and minimisation before anything reaches the warehouse (contract section 4).
 
-- id columns (child_id, family_id, adopter_id, post_id) and worker columns (worker, personal_advisor)
-  become keyed hashes: HMAC-SHA256(key, la_code | kind | normalised value), 16 hex characters. The key
+Each column is treated by the personal-data kind config/lists.yaml declares for it (`personal:`):
+- identifier columns (child_id, family_id, adopter_id, post_id; worker, personal_advisor) become keyed
+  hashes: HMAC-SHA256(key, la_code | kind | normalised value), 16 hex characters. The key
   is secret and stable, so the same child gets the same pseudonym every month (history de-duplicates on
   it) while nobody without the key can recompute or reverse one. `kind` keeps a child id and a worker
   name that happen to be equal from sharing a pseudonym; la_code keeps LAs' id spaces apart.
-- dob becomes the first day of its month; placement_postcode its outward code (district, "PE1 2AB" ->
-  "PE1"); a value that is not a postcode becomes NULL with a 'bad_postcode' issue that quotes no value.
-- Only canonical columns (the warehouse schema) and the source_file/source_sheet/source_row references
-  are carried: name-like or unexpected columns are dropped here.
+- dob columns become the first day of their month; postcode columns (placement_postcode) their outward
+  code (district, "PE1 2AB" -> "PE1"); a value that is not a postcode becomes NULL with a
+  'bad_postcode' issue that quotes no value.
+- name columns, and anything not a column of lists.yaml, are dropped here: only the stored columns
+  (the warehouse schema) and the source_file/source_sheet/source_row references are carried.
 
 The key lives outside the repository and the outputs (`load_or_create_key`).
 """
@@ -25,17 +27,18 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 from csc_report.transforms.extract import Extract
+from csc_report.transforms.specs import load_lists
 
-from csc_report.catalogue import canonical_columns
 from csc_report.quality import Issue
 
+# Column -> the namespace of its keyed hash, for every identifier column of lists.yaml: child_id ->
+# child, ..., worker and personal_advisor -> worker (the same person may be a worker on one list and a
+# PA on another).
 KIND_BY_COLUMN = {
-    "child_id": "child",
-    "family_id": "family",
-    "adopter_id": "adopter",
-    "post_id": "post",
-    "worker": "worker",
-    "personal_advisor": "worker",  # the same person may be a worker on one list and a PA on another
+    column.name: column.pseudonym_kind
+    for spec in load_lists().lists.values()
+    for column in spec.columns.values()
+    if column.pseudonym_kind
 }
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 PSEUDONYM_LENGTH = 16
@@ -64,21 +67,24 @@ def load_or_create_key(path: Path) -> bytes:
 
 def pseudonymise(extract: Extract, key: bytes, la_code: str) -> Extract:
     """A copy of the extract with identifiers hashed, DOB and postcode coarsened, other columns dropped."""
-    canon = canonical_columns()
+    specs = load_lists().lists
     issues = list(extract.issues)
     tables = {}
     for list_id, table in extract.tables.items():
-        keep = [c for c in table.column_names if c in canon[list_id] or c in SOURCE_COLUMNS]
+        columns = specs[list_id].columns
+        stored = specs[list_id].stored_columns
+        keep = [c for c in table.column_names if c in stored or c in SOURCE_COLUMNS]
         table = table.select(keep)
         for column in keep:
             values = table.column(column)
-            if column in KIND_BY_COLUMN:
-                values = _hash_values(values, key, la_code, KIND_BY_COLUMN[column])
-            elif column == "dob":
+            personal = columns[column].personal if column in columns else None
+            if personal == "identifier":
+                values = _hash_values(values, key, la_code, columns[column].pseudonym_kind)
+            elif personal == "dob":
                 values = pc.floor_temporal(values.cast(pa.date32()), unit="month")
-            elif column == "placement_postcode":
+            elif personal == "postcode":
                 values = _postcode_district(values)
-                issues += _bad_postcode_issues(table, table.column(column), values)
+                issues += _bad_postcode_issues(table, table.column(column), values, column)
             else:
                 continue
             table = table.set_column(table.column_names.index(column), column, values)
@@ -115,7 +121,9 @@ def _postcode_district(values: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.struct_field(pc.extract_regex(text, POSTCODE), "outward")
 
 
-def _bad_postcode_issues(table: pa.Table, raw: pa.ChunkedArray, district: pa.ChunkedArray) -> list[Issue]:
+def _bad_postcode_issues(
+    table: pa.Table, raw: pa.ChunkedArray, district: pa.ChunkedArray, column: str
+) -> list[Issue]:
     """One warning per non-blank postcode that is not a postcode, naming its row but not its value."""
     blank = pc.equal(pc.utf8_trim_whitespace(raw.cast(pa.string())), "")
     bad = pc.and_(pc.is_null(district), pc.invert(pc.fill_null(blank, True)))
@@ -129,7 +137,7 @@ def _bad_postcode_issues(table: pa.Table, raw: pa.ChunkedArray, district: pa.Chu
             file=file or "",
             sheet=sheet or "",
             row=row,
-            column="placement_postcode",
+            column=column,
             rule="bad_postcode",
             severity="warning",
             message="not a valid UK postcode; the district is left blank",

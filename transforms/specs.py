@@ -23,8 +23,12 @@ LISTS_FILE = CONFIG_DIR / "lists.yaml"
 CODES_FILE = CONFIG_DIR / "codes.yaml"
 
 PLAIN_TYPES = {"id", "worker", "dob", "postcode", "date", "int", "float", "text"}
-COLUMN_KEYS = {"type", "required", "aliases", "patterns", "floor_fractions"}
-LIST_KEYS = {"number", "sheets", "common", "columns"}
+COLUMN_KEYS = {"type", "personal", "required", "aliases", "patterns", "floor_fractions"}
+LIST_KEYS = {"number", "label", "history_key", "sheets", "common", "columns"}
+# Personal-data kinds (contract section 4). A column of a personal type must declare its kind, and only
+# a text column may be a name (recognised, then dropped before the warehouse).
+PERSONAL_KINDS = ("identifier", "dob", "postcode", "name")
+PERSONAL_BY_TYPE = {"id": "identifier", "worker": "identifier", "dob": "dob", "postcode": "postcode"}
 
 
 @dataclass(frozen=True)
@@ -35,16 +39,32 @@ class ColumnSpec:
     aliases: frozenset[str]  # normalised headers
     patterns: tuple[re.Pattern, ...]
     floor_fractions: bool = False
+    personal: str | None = None  # one of PERSONAL_KINDS, None for none
 
     @property
     def codelist(self) -> str | None:
         return self.type.split(":", 1)[1] if self.type.startswith("code:") else None
+
+    @property
+    def stored(self) -> bool:
+        """Whether the warehouse keeps the column (pseudonymised if personal): names never are."""
+        return self.personal != "name"
+
+    @property
+    def pseudonym_kind(self) -> str | None:
+        """The namespace of an identifier's keyed hash: `worker` for workers and personal advisors (the
+        same person may be both), else the id column's name without `_id` (child_id -> child)."""
+        if self.personal != "identifier":
+            return None
+        return "worker" if self.type == "worker" else self.name.removesuffix("_id")
 
 
 @dataclass(frozen=True)
 class ListSpec:
     id: str
     number: int | None
+    label: str  # how the report names the list ("section 47 enquiries")
+    history_key: tuple[str, str | None]  # (identifier column, event date column or None)
     sheets: frozenset[str]  # normalised sheet names
     columns: dict[str, ColumnSpec]  # canonical order
     common: frozenset[str]  # columns every child list shares: they cannot identify a list on their own
@@ -61,6 +81,16 @@ class ListSpec:
     @property
     def title(self) -> str:
         return f"list {self.number} ({self.id})" if self.number else f"list {self.id}"
+
+    @property
+    def display_name(self) -> str:
+        """The list as the report names it: "List 5 (section 47 enquiries)", "the workforce extract"."""
+        return f"List {self.number} ({self.label})" if self.number else f"the {self.label}"
+
+    @property
+    def stored_columns(self) -> tuple[str, ...]:
+        """The columns the warehouse's list table holds, in order (sql/schema.sql must agree)."""
+        return tuple(c.name for c in self.columns.values() if c.stored)
 
 
 @dataclass(frozen=True)
@@ -114,6 +144,10 @@ def _check_column(raw, source: Path, where: str, *, partial: bool) -> dict:
             raise _fail(
                 source, where, f"type must be one of {', '.join(sorted(PLAIN_TYPES))} or code:<codelist>"
             )
+    if partial and "personal" in raw:
+        raise _fail(source, f"{where}.personal", "an LA file cannot change a column's personal-data kind")
+    if not partial:
+        _check_personal(raw.get("personal"), raw["type"], source, f"{where}.personal")
     for key in ("required", "floor_fractions"):
         if key in raw and not isinstance(raw[key], bool):
             raise _fail(source, f"{where}.{key}", "expected true or false")
@@ -125,6 +159,38 @@ def _check_column(raw, source: Path, where: str, *, partial: bool) -> dict:
         except re.error as exc:
             raise _fail(source, f"{where}.patterns", f"bad regex {text!r} ({exc})") from None
     return {**raw, "aliases": aliases, "patterns": patterns}
+
+
+def _check_personal(kind, ctype: str, source: Path, where: str) -> None:
+    """A personal type declares its kind (so the declaration cannot drift from the type), `name` only on
+    a text column, and a non-personal type declares nothing else."""
+    if kind is not None and kind not in PERSONAL_KINDS:
+        raise _fail(source, where, f"expected one of {', '.join(PERSONAL_KINDS)} (or no key for none)")
+    implied = PERSONAL_BY_TYPE.get(ctype)
+    if implied is not None and kind != implied:
+        raise _fail(
+            source, where, f"a column of type {ctype} holds personal data: declare personal: {implied}"
+        )
+    if implied is None and kind not in (None, "name"):
+        raise _fail(source, where, f"{kind} is the kind of a column of type {_type_of(kind)}, not {ctype}")
+    if kind == "name" and ctype != "text":
+        raise _fail(source, where, f"a name column has type text, not {ctype}")
+
+
+def _type_of(kind: str) -> str:
+    return " or ".join(t for t, k in PERSONAL_BY_TYPE.items() if k == kind)
+
+
+def _history_key(value, columns: dict, source: Path, where: str) -> tuple[str, str | None]:
+    """[identifier, event date] or [identifier]: columns of the list, of type id and of type date."""
+    if not isinstance(value, list) or len(value) not in (1, 2) or not all(isinstance(v, str) for v in value):
+        raise _fail(source, where, "expected [identifier column, event date column] or [identifier column]")
+    key, event = value[0], (value[1] if len(value) == 2 else None)
+    if key not in columns or columns[key]["type"] != "id":
+        raise _fail(source, where, f"{key!r} is not an id column of this list")
+    if event is not None and (event not in columns or columns[event]["type"] != "date"):
+        raise _fail(source, where, f"{event!r} is not a date column of this list")
+    return key, event
 
 
 def _merge_la(base: dict, la: dict, source: Path) -> None:
@@ -185,8 +251,13 @@ def _expand_lists(data: dict, source: Path) -> dict:
             columns[name] = dict(checked_common[name])
         for name, col in (spec.get("columns") or {}).items():
             columns[name] = _check_column(col, source, f"{where}.columns.{name}", partial=False)
+        label = spec.get("label")
+        if not isinstance(label, str) or not label:
+            raise _fail(source, f"{where}.label", "expected the list's name as the report writes it")
         out["lists"][list_id] = {
             "number": number,
+            "label": label,
+            "history_key": _history_key(spec.get("history_key"), columns, source, f"{where}.history_key"),
             "sheets": _str_list(spec.get("sheets"), source, f"{where}.sheets"),
             "columns": columns,
             "common": set(spec.get("common") or []),
@@ -205,6 +276,7 @@ def _build_lists(data: dict) -> ListsConfig:
                 aliases=frozenset(normalise_header(a) for a in col["aliases"]),
                 patterns=tuple(col["patterns"]),
                 floor_fractions=bool(col.get("floor_fractions", False)),
+                personal=col.get("personal"),
             )
             for name, col in spec["columns"].items()
         }
@@ -215,6 +287,8 @@ def _build_lists(data: dict) -> ListsConfig:
         lists[list_id] = ListSpec(
             id=list_id,
             number=spec["number"],
+            label=spec["label"],
+            history_key=spec["history_key"],
             sheets=frozenset(normalise_sheet_name(s) for s in spec["sheets"]),
             columns=columns,
             common=frozenset(spec["common"]),

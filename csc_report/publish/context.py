@@ -11,12 +11,13 @@ from datetime import datetime
 
 import pandas as pd
 
-DATA_QUALITY_COLUMNS = ["file", "sheet", "row", "column", "rule", "severity", "message"]
+from csc_report.quality import ISSUE_COLUMNS
+
 BENCHMARK_COLUMNS = ["indicator_id", "area_type", "area", "year", "value", "status", "source"]
 
 
 def _no_issues() -> pd.DataFrame:
-    return pd.DataFrame(columns=DATA_QUALITY_COLUMNS)
+    return pd.DataFrame(columns=ISSUE_COLUMNS)
 
 
 def _no_benchmarks() -> pd.DataFrame:

@@ -10,8 +10,10 @@ from datetime import date
 
 import pandas as pd
 
+from csc_report.units import DEFAULT_DECIMALS, UNITS
+
 # Decimal places per unit: counts are whole numbers, rates and percentages 1 dp (contract section 2).
-DECIMALS = {"count": 0, "rate_per_10k": 1, "pct": 1, "fte": 1, "ratio": 1, "decimal": 1}
+DECIMALS = {name: unit.decimals for name, unit in UNITS.items()}
 
 RAG_WORDS = {
     "r": "Red", "red": "Red", "a": "Amber", "amber": "Amber", "g": "Green", "green": "Green",
@@ -35,7 +37,7 @@ def format_value(value, unit: str) -> str:
     number = as_number(value)
     if number is None:
         return ""
-    text = f"{number:,.{DECIMALS.get(unit, 1)}f}"
+    text = f"{number:,.{DECIMALS.get(unit, DEFAULT_DECIMALS)}f}"
     return f"{text}%" if unit == "pct" else text
 
 
@@ -49,7 +51,7 @@ def format_change(current, previous, unit: str) -> str:
     if now is None or before is None:
         return ""
     delta = now - before
-    decimals = DECIMALS.get(unit, 1)
+    decimals = DECIMALS.get(unit, DEFAULT_DECIMALS)
     if round(delta, decimals) == 0:
         return f"no change from {format_value(before, unit)}"
     amount = f"{abs(delta):.1f} pts" if unit == "pct" else format_value(abs(delta), unit)

@@ -19,15 +19,10 @@ import operator
 from dataclasses import dataclass
 
 from csc_report.publish.formatting import format_value
+from csc_report.units import DEFAULT_STEADY, UNITS
 
 # unit -> (absolute, relative) tolerance for "steady"
-STEADY_TOLERANCE = {
-    "count": (0.0, 0.02),
-    "rate_per_10k": (0.0, 0.02),
-    "pct": (1.0, 0.0),
-    "fte": (0.5, 0.02),
-    "ratio": (0.05, 0.02),
-}
+STEADY_TOLERANCE = {name: unit.steady for name, unit in UNITS.items()}
 SLIGHT_FACTOR = 2.0
 MIN_HISTORY = 3  # earlier periods needed before calling a figure the lowest or highest of anything
 
@@ -58,7 +53,7 @@ def direction(current: float | None, previous: float | None, unit: str) -> str |
     """`steady`, `slight increase`, `increase`, `slight decrease` or `decrease`; None without both figures."""
     if current is None or previous is None:
         return None
-    absolute, relative = STEADY_TOLERANCE.get(unit, (0.0, 0.02))
+    absolute, relative = STEADY_TOLERANCE.get(unit, DEFAULT_STEADY)
     tolerance = max(absolute, relative * abs(previous))
     delta = current - previous
     if abs(delta) <= tolerance:

@@ -15,7 +15,7 @@ from csc_report.publish import benchmark_view, signals
 from csc_report.publish import highlights as rules
 from csc_report.publish.charts import Chart, ChartRenderer, describe_bars, describe_lines
 from csc_report.publish.commentary import INTRODUCTION, Commentary, normalise_key, render
-from csc_report.publish.context import DATA_QUALITY_COLUMNS, ReportContext
+from csc_report.publish.context import ReportContext
 from csc_report.publish.disclosure import FOOTNOTE, SUPPRESSED, check_profile
 from csc_report.publish.formatting import (
     as_number,
@@ -43,6 +43,7 @@ from csc_report.publish.tables import (
     month_series,
     trend_table,
 )
+from csc_report.quality import ISSUE_COLUMNS
 
 TITLE = "Children's services performance report"
 NOTES = [
@@ -341,7 +342,7 @@ class _Builder:
         ]
 
     def data_quality(self) -> Section:
-        issues = self.ctx.data_quality.reindex(columns=DATA_QUALITY_COLUMNS)
+        issues = self.ctx.data_quality.reindex(columns=ISSUE_COLUMNS)
         by_severity = issues["severity"].value_counts(sort=False).to_dict() if len(issues) else {}
         previous = self.ctx.dq_previous_counts
         previous_total = sum(previous.values()) if previous else None

@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from csc_report.publish.context import DATA_QUALITY_COLUMNS, ReportContext
+from csc_report.publish.context import ReportContext
 from csc_report.publish.model import Report, build_report
 from csc_report.publish.tables import plain_number
 from csc_report.publish.workbook import write_workbook
+from csc_report.quality import ISSUE_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def publish_report(ctx: ReportContext, out_dir: Path, profile: str = "public") -
     notes = [report.disclosure_note] if report.disclosure_note else []
     write_workbook(report.tables, keep(out_dir / "tables.xlsx"), notes)
     _write_rows(keep(out_dir / "indicators.csv"), INDICATOR_COLUMNS, _indicator_rows(ctx))
-    _write_rows(keep(out_dir / "data_quality.csv"), DATA_QUALITY_COLUMNS, _issue_rows(ctx.data_quality))
+    _write_rows(keep(out_dir / "data_quality.csv"), ISSUE_COLUMNS, _issue_rows(ctx.data_quality))
     keep(out_dir / "report.md").write_text(render(report, "report.md.j2"), encoding="utf-8")
     keep(out_dir / "report.html").write_text(render(report, "report.html.j2"), encoding="utf-8")
     return written
@@ -99,7 +100,7 @@ def _indicator_rows(ctx: ReportContext):
 
 def _issue_rows(issues: pd.DataFrame) -> list[dict]:
     """Only the contract's columns: anything else upstream attached to an issue is never written."""
-    return issues.reindex(columns=DATA_QUALITY_COLUMNS).to_dict("records")
+    return issues.reindex(columns=ISSUE_COLUMNS).to_dict("records")
 
 
 def _write_rows(path: Path, columns: list[str], rows) -> None:

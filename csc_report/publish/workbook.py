@@ -17,14 +17,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from csc_report.publish.tables import PublishedTable
+from csc_report.units import UNITS
 
 NUMBER_FORMATS = {
-    "count": "#,##0",
-    "rate_per_10k": "#,##0.0",
-    "pct": "0.0",
-    "fte": "0.0",
-    "ratio": "0.00",
-    "decimal": "0.0",
+    **{name: unit.excel_format for name, unit in UNITS.items()},
     "month": "mmm yyyy",
     "date": "d mmm yyyy",
 }

@@ -3,6 +3,6 @@
 See run.py for the entry point; suites live in expectations/*.json and the policy in config/severity.yaml.
 """
 
-from csc_report.validation.run import QUARANTINE_SCHEMA, ValidationResult, ValidationStats, validate_extract
+from csc_report.validation.run import QUARANTINE_SCHEMA, ValidationResult, validate_extract
 
-__all__ = ["QUARANTINE_SCHEMA", "ValidationResult", "ValidationStats", "validate_extract"]
+__all__ = ["QUARANTINE_SCHEMA", "ValidationResult", "validate_extract"]

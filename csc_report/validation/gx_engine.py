@@ -22,11 +22,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csc_report.catalogue import identifier_columns
 from csc_report.validation.offline import make_offline
 from csc_report.validation.suites import Check, Suite
 
-# Columns of type id or worker (docs/architecture.md): GX only ever needs their nullness and equality.
-ID_COLUMNS = frozenset({"child_id", "family_id", "adopter_id", "post_id", "worker", "personal_advisor"})
+# The identifier columns of config/lists.yaml: GX only ever needs their nullness and equality.
+ID_COLUMNS = identifier_columns()
 ROW = "source_row"  # the Excel row number, the only row reference that leaves validation
 WITHHELD = "(value not shown)"
 _KEPT_COUNTS = (

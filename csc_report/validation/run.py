@@ -8,7 +8,6 @@ caught to the day); what leaves this module is only Excel row numbers, rule ids 
 from __future__ import annotations
 
 import dataclasses
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,22 +38,11 @@ QUARANTINE_SCHEMA = pa.schema(
 
 
 @dataclass
-class ValidationStats:
-    expectations_evaluated: int = 0
-    expectations_failed: int = 0
-    expectations_skipped: int = 0  # checks on optional columns the source did not have
-    rows_validated: int = 0
-    seconds: float = 0.0
-    data_docs_seconds: float = 0.0
-
-
-@dataclass
 class ValidationResult:
     issues: list[Issue]  # validation issues only (the extract's own issues are in extract.issues)
     rejected: pa.Table  # quarantine rows, QUARANTINE_SCHEMA, one per (row, rule)
     extract: Extract  # rejected rows removed, validation issues appended
     errors: list[Issue] = field(default_factory=list)  # severity error: the caller stops the run
-    stats: ValidationStats = field(default_factory=ValidationStats)
 
     def raise_for_errors(self) -> None:
         """Stop the run (exit 1) on the first error, saying how many there are in all."""
@@ -72,10 +60,8 @@ def validate_extract(
     suites_dir: Path = DEFAULT_DIR,
 ) -> ValidationResult:
     """Check every list of `extract` against its suite; the caller raises DataError when `errors` is set."""
-    started = time.perf_counter()
     policy = load_policy(severity_path)
     suites = load_suites(suites_dir)
-    stats = ValidationStats()
     issues: list[Issue] = []
     rejects: dict[str, dict[int, list[tuple[str, str]]]] = {}  # list -> position -> (rule, message)
     gx_results = {}
@@ -83,41 +69,32 @@ def validate_extract(
         suite = suites.get(list_id)
         if suite is None:
             continue
-        stats.rows_validated += table.num_rows
-        result, outcomes = _run_list(suite, table, asat, stats)
+        result, outcomes = _run_list(suite, table, asat)
         if result is not None:
             gx_results[list_id] = result
         for outcome in outcomes:
             _apply(outcome, list_id, table, policy, issues, rejects)
     cross = open_cp_plans_on_cin(extract.tables)
     if cross is not None:
-        stats.expectations_evaluated += 1
-        stats.expectations_failed += not cross.success
         _apply(cross, "cp_plans", extract.tables["cp_plans"], policy, issues, rejects)
     kept, rejected = _split(extract.tables, rejects)
-    stats.seconds = time.perf_counter() - started
     if data_docs_dir is not None and gx_results:
-        docs_started = time.perf_counter()
         gx_engine.build_data_docs(gx_results, data_docs_dir)
-        stats.data_docs_seconds = time.perf_counter() - docs_started
     new_extract = dataclasses.replace(extract, tables=kept, issues=[*extract.issues, *issues])
     errors = [i for i in issues if i.severity == "error"]
-    return ValidationResult(issues, rejected, new_extract, errors, stats)
+    return ValidationResult(issues, rejected, new_extract, errors)
 
 
-def _run_list(suite: Suite, table: pa.Table, asat: date, stats: ValidationStats):
+def _run_list(suite: Suite, table: pa.Table, asat: date):
     """Run one suite, skipping checks on absent optional columns; a crash of GX becomes one outcome."""
     present = set(table.column_names)
     skip = {c.rule for c in suite.checks if c.type != "expect_column_to_exist" and not c.needs <= present}
-    stats.expectations_skipped += len(skip)
     needed = set().union(*(c.needs for c in suite.checks if c.rule not in skip)) & present
     try:
         result, outcomes = gx_engine.run_suite(suite, table, needed, skip, asat)
     except Exception as exc:  # noqa: BLE001 - any GX failure is reported as an errored check, not a crash
         whole_suite = Check(ERRORED, "", "suite not evaluated", (), frozenset())
         return None, [Outcome(whole_suite, False, [], f"{type(exc).__name__}: suite not evaluated")]
-    stats.expectations_evaluated += len(outcomes)
-    stats.expectations_failed += sum(not o.success for o in outcomes)
     return result, outcomes
 
 
