@@ -7,7 +7,7 @@ Generates a one-month inbox (June 2013) with `csc-report generate --scale X --mo
 tests/servers.py) and times, best of --rounds:
 
 - local: what a run on a folder does with its files before reading them: list and hash them
-  (csc_report.rerun.month_inputs);
+  (csc_report.fingerprints.month_inputs);
 - sftp: what `pull-extract` does (csc_report.sources): list the month twice, copy every file into a
   staging folder through a temporary name, hash each copy;
 - file: the same pull from a file:// URL, which is the copying without the network.
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the SFTP server the tests start
 
 from servers import SftpServer  # noqa: E402
 
-from csc_report import rerun, sources  # noqa: E402
+from csc_report import fingerprints, sources  # noqa: E402
 from csc_report.settings import RunPaths  # noqa: E402
 
 LA, MONTH = "874", "2013-06"
@@ -97,7 +97,7 @@ def main() -> None:
     size = sum(p.stat().st_size for p in files)
     server = SftpServer(root)
     try:
-        local = best(args.rounds, lambda: rerun.month_inputs(RunPaths(inbox), LA, MONTH))
+        local = best(args.rounds, lambda: fingerprints.month_inputs(RunPaths(inbox), LA, MONTH))
         over_sftp = best(args.rounds, lambda: pull(server.url, server.secret, work / "staging-sftp"))
         over_file = best(args.rounds, lambda: pull(f"file://{inbox}", {}, work / "staging-file"))
         print(f"scale {args.scale:g}: {len(files)} files, {size / 1e6:.1f} MB")

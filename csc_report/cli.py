@@ -279,14 +279,16 @@ def _check_authority_config(args) -> None:
 
 def _already_done(args, month: str) -> str | None:
     """The month's "already done" line, checked before any engine starts so that a no-op is fast."""
-    from csc_report import rerun
+    from csc_report import fingerprints
 
     if "://" in args.inbox:  # a URL inbox is known only once pulled, inside the flow
         return None
     paths = settings.RunPaths(Path(args.inbox), args.warehouse, args.outputs, args.key_file)
     if not paths.month_dir(args.la, month).is_dir():
         return None
-    return rerun.already_done(paths, args.la, month, args.profile, rerun.month_inputs(paths, args.la, month))
+    return fingerprints.already_done(
+        paths, args.la, month, args.profile, fingerprints.month_inputs(paths, args.la, month)
+    )
 
 
 def cmd_demo(args) -> int:

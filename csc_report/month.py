@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from csc_report import pipeline, rerun, settings
+from csc_report import fingerprints, pipeline, settings
 from csc_report.errors import CscError, ExtractMissing, StageFailed, WarehouseBusy
 from csc_report.lock import CacheEntryUse, warehouse_lock
 from csc_report.settings import RunPaths
@@ -216,8 +216,8 @@ def start_month(
     out_dir = paths.output_dir(la, month)
     try:
         files, record.timings["discover"] = stages.discover(paths, la, month)
-        record.inputs = rerun.month_inputs(paths, la, month)
-        done = None if force else rerun.already_done(paths, la, month, profile, record.inputs)
+        record.inputs = fingerprints.month_inputs(paths, la, month)
+        done = None if force else fingerprints.already_done(paths, la, month, profile, record.inputs)
         if done:
             log.info(done)
             return MonthOutcome(la, month, "skipped", done, str(out_dir))
@@ -271,7 +271,9 @@ def finish_month(
             " (read and validated by an earlier run)" if record.reused else "",
         )
         with warehouse_lock(paths.warehouse, timeout=settings.lock_timeout(), on_wait=on_wait):
-            done = not force and rerun.already_done(paths, la, month, profile, record.inputs, locked=True)
+            done = not force and fingerprints.already_done(
+                paths, la, month, profile, record.inputs, locked=True
+            )
             if done:
                 message = f"done by another run while this one waited: {done}" if waited else done
                 log.info(message)

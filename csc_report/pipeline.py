@@ -24,14 +24,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from csc_report import __version__, indicators, rerun, warehouse
+from csc_report import __version__, fingerprints, indicators, warehouse
 from csc_report import targets as targets_mod
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.benchmarks import lookup as benchmarks
 from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
+from csc_report.issues import Issue, issues_to_arrow, write_data_quality
 from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
-from csc_report.quality import Issue, issues_to_arrow, write_data_quality
 from csc_report.settings import RunPaths
 from csc_report.transforms.extract import Extract, SourceFile
 from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
@@ -116,7 +116,7 @@ def prepared_entry(
     used = [p.relative_to(paths.inbox).as_posix() for p in files] + [f"{la}/aliases.yaml"]
     body = {
         "files": {name: hashes.get(name) for name in used},
-        "code": rerun.code_version(),
+        "code": fingerprints.code_version(),
         "la": la,
         "month": month,
         "key": hashlib.sha256(
@@ -376,7 +376,7 @@ def versions() -> dict[str, str]:
 
     return {
         "csc_report": __version__,
-        "code": rerun.code_version(),
+        "code": fingerprints.code_version(),
         "python": platform.python_version(),
         **{name: version(name) for name in ("prefect", "great_expectations", "duckdb", "pyarrow")},
     }
@@ -441,9 +441,9 @@ class RunRecord:
             con = warehouse.connect(warehouse_path)
             try:
                 earlier = warehouse.earlier_loads(con, self.la_code, self.month)
-                self.fingerprint = rerun.fingerprint(self.inputs, self.profile, earlier)
+                self.fingerprint = fingerprints.fingerprint(self.inputs, self.profile, earlier)
                 body = self.as_dict()
-                warehouse.record_completed_run(con, body, self.fingerprint, rerun.code_version())
+                warehouse.record_completed_run(con, body, self.fingerprint, fingerprints.code_version())
             finally:
                 con.close()
         body = self.as_dict()

@@ -21,7 +21,7 @@ def package_dir(package: str) -> Path:
     return Path(str(files(package)))
 
 
-# The packages whose files make the figures: their hash is the code version (csc_report.rerun).
+# The packages whose files make the figures: their hash is the code version (csc_report.fingerprints).
 CODE_PACKAGES = (
     "csc_report",
     "csc_report.flows",

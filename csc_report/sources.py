@@ -41,7 +41,7 @@ from csc_report.errors import (
     SourceUnavailable,
     UsageError,
 )
-from csc_report.rerun import REFERENCE_FILES, file_sha256
+from csc_report.fingerprints import REFERENCE_FILES, file_sha256
 from csc_report.transforms.read import choose_month_files
 
 SECRET_WORDS = ("password", "passphrase", "secret", "token", "credential", "sas", "connection_string")

@@ -27,8 +27,8 @@ import pyarrow as pa
 from csc_report.authority_config import DEFAULT_WINDOW_MONTHS
 from csc_report.catalogue import EPISODE_SCOPE, EVENT_SCOPE, LIST_KEYS, LISTS, canonical_columns
 from csc_report.errors import DataError
+from csc_report.issues import issues_to_arrow
 from csc_report.months import month_start
-from csc_report.quality import issues_to_arrow
 from csc_report.settings import SQL_DIR
 from csc_report.targets import Target
 from csc_report.transforms.calendar import working_day_calendar

@@ -20,7 +20,7 @@ from csc_report.transforms.extract import Extract
 from csc_report.transforms.specs import _build_lists, _expand_lists, load_lists
 
 from csc_report import catalogue, indicators, warehouse
-from csc_report.quality import ISSUE_COLUMNS, ISSUE_SCHEMA
+from csc_report.issues import ISSUE_COLUMNS, ISSUE_SCHEMA
 from csc_report.validation import gx_engine
 
 SQL_TYPES = {"date": "DATE", "dob": "DATE", "int": "BIGINT", "float": "DOUBLE"}  # else VARCHAR

@@ -36,7 +36,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.logging.handlers import APILogHandler
 
-from csc_report import rerun, warehouse
+from csc_report import fingerprints, warehouse
 from csc_report.errors import ExtractMissing, WarehouseBusy
 from csc_report.lock import warehouse_lock
 from csc_report.settings import RunPaths
@@ -79,7 +79,9 @@ def test_reloading_an_earlier_month_makes_later_months_due(demo, tmp_path):
     paths = RunPaths(Path(copy["inbox"]), Path(copy["warehouse"]), Path(copy["outputs"]))
 
     def done(month):
-        return rerun.already_done(paths, LA, month, "public", rerun.month_inputs(paths, LA, month))
+        return fingerprints.already_done(
+            paths, LA, month, "public", fingerprints.month_inputs(paths, LA, month)
+        )
 
     assert done(MONTHS[-1]) and done(MONTHS[-2])
     run_flow(monthly_report, month=MONTHS[-2], force=True, **copy)

@@ -9,7 +9,7 @@ import pytest
 from csc_report.transforms.extract import Extract
 
 from csc_report.errors import DataError
-from csc_report.quality import Issue
+from csc_report.issues import Issue
 from csc_report.validation import QUARANTINE_SCHEMA, gx_engine, validate_extract
 
 ASAT = date(2024, 6, 30)

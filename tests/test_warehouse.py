@@ -12,7 +12,7 @@ from csc_report.transforms.extract import Extract, SourceFile
 
 from csc_report import catalogue, warehouse
 from csc_report.errors import DataError
-from csc_report.quality import Issue
+from csc_report.issues import Issue
 
 LA = "874"
 

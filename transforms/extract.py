@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from csc_report.quality import Issue
+from csc_report.issues import Issue
 
 
 @dataclass(frozen=True)

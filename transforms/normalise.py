@@ -29,7 +29,7 @@ from csc_report.transforms.values import (
     parse_text,
 )
 
-from csc_report.quality import Issue
+from csc_report.issues import Issue
 
 ARROW_TYPES = {"date": pa.date32(), "dob": pa.date32(), "int": pa.int64(), "float": pa.float64()}
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row"]

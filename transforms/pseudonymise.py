@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from csc_report.transforms.extract import Extract
 from csc_report.transforms.specs import load_lists
 
-from csc_report.quality import Issue
+from csc_report.issues import Issue
 
 # Column -> the namespace of its keyed hash, for every identifier column of lists.yaml: child_id ->
 # child, ..., worker and personal_advisor -> worker (the same person may be a worker on one list and a

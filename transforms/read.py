@@ -30,7 +30,7 @@ from csc_report.transforms.text import normalise_sheet_name
 from csc_report.transforms.xlsx_formulas import formula_cells_without_value
 
 from csc_report.errors import DataError
-from csc_report.quality import Issue
+from csc_report.issues import Issue
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _LIST_CSV = re.compile(r"^list[ _-]?(\d{1,2})(?!\d).*\.csv$", re.IGNORECASE)

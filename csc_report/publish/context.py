@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from csc_report.quality import ISSUE_COLUMNS
+from csc_report.issues import ISSUE_COLUMNS
 
 BENCHMARK_COLUMNS = ["indicator_id", "area_type", "area", "year", "value", "status", "source"]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from csc_report.issues import ISSUE_COLUMNS
 from csc_report.publish import benchmark_view, signals
 from csc_report.publish import highlights as rules
 from csc_report.publish.charts import Chart, ChartRenderer, describe_bars, describe_lines
@@ -43,7 +44,6 @@ from csc_report.publish.tables import (
     month_series,
     trend_table,
 )
-from csc_report.quality import ISSUE_COLUMNS
 
 TITLE = "Children's services performance report"
 NOTES = [

@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from csc_report.issues import ISSUE_COLUMNS
 from csc_report.publish.context import ReportContext
 from csc_report.publish.model import Report, build_report
 from csc_report.publish.tables import plain_number
 from csc_report.publish.workbook import write_workbook
-from csc_report.quality import ISSUE_COLUMNS
 
 log = logging.getLogger(__name__)
 

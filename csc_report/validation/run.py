@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from csc_report.errors import DataError
-from csc_report.quality import Issue
+from csc_report.issues import Issue
 from csc_report.transforms.extract import Extract
 from csc_report.validation import gx_engine
 from csc_report.validation.cross_list import open_cp_plans_on_cin

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from csc_report.errors import UsageError
-from csc_report.quality import SEVERITIES
+from csc_report.issues import SEVERITIES
 from csc_report.settings import CONFIG_DIR
 
 DEFAULT_PATH = CONFIG_DIR / "severity.yaml"
