@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -84,6 +85,28 @@ def fingerprint(path: str | Path, exclude: set[str] = AUDIT_TABLES) -> dict[str,
         return {k: v for k, v in warehouse.table_fingerprint(con).items() if k not in exclude}
     finally:
         con.close()
+
+
+def fingerprint_before(path: str | Path, month: str) -> dict[str, str]:
+    """The fingerprint of what came before `month`: a copy of the warehouse with the rows and results of
+    that month and later deleted. A failed or partial run of `month` must leave it unchanged."""
+    from csc_report import warehouse
+
+    copy = Path(path).with_name(f"before-{time.perf_counter_ns()}.duckdb")
+    shutil.copy(path, copy)
+    try:
+        con = warehouse.connect(copy)
+        try:
+            for table, column in con.execute(
+                "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+                "AND column_name IN ('snapshot_month', 'month') AND data_type = 'DATE'"
+            ).fetchall():
+                con.execute(f'DELETE FROM "{table}" WHERE "{column}" >= DATE \'{month}-01\'')
+        finally:
+            con.close()
+        return fingerprint(copy)
+    finally:
+        copy.unlink()
 
 
 def planted_values(inbox: Path) -> tuple[set[str], set[str]]:

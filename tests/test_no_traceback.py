@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BIN, DEMO_LA, DEMO_MONTHS, fingerprint
+from conftest import BIN, DEMO_LA, DEMO_MONTHS, fingerprint, fingerprint_before
 from faulty_run import PLANTED_VALUE
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
@@ -69,25 +69,6 @@ def assert_one_line(result: subprocess.CompletedProcess) -> str:
     return errors[0]
 
 
-def earlier(path: str) -> dict[str, str]:
-    """The warehouse's fingerprint without MONTH's rows and results (a copy, rows deleted)."""
-    copy = Path(path).with_name("earlier.duckdb")
-    shutil.copy(path, copy)
-    con = warehouse.connect(copy)
-    try:
-        for table, column in con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
-            "AND column_name IN ('snapshot_month', 'month') AND data_type = 'DATE'"
-        ).fetchall():
-            con.execute(f'DELETE FROM "{table}" WHERE "{column}" >= DATE \'{MONTH}-01\'')
-    finally:
-        con.close()
-    try:
-        return fingerprint(copy)
-    finally:
-        copy.unlink()
-
-
 def test_month_with_only_lists_3_7_8_as_cp1252_csv_publishes_with_not_available(setup):
     """Situation 1: publishing died with `table caseload_by_team lacks column 'team'`."""
     params, env = setup
@@ -102,7 +83,7 @@ def test_month_with_only_lists_3_7_8_as_cp1252_csv_publishes_with_not_available(
     for path in month_dir.iterdir():
         if path.suffix != ".csv":
             path.unlink()
-    before = earlier(params["warehouse"])
+    before = fingerprint_before(params["warehouse"], MONTH)
     result = csc_report(env, params, "run", "--month", MONTH, "--force")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -110,7 +91,7 @@ def test_month_with_only_lists_3_7_8_as_cp1252_csv_publishes_with_not_available(
     missing = f"not available: {LIST_NAMES['cin']} was not in this month's extract"
     assert f"Open cases and average caseload by team: {missing}" in report
     assert f"not available: {LIST_NAMES['referrals']}" not in report
-    assert earlier(params["warehouse"]) == before
+    assert fingerprint_before(params["warehouse"], MONTH) == before
 
 
 def test_month_folder_with_only_the_workforce_file_awaits_its_extract(setup):

@@ -29,6 +29,7 @@ from pathlib import Path
 import fastexcel
 import pyarrow as pa
 import pytest
+from conftest import fingerprint_before
 from csc_report.transforms.extract import Extract
 from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
 from csc_report.transforms.read import read_extract
@@ -59,24 +60,6 @@ class Good:
     month_dir: Path  # the good month: extract.xlsx (every list) and the workforce file
     safe: Extract  # the good month read, validated and pseudonymised
     rejected: object
-
-
-def earlier_fingerprint(path: Path) -> dict[str, str]:
-    """warehouse.table_fingerprint of what came before MONTH: a copy with MONTH's rows deleted."""
-    copy = path.with_name(f"fp-{time.perf_counter_ns()}.duckdb")
-    shutil.copy(path, copy)
-    con = warehouse.connect(copy)
-    try:
-        for table, column in con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
-            "AND column_name IN ('snapshot_month', 'month') AND data_type = 'DATE'"
-        ).fetchall():
-            con.execute(f'DELETE FROM "{table}" WHERE "{column}" >= DATE \'{MONTH}-01\'')
-        audit = {"loads", "runs", "run_inputs", "snapshots"}
-        return {k: v for k, v in warehouse.table_fingerprint(con).items() if k not in audit}
-    finally:
-        con.close()
-        copy.unlink()
 
 
 def read_validate(files: list[Path], paths: RunPaths):
@@ -131,7 +114,7 @@ def good(tmp_path_factory) -> Good:
     write_xlsx(month_dir / "extract.xlsx", {f"List_{n}": rows for n, rows in sheets.items()})
     shutil.copy(next(source.glob("workforce.*")), month_dir)
     safe, rejected = read_validate(sorted(month_dir.iterdir()), paths)
-    fingerprint = earlier_fingerprint(paths.warehouse)
+    fingerprint = fingerprint_before(paths.warehouse, MONTH)
     return Good(root, paths.warehouse, fingerprint, sheets, month_dir, safe, rejected)
 
 
@@ -152,7 +135,7 @@ class Case:
     def check_earlier_unchanged(self) -> None:
         if filecmp.cmp(self.paths.warehouse, self.good.base, shallow=False):
             return  # never opened: a stop before the load
-        assert earlier_fingerprint(self.paths.warehouse) == self.good.earlier
+        assert fingerprint_before(self.paths.warehouse, MONTH) == self.good.earlier
 
     def report(self) -> str:
         return (self.paths.output_dir(LA, MONTH) / "report.md").read_text(encoding="utf-8")
