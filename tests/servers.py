@@ -32,6 +32,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, log) -> None:
+    """Stop a server process started by a test: terminate, then kill if it lingers; close its log."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+
+
 class SftpServer:
     """`sftp://council@127.0.0.1:<port>/inbox`, serving `root` (the inbox is `root/inbox`)."""
 
@@ -152,13 +163,7 @@ class S3Server:
         self.client.put_object(Bucket=self.bucket, Key=f"inbox/{name}", Body=data)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
+        stop_process(self.process, self.log)
 
 
 class WebhookReceiver:
