@@ -387,17 +387,18 @@ def stored_tables(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> d
 def trend(
     con: duckdb.DuckDBPyConnection, la_code: str, indicator_id: str, month: str, n: int = 13
 ) -> pd.DataFrame:
-    """The last n months (ending at month) of one stored indicator: columns month ('YYYY-MM'), value.
+    """The last n months (ending at month) of one stored indicator: columns month ('YYYY-MM'), value, note.
 
     Every month appears; a month never computed or not available has an empty value, so a chart shows
-    the gap rather than joining across it.
+    the gap rather than joining across it. The note says, among other things, when the history covers a
+    month's figure only partly: such a point takes no part in SPC (publish/signals.py).
     """
     return con.execute(
         """
         with months as (
             select unnest(generate_series($m - to_months($n - 1), $m, interval 1 month))::date as month
         )
-        select strftime(months.month, '%Y-%m') as month, v.value
+        select strftime(months.month, '%Y-%m') as month, v.value, v.note
         from months
         left join indicator_values as v
             on v.month = months.month and v.la_code = $la and v.indicator_id = $id

@@ -4,9 +4,15 @@ A committee should act on a monthly figure only when it shows special-cause vari
 the natural limits of the process is noise. Plain Python, no Prefect and no warehouse, so that every rule
 can be checked by hand in tests/test_spc.py.
 
-Arithmetic, over the points of the series (months with a figure):
+Arithmetic, as NHSRplotthedots computes it by default (docs/spc.md works an example by hand), over the
+points of the series (months with a figure that is not excluded):
 - mean of the points; moving range = |x(t) - x(t-1)| between points in consecutive months (a month
-  without a figure leaves no moving range across it); limits = mean +/- 2.66 x the mean moving range;
+  without a figure, or an excluded one, leaves no moving range across it);
+- screening: moving ranges above SCREEN_FACTOR (3.267) x their mean are left out and the mean moving
+  range recomputed over the rest (once), so one jump does not widen the limits;
+- limits = mean +/- 2.66 x the screened mean moving range;
+- excluded points (a figure the history covers only partly: publish/signals.py) are kept in `values` for
+  drawing but take no part in the mean, the moving ranges, the limits or the rules, and break runs;
 - fewer than MIN_POINTS points: no limits, no rules, a note;
 - limits shown are clipped to what the unit allows (0 for every unit, 100 for a percentage): a lower limit
   of -3 referrals would mean nothing. The rules use the unclipped limits; no figure can lie beyond a bound,
@@ -23,8 +29,9 @@ Rules (each flags the points it covers; a run is broken by a month without a fig
   to a limit, on the same side (points beyond the limit count); flags the points beyond.
 
 Each signal is on the `high` or `low` side; with the indicator's direction (targets.yaml: which way is
-better) it is an `improvement` or a `concern`, else `neutral`. Assurance compares the target with the
-limits: all the process's likely values meet it, none do, or it is capable of either.
+better) it is an `improvement` or a `concern`, else `neutral`. A point covered by several signals carries
+one marker, the first by PRECEDENCE (outside limits, 2 of 3, shift, trend). Assurance compares the
+target with the limits: all the process's likely values meet it, none do, or it is capable of either.
 """
 
 from __future__ import annotations
@@ -34,9 +41,11 @@ from dataclasses import dataclass
 
 MIN_POINTS = 12
 LIMIT_FACTOR = 2.66
+SCREEN_FACTOR = 3.267  # moving ranges above this x their mean are screened out (NHSRplotthedots' default)
 RUN = 7
 NEAR_FRACTION = 2 / 3
 RULES = ("outside_limits", "shift", "trend", "two_of_three")
+PRECEDENCE = ("outside_limits", "two_of_three", "shift", "trend")  # which marker a point carries
 MEET, MISS, EITHER = "will reliably meet", "will reliably miss", "capable of either"
 _EPS = 1e-9  # floating-point noise: a point this close to the mean or a limit is on it
 
@@ -59,6 +68,7 @@ class XmR:
     signals: tuple[Signal, ...] = ()
     note: str | None = None  # why there are no limits
     points: int = 0
+    excluded: frozenset[int] = frozenset()  # indices drawn but not used (partial figures)
 
     @property
     def has_limits(self) -> bool:
@@ -67,10 +77,15 @@ class XmR:
     def signals_at(self, index: int) -> list[Signal]:
         return [s for s in self.signals if index in s.points]
 
+    def marker(self, index: int) -> Signal | None:
+        """The one signal a point is marked with: the first by PRECEDENCE; None for common cause."""
+        found = sorted(self.signals_at(index), key=lambda s: PRECEDENCE.index(s.rule))
+        return found[0] if found else None
+
     def special_cause(self, index: int) -> str:
-        """`` for common cause, else `shift: concern; two_of_three: concern` (rule: kind, each once)."""
-        seen = dict.fromkeys(f"{s.rule}: {s.kind}" for s in self.signals_at(index))
-        return "; ".join(seen)
+        """`` for common cause, else the point's marker as `shift: concern` (rule: kind)."""
+        signal = self.marker(index)
+        return f"{signal.rule}: {signal.kind}" if signal else ""
 
 
 def classify(side: str, direction: str | None) -> str:
@@ -80,31 +95,44 @@ def classify(side: str, direction: str | None) -> str:
     return "improvement" if (side == "high") == (direction == "higher") else "concern"
 
 
+def screened_mean(moving: Sequence[float]) -> float:
+    """The mean moving range after leaving out those above SCREEN_FACTOR x the mean of all of them."""
+    first = sum(moving) / len(moving)
+    kept = [m for m in moving if m <= SCREEN_FACTOR * first + _EPS]
+    return sum(kept) / len(kept)
+
+
 def xmr(
     values: Sequence[float | None],
     direction: str | None = None,
     bounds: tuple[float | None, float | None] = (None, None),
+    excluded: frozenset[int] | set[int] = frozenset(),
 ) -> XmR:
-    """XmR limits and signals of a monthly series (oldest first, None for a month without a figure)."""
+    """XmR limits and signals of a monthly series (oldest first, None for a month without a figure);
+    `excluded`: indices of points drawn but left out of everything else (partial figures)."""
     values = tuple(None if v is None else float(v) for v in values)
-    present = [v for v in values if v is not None]
-    pairs = zip(values[:-1], values[1:], strict=True)
+    excluded = frozenset(i for i in excluded if values[i] is not None)
+    used = tuple(None if i in excluded else v for i, v in enumerate(values))
+    present = [v for v in used if v is not None]
+    pairs = zip(used[:-1], used[1:], strict=True)
     moving = [abs(b - a) for a, b in pairs if a is not None and b is not None]
     if len(present) < MIN_POINTS:
-        note = f"{len(present)} months with a figure: limits need at least {MIN_POINTS}"
-        return XmR(values, note=note, points=len(present))
+        partial = f" ({len(excluded)} with a partial figure left out)" if excluded else ""
+        months = f"{len(present)} month{'' if len(present) == 1 else 's'}"
+        note = f"{months} with a figure{partial}: limits need at least {MIN_POINTS}"
+        return XmR(values, note=note, points=len(present), excluded=excluded)
     if not moving:
         note = "no two consecutive months with figures: no moving range"
-        return XmR(values, note=note, points=len(present))
+        return XmR(values, note=note, points=len(present), excluded=excluded)
     mean = sum(present) / len(present)
-    mr_bar = sum(moving) / len(moving)
+    mr_bar = screened_mean(moving)
     upper, lower = mean + LIMIT_FACTOR * mr_bar, mean - LIMIT_FACTOR * mr_bar
     found = dict.fromkeys(  # overlapping 2-of-3 windows can see the same points twice
         [
-            *_outside(values, lower, upper),
-            *_shifts(values, mean),
-            *_trends(values),
-            *_two_of_three(values, mean, lower, upper),
+            *_outside(used, lower, upper),
+            *_shifts(used, mean),
+            *_trends(used),
+            *_two_of_three(used, mean, lower, upper),
         ]
     )
     low_bound, high_bound = bounds
@@ -116,6 +144,7 @@ def xmr(
         upper=upper if high_bound is None else min(upper, high_bound),
         signals=tuple(Signal(rule, side, points, classify(side, direction)) for rule, side, points in found),
         points=len(present),
+        excluded=excluded,
     )
 
 

@@ -84,7 +84,7 @@ def test_store_replace_trend_and_csv_rows(two_months):
     assert count == len(rows) == len(indicator_ids())
 
     series = indicators.trend(con, LA, "referrals", "2013-06")
-    assert list(series.columns) == ["month", "value"]
+    assert list(series.columns) == ["month", "value", "note"]
     assert series["month"].tolist()[0] == "2012-06" and series["month"].tolist()[-1] == "2013-06"
     assert series["value"].tolist()[-2:] == [1.0, 1.0]
     assert series["value"].isna().sum() == 11

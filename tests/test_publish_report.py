@@ -307,30 +307,36 @@ def test_single_assessments_shown_for_2014_data(tmp_path):
 def test_readings_and_highlights_are_generated_from_figures(published):
     out_dir, _ = published
     html = (out_dir / "report.html").read_text(encoding="utf-8")
-    # Re-referrals: 31.2 x WAVE, 31.2, 26.5 -> mean 406.828 / 13 = 31.29, mean moving range
-    # 16.868 / 12 = 1.406, lower limit 31.29 - 2.66 x 1.406 = 27.56: this month's 26.5% is below it,
-    # and lower is better
-    # ...and 26.5% is below the neighbours' 27.49% where last month's 31.2% was above it
-    assert (
-        "<li>Re-referrals within 12 months (%): 26.5%, below the lower limit (27.6%) of the last 13 months: "
-        "an improvement; moved below the statistical neighbours&#39; average for 2012-13 (27.5%): 26.5%, "
-        "from 31.2%</li>" in html
-    )
-    # a month-on-month fall inside the limits is no highlight...
+    # Re-referrals: 31.2 x WAVE, 31.2, 26.5 -> mean 406.828 / 13 = 31.29; moving ranges 16.868 / 12 =
+    # 1.406, of which the last, 4.7, is above 3.267 x 1.406 = 4.59 and screened out: 12.168 / 11 =
+    # 1.106; lower limit 31.29 - 2.66 x 1.106 = 28.35: this month's 26.5% is below it, and lower is better.
+    # England's figure is quoted as context.
     highlights = html.split('id="highlights"')[1].split("</section>")[0]
-    assert "Children on a child protection plan" not in highlights
-    # ...but crossing England's published figure (625.0) is
     assert (
-        "<li>Referrals per 10,000 (12 months): moved below the England figure for 2012-13 (625.0): "
-        "621.0, from 630.2</li>" in html
+        "<li>Re-referrals within 12 months (%): 26.5%, below the lower limit (28.4%) of the last 13 months: "
+        "an improvement (England 2012-13: 24.7%)</li>" in highlights
     )
+    # a month-on-month fall inside the limits is no highlight, nor is crossing a benchmark (the
+    # referral rate went below England's 625.0), nor anything about a rolling figure
+    assert "Children on a child protection plan" not in highlights
+    assert "Referrals per 10,000" not in highlights and "moved below" not in html
+    # the rolling rate is read plainly beside its monthly counterpart's SPC, with no limits of its own
     assert (
-        "Referrals per 10,000 (12 months) remained steady at 621.0 (630.2 last month); "
-        "3.0% above the target of 603.0; the lowest since November 2012. Common-cause variation: within "
-        "the limits of the last 13 months" in html
+        "Referrals remained steady at 214 (215 last month); the lowest since November 2012. Common-cause "
+        "variation: within the limits of the last 13 months (199 to 237, average 218). Referrals per "
+        "10,000 (12 months) remained steady at 621.0 (630.2 last month); 3.0% above the target of 603.0; "
+        "the lowest since November 2012.</p>" in html
+    )
+    # a special cause is never "remained steady" or "fell to" in its own reading
+    assert (
+        "Re-referrals within 12 months (%) was 26.5% (31.2% last month); 1.5 points above the target of "
+        "25.0%; the lowest of the last 13 months. Special cause: 26.5%, below the lower limit (28.4%)" in html
     )
     looked_after = html.split('id="looked-after"')[1].split("</section>")[0]
-    assert "Common-cause variation: no figure in this section shows a special cause" in looked_after
+    assert (
+        "Common-cause variation: no charted figure in this section shows special-cause variation"
+        in looked_after
+    )
     assert (
         "Referrals in the week starting 24 June 2013 fell to 47 (52 the week before); the lowest of" in html
     )
@@ -407,7 +413,13 @@ def test_trend_csv_names_special_causes(published):
     frame = pd.read_csv(out_dir / "tables" / "trend_re_referrals_pct.csv", dtype=str, keep_default_na=False)
     assert frame["special_cause"].iloc[-1] == "outside_limits: improvement"
     assert (frame["special_cause"].iloc[:-1] == "").all()
-    assert float(frame["lower_limit"].iloc[0]) == pytest.approx(406.828 / 13 - 2.66 * 16.868 / 12)
+    assert float(frame["lower_limit"].iloc[0]) == pytest.approx(406.828 / 13 - 2.66 * 12.168 / 11)
+    # a rolling figure's table has its values and no SPC
+    rolling = pd.read_csv(
+        out_dir / "tables" / "trend_referral_rate_r12_per_10k.csv", dtype=str, keep_default_na=False
+    )
+    assert len(rolling) == 13 and (rolling["value"] != "").all()
+    assert (rolling[["mean", "lower_limit", "upper_limit", "special_cause"]] == "").all().all()
 
 
 def test_benchmarks_beside_the_figures_and_in_their_own_table(published, tmp_path):
@@ -505,9 +517,10 @@ def test_missing_trends_and_previous_figures_still_publish(tmp_path):
     written = publish_report(ctx, tmp_path)
     assert not [key for key in written if key.startswith("charts/")]
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "Referrals was 214" not in html  # no chart: the reading sits under the headline table instead
+    # no chart: the readings sit under the headline table instead
+    assert "Referrals was 214. No process limits: 1 month with a figure: limits need at least 12." in html
     assert "Referrals per 10,000 (12 months) was 621.0; 3.0% above the target of 603.0." in html
-    assert "No highlights" in html
+    assert "No figure shows special-cause variation this month." in html
 
 
 def test_tables_and_charts_of_absent_lists_say_not_available_where_they_would_be(tmp_path):

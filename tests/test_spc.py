@@ -96,11 +96,12 @@ def test_flat_series_has_a_moving_range_of_zero_and_no_signals():
     chart = spc.xmr([4.0] * 12)
     assert (chart.mean, chart.mr_bar, chart.lower, chart.upper) == (4, 0, 4, 4)
     assert chart.signals == ()  # every point is on the mean and on both limits
-    # one move off a flat line is outside limits that have no width...
+    # one move off a flat line: its moving range of 1 is above 3.267 x 1/11 and is screened out, so the
+    # limits have no width about the mean 49/12 = 4.083: every point is outside them
     jump = spc.xmr([4.0] * 11 + [5.0])
-    assert [(s.side, s.points) for s in rule(jump, "outside_limits")] == [("high", (11,))]
-    # ...and leaves the other eleven below the new mean (4.083): a shift
-    assert [s.points for s in rule(jump, "shift")] == [tuple(range(11))]
+    assert jump.mr_bar == 0 and jump.upper == pytest.approx(49 / 12)
+    assert [(s.side, s.points) for s in rule(jump, "outside_limits")][-1] == ("high", (11,))
+    assert len(rule(jump, "outside_limits")) == 12
 
 
 def test_gaps_break_runs_and_leave_no_moving_range_across_them():
@@ -153,3 +154,72 @@ def test_no_assurance_without_limits_target_or_direction():
     assert spc.assurance(spc.xmr(ALTERNATING[:11]), 11, "higher") is None
     assert spc.assurance(spc.xmr(ALTERNATING), None, "higher") is None
     assert spc.assurance(spc.xmr(ALTERNATING), 11, None) is None
+
+
+def test_worked_example_of_docs_spc_md():
+    """docs/spc.md, "Worked example": a partial first month, a screened jump, one point outside."""
+    values = [3.0, 10, 12, 10, 12, 10, 12, 10, 26, 12, 10, 12, 10, 12, 10, 12]
+    chart = spc.xmr(values, direction="lower", excluded={0})
+    assert chart.points == 15 and chart.mean == pytest.approx(12)
+    assert chart.mr_bar == pytest.approx(2)  # 16 and 14 screened out of 54 / 14 = 3.857
+    assert (chart.lower, chart.upper) == (pytest.approx(6.68), pytest.approx(17.32))
+    assert [(s.rule, s.side, s.points, s.kind) for s in chart.signals] == [
+        ("outside_limits", "high", (8,), "concern")
+    ]
+    # unscreened, the limits would be 12 +/- 2.66 x 54/14
+    assert spc.screened_mean([2.0] * 12 + [16.0, 14.0]) == pytest.approx(2)
+    # the partial month counted: mean 183 / 16 = 11.44 and a false alarm on it
+    counted = spc.xmr(values, direction="lower")
+    assert counted.mean == pytest.approx(183 / 16)
+    assert ("outside_limits", (0,)) in [(s.rule, s.points) for s in counted.signals]
+
+
+def test_screening_boundary_a_moving_range_of_exactly_3_267_means_is_kept():
+    # eleven moving ranges: ten of 1 and one of m; m = 3.267 x (10 + m) / 11  <=>  m = 32.67 / 7.733
+    m = 32.67 / (11 - 3.267)
+    assert spc.screened_mean([1.0] * 10 + [m]) == pytest.approx((10 + m) / 11)  # on the line: kept
+    assert spc.screened_mean([1.0] * 10 + [m + 0.001]) == pytest.approx(1)  # above it: screened
+
+
+def test_a_partial_point_takes_no_part_in_limits_or_rules():
+    values = [40.0, *ALTERNATING]
+    chart = spc.xmr(values, excluded={0})
+    assert (chart.mean, chart.mr_bar, chart.points) == (pytest.approx(11), pytest.approx(2), 12)
+    assert chart.signals == () and chart.values[0] == 40  # drawn, but not outside any limit
+    assert chart.excluded == {0} and chart.special_cause(0) == ""
+    # too few full points: no limits, and the note says the partial ones were left out
+    short = spc.xmr([40.0, *ALTERNATING[:11]], excluded={0})
+    assert short.note == "11 months with a figure (1 with a partial figure left out): limits need at least 12"
+
+
+def test_a_partial_point_breaks_a_run():
+    seven = [1, 2, 1, 2, 1, 5, 6, 5, 6, 5, 6, 5, 6]  # seven above the mean from index 5
+    assert rule(spc.xmr(seven), "shift")
+    assert rule(spc.xmr(seven, excluded={8}), "shift") == []
+
+
+def test_two_of_three_boundary_exactly_on_the_two_thirds_line_is_not_beyond():
+    # 20 alternating 10/12 and then a, 11, a: choose a on the two-thirds line of the result by solving
+    # numerically; one hundredth above it, 2 of 3 fires
+    def chart(a):
+        return spc.xmr([10.0, 12.0] * 10 + [a, 11.0, a])
+
+    low, high = 12.0, 16.0
+    for _ in range(80):
+        mid = (low + high) / 2
+        c = chart(mid)
+        line = c.mean + 2 / 3 * (c.upper - c.mean)
+        low, high = (mid, high) if mid < line else (low, mid)
+    assert rule(chart(low), "two_of_three") == []
+    assert [s.points for s in rule(chart(low + 0.01), "two_of_three")] == [(20, 22)]
+
+
+def test_one_marker_per_point_by_precedence():
+    # 20 alternating points then 16, 16, 19: mean 271 / 23 = 11.78, upper limit 17.22: the 19 is outside
+    # the limits and, with the two 16s, 3 of 3 beyond the two-thirds line
+    chart = spc.xmr([10.0, 12.0] * 10 + [16.0, 16.0, 19.0], direction="higher")
+    assert {s.rule for s in chart.signals_at(22)} == {"outside_limits", "two_of_three"}
+    assert chart.marker(22).rule == "outside_limits"
+    assert chart.special_cause(22) == "outside_limits: improvement"
+    assert chart.special_cause(21) == "two_of_three: improvement"
+    assert spc.PRECEDENCE == ("outside_limits", "two_of_three", "shift", "trend")

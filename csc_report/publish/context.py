@@ -31,8 +31,9 @@ class ReportContext:
     - month: "YYYY-MM".
     - indicators: dicts with indicator_id, label, section, unit, value, numerator, denominator, target, rag,
       note (value None when not available).
-    - trends: indicator_id -> DataFrame[month, value] for up to 24 months ending at `month` (gaps allowed);
-      charts and XmR limits use the last 24 where history allows, 13 at least.
+    - trends: indicator_id -> DataFrame[month, value, note] for up to 24 months ending at `month` (gaps
+      allowed; note optional); charts and XmR limits use the last 24 where history allows, 13 at least;
+      a month whose note says its history is partial takes no part in the limits (publish/signals.py).
     - previous / last_year: indicator_id -> value last month / in the same month last year.
     - tables: table_id -> breakdown DataFrame; the columns published are those of tables.TABLE_SPECS.
     - unavailable: table_id -> why the table is not available this month ("not available: List 6 ...

@@ -97,14 +97,24 @@ def target_gap(current: float | None, target: float | None, unit: str) -> str | 
     return f"{amount} {'above' if gap > 0 else 'below'} the target of {format_value(target, unit)}"
 
 
-def reading(figure: Figure, period: str = "month", previous_phrase: str = "last month") -> str:
-    """One sentence on a figure: its direction, distance from target and any extreme it reached."""
+def reading(
+    figure: Figure, period: str = "month", previous_phrase: str = "last month", moved: bool = True
+) -> str:
+    """One sentence on a figure: its direction, distance from target and any extreme it reached.
+
+    moved=False says the figure and last period's without a verb of movement: beside a special-cause
+    signal, "remained steady" would contradict it.
+    """
     if figure.value is None:
         return f"{figure.label}: no figure for this {period}."
     value = format_value(figure.value, figure.unit)
     change = direction(figure.value, figure.previous, figure.unit)
     if change is None:
         opening = f"{figure.label} was {value}"
+    elif not moved:
+        opening = (
+            f"{figure.label} was {value} ({format_value(figure.previous, figure.unit)} {previous_phrase})"
+        )
     else:
         opening = (
             f"{figure.label} {VERBS[change]} {value} "

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TrendChart:
-    """Monthly lines for the last 13 months; the first indicator is the headline the reading is about."""
+    """One chart of small panels over the trend's months, one series each (docs/spc.md).
+
+    `indicator_ids`: monthly figures, each an SPC panel with its own limits; the first is the headline the
+    reading is about. `rolling`: rolling 12-month figures, each a plain line panel (no limits, no rules).
+    """
 
     indicator_ids: tuple[str, ...]
+    rolling: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ SECTIONS = (
         "Referrals",
         ("referrals",),
         charts=(
-            TrendChart(("referral_rate_r12_per_10k",)),
+            TrendChart(("referrals",), rolling=("referral_rate_r12_per_10k",)),
             WeeklyChart("referrals_weekly", "referrals", "Referrals"),
         ),
     ),
@@ -69,7 +74,7 @@ SECTIONS = (
         "re-referrals",
         "Re-referrals",
         ("re referrals", "rereferrals"),
-        charts=(TrendChart(("re_referrals_pct", "re_referrals_r12_pct")),),
+        charts=(TrendChart(("re_referrals_pct",), rolling=("re_referrals_r12_pct",)),),
     ),
     SectionSpec(
         "initial-assessments",
@@ -101,7 +106,7 @@ SECTIONS = (
         "child-protection",
         "Child protection plans",
         ("child protection", "child protection plans", "cp", "s47", "section 47"),
-        charts=(TrendChart(("cp_plans_open",)),),
+        charts=(TrendChart(("cp_plans_open", "s47_started")),),
         tables=("cp_by_category",),
     ),
     SectionSpec(
@@ -144,3 +149,18 @@ DATA_QUALITY = SectionSpec(
     "data-quality", "Data quality", ("data quality",), tables=("data_quality_summary",)
 )
 HIGHLIGHTS = "highlights"  # commentary key shown under the generated highlights
+
+# Figures that measure the same thing (a count and its rate, a monthly figure and its rolling 12 months):
+# they make one highlight between them, and a rolling figure's SPC is its family's first (monthly) figure's.
+# A figure in no family is a family of its own.
+FAMILIES = (
+    ("referrals", "referrals_r12", "referral_rate_r12_per_10k"),
+    ("re_referrals_pct", "re_referrals_r12_pct"),
+    ("s47_started", "s47_rate_r12_per_10k"),
+    ("core_assessments_in_35wd_pct", "core_assessments_in_35wd"),
+    ("cp_plans_open", "cp_rate_per_10k"),
+    ("cla_open", "cla_rate_per_10k"),
+    ("sw_vacancy_rate_pct", "sw_vacancies_fte"),
+    ("sw_agency_rate_pct", "sw_agency_fte"),
+)
+FAMILY = {indicator_id: family[0] for family in FAMILIES for indicator_id in family}

@@ -14,7 +14,7 @@ import pandas as pd
 from csc_report.issues import ISSUE_COLUMNS
 from csc_report.publish import benchmark_view, signals
 from csc_report.publish import highlights as rules
-from csc_report.publish.charts import Chart, ChartRenderer, describe_bars, describe_lines
+from csc_report.publish.charts import Chart, ChartRenderer, Panel, describe_bars, describe_panels
 from csc_report.publish.commentary import INTRODUCTION, Commentary, normalise_key, render
 from csc_report.publish.context import ReportContext
 from csc_report.publish.disclosure import FOOTNOTE, SUPPRESSED, check_profile
@@ -29,6 +29,7 @@ from csc_report.publish.formatting import (
 )
 from csc_report.publish.layout import (
     DATA_QUALITY,
+    FAMILY,
     HIGHLIGHTS,
     SECTIONS,
     SectionSpec,
@@ -50,11 +51,13 @@ NOTES = [
     "Figures are rounded for reading; indicators.csv holds them unrounded.",
     "Changes in percentages are in percentage points (pts).",
     "Every data-quality issue, with its file, sheet, row and rule, is listed in data_quality.csv.",
-    "Charts show each figure's average and process limits (XmR: average +/- 2.66 x the average "
-    "month-to-month change, over up to the last 24 months). Marked points are special-cause variation: "
-    "a point outside the limits, 7 months in a row on one side of the average, 7 months in a row rising "
-    "or falling, or 2 of 3 months more than two-thirds of the way to a limit. Anything else is "
-    "common-cause variation, not a change to act on.",
+    "Charts of monthly figures show each figure's average and process limits (XmR, as NHSRplotthedots: "
+    "average +/- 2.66 x the average month-to-month change, leaving out changes over 3.267 times that "
+    "average, over up to the last 24 months). Marked points are special-cause variation: a point "
+    "outside the limits, 2 of 3 months more than two-thirds of the way to a limit, 7 months in a row on "
+    "one side of the average, or 7 months in a row rising or falling. Anything else is common-cause "
+    "variation, not a change to act on. Rolling 12-month figures get no limits (neighbouring months "
+    "share 11 of their 12); months whose history is partial are drawn hollow and left out.",
     "Benchmarks are DfE's published figures for the latest reporting year ending by the report month "
     "(year to 31 March; workforce at 30 September), from the reference data shipped with csc-report; "
     "statistical neighbours are the mean of the authority's ten DfE neighbours. tables/benchmarks.csv "
@@ -74,6 +77,16 @@ class Row:
     vs_last_year: str
     note: str
     benchmarks: dict[str, str] = field(default_factory=dict)  # area_type -> cell text (benchmark_view)
+    variation: signals.Icon | None = None  # Making Data Count icons (signals.variation_icon)
+    assurance: signals.Icon | None = None
+
+    @property
+    def variation_text(self) -> str:
+        return self.variation.text if self.variation else ""
+
+    @property
+    def assurance_text(self) -> str:
+        return self.assurance.text if self.assurance else ""
 
     @property
     def benchmark_cells(self) -> list[str]:
@@ -115,6 +128,8 @@ class Report:
     disclosure_note: str | None = None  # what the suppression mark means, under the public profile
     notes: list[str] = field(default_factory=list)
     chart_seconds: float = 0.0
+    no_highlights: str = signals.NO_HIGHLIGHTS
+    icon_legend: tuple[signals.Icon, ...] = signals.ICON_LEGEND
     benchmark_areas: dict[str, str] = field(default_factory=dict)  # area_type -> column heading
     benchmarks: PublishedTable | None = None
 
@@ -163,6 +178,7 @@ class _Builder:
         self.chart_seconds = 0.0
         self.benchmarks = ctx.benchmarks
         self.spc_cache: dict[tuple[str, int | None], signals.Signals] = {}
+        self.charted: dict[str, signals.Signals] = {}  # figures drawn as SPC panels with limits
 
     def report(self) -> Report:
         sections = [self.section(spec) for spec in SECTIONS] + self.extra_sections() + [self.data_quality()]
@@ -175,7 +191,7 @@ class _Builder:
             month_label=month_label(self.month),
             run_at_label=f"{day_label(run_at)} at {run_at:%H:%M}",
             profile=self.profile,
-            highlights=self.highlights(),
+            highlights=self.highlights(),  # after the sections: from the charts they drew
             sections=sections,
             introduction=self.commentary_for(INTRODUCTION),
             highlights_commentary=self.commentary_for(HIGHLIGHTS),
@@ -196,37 +212,49 @@ class _Builder:
         value = as_number(self.rows[indicator_id].get("value"))
         return points[:-1] + [(self.month, value)]
 
+    def partial_points(self, indicator_id: str, months: list[pd.Period]) -> frozenset[int]:
+        """Indices of `months` whose figure the history covers only partly (signals.partial)."""
+        found = signals.partial_months(self.ctx.trends.get(indicator_id))
+        if signals.partial(self.rows[indicator_id].get("note")):
+            found.add(self.month)
+        return frozenset(i for i, m in enumerate(months) if m in found)
+
+    def is_partial(self, indicator_id: str, month: pd.Period) -> bool:
+        return bool(self.partial_points(indicator_id, [month]))
+
     def spc_for(self, indicator_id: str, n: int | None = None) -> signals.Signals:
-        """The indicator's XmR chart over its trend series (or its last n months), and the same
-        without this month."""
+        """The indicator's XmR chart over its trend series (or its last n months): no limits for a rolling
+        figure; partial points left out."""
         if (indicator_id, n) in self.spc_cache:
             return self.spc_cache[(indicator_id, n)]
         row = self.rows[indicator_id]
         unit = row.get("unit") or "count"
         direction = self.ctx.directions.get(indicator_id)
-        values = [v for _, v in self.series(indicator_id, n)]
+        series = self.series(indicator_id, n)
+        values = [v for _, v in series]
+        partial = self.partial_points(indicator_id, [m for m, _ in series])
+        england = benchmark_view.england_line(self.benchmarks, indicator_id, unit)
         self.spc_cache[(indicator_id, n)] = signals.Signals(
             label=row.get("label") or indicator_id,
             unit=unit,
-            chart=signals.chart(values, unit, direction),
-            previous_chart=signals.chart(values[:-1], unit, direction),
+            chart=(
+                signals.no_limits(values, partial)
+                if signals.rolling(row)
+                else signals.chart(values, unit, direction, partial)
+            ),
             target=as_number(row.get("target")),
             direction=direction,
+            context=england[0] if england else None,
         )
         return self.spc_cache[(indicator_id, n)]
 
     def highlights(self) -> list[str]:
-        """One line per figure with a special cause this month, a changed assurance or a benchmark
-        crossed (signals.highlight), in the report's order."""
-        lines = [self.highlight(i) for i in self.rows if self.has_value(i)]
-        return [line for line in lines if line]
-
-    def highlight(self, indicator_id: str) -> str | None:
-        row = self.rows[indicator_id]
-        previous = as_number(self.ctx.previous.get(indicator_id))
-        value, unit = as_number(row.get("value")), row.get("unit") or "count"
-        crossings = signals.benchmark_crossings(indicator_id, unit, value, previous, self.benchmarks)
-        return signals.highlight(self.spc_for(indicator_id), crossings, previous)
+        """Special-cause signals at this month on the figures with an SPC chart, one per family, strongest
+        first (signals.highlights); the sentence NO_HIGHLIGHTS when there are none."""
+        families: dict[str, list[signals.Signals]] = {}
+        for indicator_id, view in self.charted.items():
+            families.setdefault(FAMILY.get(indicator_id, indicator_id), []).append(view)
+        return signals.highlights(list(families.values()))
 
     def figure(self, indicator_id: str) -> rules.Figure:
         row = self.rows[indicator_id]
@@ -241,16 +269,30 @@ class _Builder:
         )
 
     def headline_row(self, row: dict) -> Row:
+        """A figure as its table row. A partial figure (or one compared with a partial one) reads
+        "partial history" for its RAG and changes; the icons are its SPC's, as charted where it is."""
         indicator_id, unit = row["indicator_id"], row.get("unit") or "count"
         value = as_number(row.get("value"))
         note = row.get("note")
+        partial = self.is_partial(indicator_id, self.month)
+
+        def change(before, month: pd.Period) -> str:
+            if (
+                value is not None
+                and as_number(before) is not None
+                and (partial or self.is_partial(indicator_id, month))
+            ):
+                return signals.PARTIAL
+            return format_change(value, before, unit)
+
+        view = self.charted.get(indicator_id) or self.spc_for(indicator_id)
         return Row(
             label=row.get("label") or indicator_id,
             value="Not available" if value is None else format_value(value, unit),
             target=format_value(row.get("target"), unit),
-            rag=format_rag(row.get("rag")),
-            vs_last_month=format_change(value, self.ctx.previous.get(indicator_id), unit),
-            vs_last_year=format_change(value, self.ctx.last_year.get(indicator_id), unit),
+            rag=signals.PARTIAL if partial and value is not None else format_rag(row.get("rag")),
+            vs_last_month=change(self.ctx.previous.get(indicator_id), self.month - 1),
+            vs_last_year=change(self.ctx.last_year.get(indicator_id), self.month - 12),
             note="; ".join(
                 text
                 for text in (
@@ -260,6 +302,8 @@ class _Builder:
                 if text
             ),
             benchmarks=benchmark_view.cells(self.benchmarks, indicator_id),
+            variation=signals.variation_icon(view) if value is not None else None,
+            assurance=signals.assurance_icon(view) if value is not None else None,
         )
 
     # --- sections ----------------------------------------------------------------------------------
@@ -277,7 +321,6 @@ class _Builder:
         section = Section(
             spec.id,
             chosen[0].title if len(chosen) == 1 else spec.title,
-            rows=[self.headline_row(row) for row in rows],
             tables=[self.tables[t] for t in spec.tables if t in self.tables],
             commentary=self.commentary_for(*aliases),
             benchmark_heading=benchmark_view.heading(self.benchmarks, [r["indicator_id"] for r in rows]),
@@ -294,22 +337,21 @@ class _Builder:
                 section.charts.append(chart)
             elif reading:
                 section.summary.append(reading)
+        section.rows = [self.headline_row(row) for row in rows]  # after the charts: their icons
         quiet = self.common_cause([row["indicator_id"] for row in rows])
         if quiet:
             section.summary.append(quiet)
         return section
 
     def common_cause(self, indicator_ids: list[str]) -> str | None:
-        """ "Common-cause variation" for a section none of whose figures made a Highlight, when at least
-        one has process limits: its month-on-month moves are noise, not news."""
-        charted = [i for i in indicator_ids if self.has_value(i) and self.spc_for(i).chart.has_limits]
-        if not charted:
-            return None
-        if any(self.highlight(i) for i in charted):
+        """ "Common-cause variation" for a section none of whose charted figures shows a special cause
+        this month, when at least one is charted with limits: its month-on-month moves are noise."""
+        charted = [self.charted[i] for i in indicator_ids if i in self.charted]
+        if not charted or any(view.latest() for view in charted):
             return None
         return (
-            "Common-cause variation: no figure in this section shows a special cause, a change of "
-            "assurance or a move across a benchmark this month."
+            "Common-cause variation: no charted figure in this section shows special-cause variation "
+            "this month."
         )
 
     @staticmethod
@@ -384,51 +426,63 @@ class _Builder:
         raise TypeError(f"unknown chart spec {spec!r}")
 
     def trend_chart(self, spec: TrendChart) -> tuple[Chart | None, str | None]:
-        ids = [i for i in spec.indicator_ids if i in self.rows]
+        """One chart of panels: an SPC panel per monthly figure, a plain line per rolling one, over the
+        headline's months; the reading says each panel's figure and signal."""
+        ids = [i for i in (*spec.indicator_ids, *spec.rolling) if i in self.rows]
         if not ids:
             return None, None
         note = str(self.rows[ids[0]].get("note") or "")
         if note.startswith("not available") and as_number(self.rows[ids[0]].get("value")) is None:
             return None, f"{self.figure(ids[0]).label}: {note}"  # no trend ends in a month without it
-        headline = self.figure(ids[0])
-        spc_view = self.spc_for(ids[0])
-        reading = rules.reading(headline) + " " + signals.spc_sentence(spc_view)
-        n = len(self.series(ids[0]))  # every line of a chart over the headline's months
+        n = len(self.series(ids[0]))  # every panel over the headline's months
         series = {i: self.series(i, n) for i in ids}
         drawn = [i for i in ids if sum(v is not None for _, v in series[i]) >= 2]
-        if ids[0] not in drawn:
+        reading = " ".join(self.panel_reading(i, n) for i in ids if self.has_value(i) or i == ids[0])
+        if not drawn:
             return None, reading
-        months = [m for m, _ in series[ids[0]]]
-        lines = [(self.figure(i).label, [v for _, v in series[i]]) for i in drawn]
-        england = benchmark_view.england_line(self.benchmarks, ids[0], headline.unit)
-        png = self.renderer.lines(
-            [m.strftime("%b %y") for m in months],
-            lines,
-            headline.unit,
-            headline.target,
-            limits=spc_view.chart,
-            reference=england,
-        )
-        alt = describe_lines(
-            [month_label(m) for m in months],
-            lines,
-            headline.unit,
-            headline.target,
-            limits=spc_view.chart,
-            reference=england,
-        )
+        months = [m for m, _ in series[drawn[0]]]
+        panels = [self.panel(i, n, series[i]) for i in drawn]
+        for i in drawn:
+            if self.spc_for(i, n).chart.has_limits:
+                self.charted[i] = self.spc_for(i, n)
+        png, cut = self.renderer.panels([m.strftime("%b %y") for m in months], panels)
         chart = Chart(
             id=f"trend_{ids[0]}",
-            title=f"{headline.label}: last {len(months)} months",
-            alt=alt,
+            title=f"{'; '.join(self.figure(i).label for i in drawn)}: last {len(months)} months",
+            alt=describe_panels([month_label(m) for m in months], panels),
             reading=reading,
             png=png,
             data=[
-                trend_table(i, self.figure(i).label, headline.unit, series[i], self.spc_for(i, n).chart)
+                trend_table(i, self.figure(i).label, self.figure(i).unit, series[i], self.spc_for(i, n).chart)
                 for i in drawn
             ],
+            cut_axis=cut,
         )
         return chart, reading
+
+    def panel(self, indicator_id: str, n: int, series: list[tuple[pd.Period, float | None]]) -> Panel:
+        figure, view = self.figure(indicator_id), self.spc_for(indicator_id, n)
+        return Panel(
+            title=figure.label
+            + (" (rolling: no limits)" if signals.rolling(self.rows[indicator_id]) else ""),
+            unit=figure.unit,
+            values=[v for _, v in series],
+            chart=view.chart,
+            target=figure.target,
+            reference=benchmark_view.england_line(self.benchmarks, indicator_id, figure.unit),
+            partial=view.chart.excluded,
+        )
+
+    def panel_reading(self, indicator_id: str, n: int) -> str:
+        """The figure in words and its SPC clause. A special cause this month is not "steady" beside it
+        (rules.reading without a direction); a partial figure is only its value."""
+        figure, view = self.figure(indicator_id), self.spc_for(indicator_id, n)
+        if self.is_partial(indicator_id, self.month):
+            return f"{figure.label} was {format_value(figure.value, figure.unit)} ({signals.PARTIAL})."
+        text = rules.reading(figure, moved=view.latest() is None)
+        if signals.rolling(self.rows[indicator_id]):
+            return text
+        return f"{text} {signals.spc_sentence(view)}"
 
     def weekly_chart(self, spec: WeeklyChart) -> tuple[Chart | None, str | None]:
         table = self.tables.get(spec.table_id)

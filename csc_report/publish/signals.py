@@ -1,43 +1,61 @@
-"""What the report says about SPC signals, assurance and benchmarks: the Highlights and chart readings.
+"""What the report says about SPC: which figures get it, the Highlights, chart readings and icons.
 
 The NHS "Making Data Count" programme teaches boards not to read month-on-month movements, most of which
-are common-cause variation. So a figure makes a Highlight only when
-- its latest month is part of a special-cause signal (csc_report.spc), or
-- its assurance against the target changed since last month, or
-- it moved to the other side of a published benchmark (England, region, statistical neighbours).
+are common-cause variation; a highlight that is noise teaches a committee to ignore them all. So (contract
+section 4.1, docs/spc.md):
+- SPC applies only to series of non-overlapping periods: monthly counts and percentages and month-end
+  stocks. A rolling 12-month figure shares 11 of its 12 months with its neighbour, so runs and trends in it
+  are certain, not signals: it gets no limits and no rules (`rolling`); its chart's SPC panel is its
+  monthly counterpart's (layout.FAMILIES).
+- A point whose figure the history covers only partly (its note says "... is partial", `partial`) is
+  drawn but left out of the limits and the rules, and has no RAG or change.
+- A Highlight is a special-cause signal that includes the latest month, on a figure with an SPC chart,
+  one per figure family, strongest first, at most MAX_HIGHLIGHTS. Benchmarks are quoted in one as
+  context, never make one.
 Each line says what was seen, in words a committee reads aloud: "7 months in a row above the average of
-the last 24 months (25.1%)". Everything else in a section is one line: "common-cause variation".
+the last 24 months (25.1%)".
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from csc_report import spc
-from csc_report.benchmarks.measures import BY_ID
-from csc_report.publish.formatting import as_number, format_value
+from csc_report.publish.formatting import format_value
 from csc_report.publish.tables import month_series
 
 MAX_MONTHS, MIN_MONTHS = 24, 13
-# The rules in the order a reader should hear about them: a point beyond the limits first.
-RULE_ORDER = ("outside_limits", "two_of_three", "shift", "trend")
-# spc's assurance as a verb phrase about the process: now, and as it stood last month
+MAX_HIGHLIGHTS = 6
+NO_HIGHLIGHTS = "No figure shows special-cause variation this month"
+PARTIAL = "partial history"
+ROLLING_NOTE = (
+    "a rolling 12-month figure: each month shares 11 of its 12 months with the one before, so it gets "
+    "no limits or rules"
+)
+# the coverage note of contract 1.2 (sql/indicators/_macros.sql coverage_note)
+_PARTIAL_NOTE = re.compile(r"history runs from .* is partial")
+# spc's assurance as a verb phrase about the process
 ASSURANCE_NOW = {
     spc.MEET: "will reliably meet",
     spc.MISS: "will reliably miss",
     spc.EITHER: "is capable of either meeting or missing",
 }
-ASSURANCE_BEFORE = {
-    spc.MEET: "would reliably meet",
-    spc.MISS: "would reliably miss",
-    spc.EITHER: "was capable of either meeting or missing",
-}
-BENCHMARK_NAMES = {
-    "england": "the England figure",
-    "statistical_neighbours": "the statistical neighbours' average",
-}
+
+
+def partial(note) -> bool:
+    """Whether a figure's note says the history covers its period only partly (contract 1.2)."""
+    return isinstance(note, str) and bool(_PARTIAL_NOTE.search(note))
+
+
+def rolling(row: dict) -> bool:
+    """Whether a figure covers overlapping periods: its period is a range of months (`2012-07 to
+    2013-06`, as stored_indicators gives the r12 figures); a row without a period falls back to the
+    contract's `_r12` naming."""
+    period = str(row.get("period") or "")
+    return " to " in period if period else "_r12" in str(row.get("indicator_id", ""))
 
 
 def window(frame: pd.DataFrame | None, month: pd.Period) -> list[tuple[pd.Period, float | None]]:
@@ -47,42 +65,59 @@ def window(frame: pd.DataFrame | None, month: pd.Period) -> list[tuple[pd.Period
     return points[min(first, MAX_MONTHS - MIN_MONTHS) :]
 
 
+def partial_months(frame: pd.DataFrame | None) -> set[pd.Period]:
+    """The months of a trend frame whose figure carries a partial-history note."""
+    if frame is None or "note" not in frame.columns:
+        return set()
+    return {
+        pd.Period(str(m), "M") for m, note in zip(frame["month"], frame["note"], strict=True) if partial(note)
+    }
+
+
 def bounds(unit: str) -> tuple[float | None, float | None]:
     """What the unit allows: nothing below 0, no percentage above 100."""
     return (0.0, 100.0) if unit == "pct" else (0.0, None)
 
 
-def chart(values: list[float | None], unit: str, direction: str | None) -> spc.XmR:
-    return spc.xmr(values, direction=direction, bounds=bounds(unit))
+def chart(
+    values: list[float | None], unit: str, direction: str | None, excluded: set[int] = frozenset()
+) -> spc.XmR:
+    return spc.xmr(values, direction=direction, bounds=bounds(unit), excluded=excluded)
+
+
+def no_limits(values: list[float | None], excluded: set[int] = frozenset()) -> spc.XmR:
+    """The chart of a rolling figure: its values, no limits, no rules."""
+    return spc.XmR(tuple(values), note=ROLLING_NOTE, excluded=frozenset(excluded))
 
 
 @dataclass(frozen=True)
 class Signals:
-    """One indicator's SPC for the month: its chart now and as it stood last month."""
+    """One indicator's SPC for the month."""
 
     label: str
     unit: str
     chart: spc.XmR
-    previous_chart: spc.XmR  # the series without this month: for "assurance changed"
     target: float | None
     direction: str | None
+    context: str | None = None  # a benchmark quoted in a highlight: `England 2012-13: 24.7%`
 
     @property
     def months(self) -> int:
         return len(self.chart.values)
 
-    def latest(self) -> list[spc.Signal]:
-        """Signals that include this month's point, most telling first."""
-        index = len(self.chart.values) - 1
-        return sorted(self.chart.signals_at(index), key=lambda s: RULE_ORDER.index(s.rule))
+    def latest(self) -> spc.Signal | None:
+        """The signal this month's point is marked with (spc.PRECEDENCE), None for common cause."""
+        return self.chart.marker(len(self.chart.values) - 1)
 
     def assurance(self) -> str | None:
         return spc.assurance(self.chart, self.target, self.direction)
 
-    def assurance_change(self) -> tuple[str, str] | None:
-        now = self.assurance()
-        before = spc.assurance(self.previous_chart, self.target, self.direction)
-        return (before, now) if now and before and now != before else None
+    def strength(self) -> tuple[int, float]:
+        """Sort key, strongest first: the rule's precedence, then how far this month is from the mean in
+        moving-range units."""
+        signal, last = self.latest(), self.chart.values[-1]
+        distance = abs(last - self.chart.mean) / self.chart.mr_bar if self.chart.mr_bar else 0.0
+        return (spc.PRECEDENCE.index(signal.rule) if signal else len(spc.PRECEDENCE), -distance)
 
 
 def describe(signal: spc.Signal, s: Signals) -> str:
@@ -117,57 +152,81 @@ def spc_sentence(s: Signals) -> str:
     """The SPC clause of a chart's reading: the signal seen, else common cause; and the assurance."""
     c = s.chart
     if not c.has_limits:
-        return f"No process limits yet: {c.note}."
+        return f"No process limits: {c.note}."
     fmt = lambda v: format_value(v, s.unit)  # noqa: E731
     found = s.latest()
     if found:
-        sentence = f"Special cause: {describe(found[0], s)}."
+        sentence = f"Special cause: {describe(found, s)}."
     else:
         sentence = (
             f"Common-cause variation: within the limits of the last {s.months} months "
             f"({fmt(c.lower)} to {fmt(c.upper)}, average {fmt(c.mean)})."
         )
+    if c.excluded:
+        months = f"{len(c.excluded)} month{'s' if len(c.excluded) > 1 else ''}"
+        sentence += f" {months} with partial history left out."
     assurance = s.assurance()
     if assurance:
         sentence += f" The process {ASSURANCE_NOW[assurance]} the target of {fmt(s.target)}."
     return sentence
 
 
-def benchmark_crossings(
-    indicator_id: str, unit: str, value: float | None, previous: float | None, benchmarks: pd.DataFrame
-) -> list[str]:
-    """`above England's 2012-13 figure (24.7%)` for each benchmark the figure moved across since last
-    month. Only where the published figure is in the indicator's own unit (not a count against a share)."""
-    measure = BY_ID.get(indicator_id)
-    if measure is None or measure.unit != unit or value is None or previous is None or benchmarks.empty:
-        return []
-    rows = benchmarks[(benchmarks["indicator_id"] == indicator_id) & (benchmarks["area_type"] != "la")]
-    found = []
-    for row in rows.itertuples(index=False):
-        level = as_number(row.value)
-        if level is None or (value > level) == (previous > level) or value == level:
-            continue
-        name = BENCHMARK_NAMES.get(row.area_type) or f"the {row.area} figure"
-        side = "above" if value > level else "below"
-        found.append(f"{side} {name} for {row.year} ({format_value(level, unit)})")
-    return found
-
-
-def highlight(s: Signals, crossings: list[str], previous: float | None) -> str | None:
-    """One line for an indicator with something to say, else None (common cause, nothing crossed)."""
-    parts = []
+def highlight(s: Signals) -> str | None:
+    """`Label: what the rule saw` for a figure whose latest month is special cause, else None."""
     found = s.latest()
-    if found:
-        parts.append(describe(found[0], s))
-    change = s.assurance_change()
-    if change:
-        before, now = change
-        parts.append(
-            f"assurance changed: the process {ASSURANCE_NOW[now]} the target of "
-            f"{format_value(s.target, s.unit)} (last month it {ASSURANCE_BEFORE[before]} it)"
-        )
-    if crossings:
-        last = s.chart.values[-1]
-        moved = " and ".join(crossings)
-        parts.append(f"moved {moved}: {format_value(last, s.unit)}, from {format_value(previous, s.unit)}")
-    return f"{s.label}: {'; '.join(parts)}" if parts else None
+    if found is None:
+        return None
+    line = f"{s.label}: {describe(found, s)}"
+    return line + (f" ({s.context})" if s.context else "")
+
+
+def highlights(candidates: list[list[Signals]]) -> list[str]:
+    """One line per figure family (each a list of its charted figures), strongest first, at most
+    MAX_HIGHLIGHTS; a family's line is its strongest figure's."""
+    best = []
+    for family in candidates:
+        found = sorted((s for s in family if s.latest() is not None), key=Signals.strength)
+        if found:
+            best.append(found[0])
+    return [highlight(s) for s in sorted(best, key=Signals.strength)[:MAX_HIGHLIGHTS]]
+
+
+# --- Making Data Count icons -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Icon:
+    """One Making Data Count icon: `kind` picks its drawing (templates), `text` is its alt text."""
+
+    kind: str  # common, improvement-high, concern-low, neutral-high, ...; meet, miss, either
+    text: str
+
+
+def variation_icon(s: Signals) -> Icon | None:
+    """Common cause, or special cause improvement / concern / neutral, high or low, at this month."""
+    if not s.chart.has_limits or s.chart.values[-1] is None or len(s.chart.values) - 1 in s.chart.excluded:
+        return None
+    found = s.latest()
+    if found is None:
+        return Icon("common", "Common-cause variation")
+    word = "higher" if found.side == "high" else "lower"
+    return Icon(f"{found.kind}-{found.side}", f"Special-cause {found.kind}: {word} than expected")
+
+
+ICON_LEGEND = (
+    Icon("common", "Common-cause variation"),
+    Icon("improvement-high", "Special-cause improvement"),
+    Icon("concern-high", "Special-cause concern"),
+    Icon("neutral-high", "Special-cause variation, neither better nor worse"),
+    Icon("meet", "Will reliably meet the target"),
+    Icon("miss", "Will reliably miss the target"),
+    Icon("either", "Capable of either meeting or missing the target"),
+)
+
+
+def assurance_icon(s: Signals) -> Icon | None:
+    assurance = s.assurance()
+    if assurance is None:
+        return None
+    kind = {spc.MEET: "meet", spc.MISS: "miss", spc.EITHER: "either"}[assurance]
+    return next(icon for icon in ICON_LEGEND if icon.kind == kind)

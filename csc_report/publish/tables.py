@@ -224,8 +224,10 @@ def trend_table(
 ):
     """`trend_<indicator_id>`: the monthly series behind a chart (whole-authority figures: no suppression).
 
-    With its XmR chart (issue 12) the table also gives the mean and limits (empty without limits) and,
-    for each month, the special-cause rules that flag it with improvement/concern (empty: common cause).
+    With its XmR chart (issue 12) the table also gives the mean and limits (empty without limits: a
+    rolling figure, too few months) and, for each month, the marker of its special cause as
+    `rule: improvement|concern|neutral` (empty: common cause). A month left out of the limits (partial
+    history) keeps its value with the four columns empty.
     """
     columns = (Column("month", "Month", "month"), Column("value", label, unit))
     frame = pd.DataFrame(series, columns=["month", "value"], dtype=object)
@@ -236,7 +238,9 @@ def trend_table(
             Column("upper_limit", "Upper limit", unit),
             Column("special_cause", "Special cause", "text"),
         )
-        frame["mean"], frame["lower_limit"], frame["upper_limit"] = chart.mean, chart.lower, chart.upper
+        kept = [i not in chart.excluded for i in range(len(frame))]
+        for name, level in (("mean", chart.mean), ("lower_limit", chart.lower), ("upper_limit", chart.upper)):
+            frame[name] = [level if keep else None for keep in kept]
         frame["special_cause"] = [chart.special_cause(i) or None for i in range(len(frame))]
     title = f"{label}: last {len(series)} months"
     return PublishedTable(f"trend_{indicator_id}", title, columns, frame.astype(object))
