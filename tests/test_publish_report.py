@@ -640,3 +640,33 @@ def test_indicator_period_is_the_rows_own_range_or_the_month(tmp_path):
         periods = {row["indicator_id"]: row["period"] for row in csv.DictReader(handle)}
     assert periods["referrals_r12"] == "2012-07 to 2013-06"
     assert periods["referrals"] == periods["contacts"] == MONTH
+
+
+def test_figures_tables_carry_making_data_count_icons_drawn_inline(published):
+    out_dir, _ = published
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    outline = _outline(out_dir / "report.html")
+    svgs = [attrs for tag, attrs in outline.tags if tag == "svg"]
+    assert svgs and all(attrs.get("role") == "img" and attrs.get("aria-label") for attrs in svgs)
+    assert html.count('class="icon-legend"') == 1  # one legend, under the highlights
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+    re_referrals = html.split('id="re-referrals"')[1].split("</table>")[0]
+    # this month's 26.5% is below the lower limit (lower is better) and the limits lie above the target
+    assert 'aria-label="Special-cause improvement: lower than expected"' in re_referrals
+    assert 'aria-label="Will reliably miss the target"' in re_referrals
+    markdown = (out_dir / "report.md").read_text(encoding="utf-8")
+    assert "| Special-cause improvement: lower than expected | Will reliably miss the target |" in markdown
+
+
+def test_line_panels_fit_their_values_and_say_when_the_axis_does_not_start_at_zero(published):
+    from csc_report.publish.charts import Panel, value_range
+
+    stock = Panel("Children looked after", "count", [327.0, 340.0, 362.0], target=330.0)
+    low, high = value_range(stock)
+    assert low == pytest.approx(327 - 0.08 * 35) and high == pytest.approx(362 + 0.08 * 35)
+    near_zero = Panel("Unallocated", "count", [1.0, 5.0, 9.0])
+    assert value_range(near_zero)[0] == 0  # the margin would reach below 0: the axis starts at 0
+    out_dir, _ = published
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    looked_after = html.split('id="looked-after"')[1].split("</section>")[0]
+    assert "The value axis does not start at 0 (marked //)." in looked_after
