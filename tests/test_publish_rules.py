@@ -79,6 +79,10 @@ def test_reading_sentences():
     assert (
         reading(weekly, "week", "the week before") == "Referrals in the week fell to 47 (52 the week before)."
     )
+    # beside a special-cause signal, no verb of movement: "remained steady" would contradict it
+    stock = Figure("Children looked after", "count", 362, 358)
+    assert reading(stock) == "Children looked after remained steady at 362 (358 last month)."
+    assert reading(stock, moved=False) == "Children looked after was 362 (358 last month)."
 
 
 def test_spread_and_data_quality_readings():
