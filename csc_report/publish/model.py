@@ -257,13 +257,17 @@ class _Builder:
         return signals.highlights(list(families.values()))
 
     def figure(self, indicator_id: str) -> rules.Figure:
+        """The figure as the reading rules see it; partial months are not figures to compare with."""
         row = self.rows[indicator_id]
-        history = tuple((month_label(m), v) for m, v in self.series(indicator_id)[:-1])
+        series = self.series(indicator_id)
+        partial = self.partial_points(indicator_id, [m for m, _ in series])
+        history = tuple((month_label(m), None if i in partial else v) for i, (m, v) in enumerate(series[:-1]))
+        previous = as_number(self.ctx.previous.get(indicator_id))
         return rules.Figure(
             label=row.get("label") or indicator_id,
             unit=row.get("unit") or "count",
             value=as_number(row.get("value")),
-            previous=as_number(self.ctx.previous.get(indicator_id)),
+            previous=None if self.is_partial(indicator_id, self.month - 1) else previous,
             history=history,
             target=as_number(row.get("target")),
         )
