@@ -113,7 +113,7 @@ SECTIONS = (
         "looked-after",
         "Children looked after",
         ("looked after", "children looked after", "cla"),
-        charts=(TrendChart(("cla_open",)),),
+        charts=(TrendChart(("cla_open", "cla_started")),),
         tables=("cla_by_legal_status", "cla_by_placement_type"),
     ),
     SectionSpec(
