@@ -128,10 +128,10 @@ class ChartRenderer:
             self.figure.set_size_inches(SIZE_INCHES[0], height)
             self.figure.subplots_adjust(
                 left=0.08 if len(panels) == 1 else 0.06,
-                right=0.9,  # the end labels of target and England lines sit right of each panel
+                right=0.88,  # the end labels of target and England lines sit right of each panel
                 bottom=0.36 / height,
                 top=1 - (0.45 + LEGEND_ROW_INCHES * rows) / height,  # room for two-line panel titles
-                wspace=0.45,
+                wspace=0.45 if len(panels) < 3 else 0.8,  # room for the end labels between panels
             )
             axes_list = self.figure.subplots(1, len(panels), squeeze=False)[0]
             for axes, panel in zip(axes_list, panels, strict=True):
@@ -243,7 +243,8 @@ def _draw_panel(axes, x_labels: list[str], panel: Panel, count: int) -> None:
     _end_labels(axes, ends, top - bottom)
     if bottom > 0:
         _axis_break(axes)
-    step = max(1, -(-len(x_labels) // (MAX_X_LABELS // count)))
+    fit = MAX_X_LABELS // count - (count > 1)  # panels side by side are narrower than a share of the width
+    step = max(1, -(-len(x_labels) // fit))
     axes.set_xticks(positions[::-1][::step][::-1], x_labels[::-1][::step][::-1])
     axes.set_title(textwrap.fill(panel.title, 100 // count), fontsize=8, loc="left")
 
