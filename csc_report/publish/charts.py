@@ -1,9 +1,10 @@
 """Charts for the report: matplotlib PNGs that read in greyscale and render fast.
 
 One Figure (drawn with the Agg canvas directly, no pyplot state) is made per report and cleared between
-charts: making a figure costs more than drawing a dozen points on it. Series differ by line style and
-marker as well as shade, so a black-and-white print still tells them apart; a target is a dashed line named
-in the legend; bars carry their value as text. Alt text is generated from the same numbers.
+charts: making a figure costs more than drawing a dozen points on it. A line chart is one or more panels
+of one series each (docs/spc.md: a panel's limits are its own series'); signals differ by marker shape as
+well as colour and a target is dashed, England dash-dot, so a black-and-white print still tells them
+apart; bars carry their value as text. Alt text is generated from the same numbers.
 """
 
 from __future__ import annotations
@@ -23,19 +24,14 @@ from csc_report.publish.disclosure import SUPPRESSED
 from csc_report.publish.formatting import format_value
 from csc_report.publish.tables import PublishedTable
 
-SERIES_STYLES = (
-    {"color": "#111111", "linestyle": "-", "marker": "o"},
-    {"color": "#555555", "linestyle": ":", "marker": "s"},
-    {"color": "#888888", "linestyle": "-.", "marker": "^"},
-)
+LINE_COLOR = "#111111"
 TARGET_STYLE = {"color": "#444444", "linestyle": "--", "linewidth": 1.2}
-# XmR (issue 12): the mean solid and thin, the limits dotted, England dash-dot; special-cause points
-# differ by marker shape as well as colour (Making Data Count's blue and orange), so greyscale keeps them.
+# XmR: the mean solid and thin, the limits dotted, England dash-dot; special-cause points (one marker
+# each, spc.XmR.marker) differ by shape as well as colour (Making Data Count's blue and orange).
 MEAN_STYLE = {"color": "#777777", "linestyle": "-", "linewidth": 0.9}
 LIMIT_STYLE = {"color": "#777777", "linestyle": ":", "linewidth": 1.3}
 ENGLAND_STYLE = {"color": "#222222", "linestyle": "-.", "linewidth": 1.1}
 SIGNAL_STYLES = {
-    # the star is the largest so that its points show round a cross drawn over it on the same month
     "improvement": {"marker": "*", "color": "#1f5fa8", "markersize": 15},
     "concern": {"marker": "X", "color": "#d55e00", "markersize": 9},
     "neutral": {"marker": "D", "color": "#6a3d9a", "markersize": 7},
@@ -204,10 +200,9 @@ def value_range(panel: Panel) -> tuple[float, float]:
 def _draw_panel(axes, x_labels: list[str], panel: Panel, count: int) -> None:
     positions = list(range(len(x_labels)))
     values = [float("nan") if v is None else v for v in panel.values]
-    style = SERIES_STYLES[0]
-    axes.plot(positions, values, color=style["color"], linestyle=style["linestyle"], zorder=3)
+    axes.plot(positions, values, color=LINE_COLOR, zorder=3)
     full = [i for i, v in enumerate(panel.values) if v is not None and i not in panel.partial]
-    axes.plot(full, [values[i] for i in full], linestyle="none", marker="o", color=style["color"], zorder=4)
+    axes.plot(full, [values[i] for i in full], linestyle="none", marker="o", color=LINE_COLOR, zorder=4)
     hollow = sorted(i for i in panel.partial if panel.values[i] is not None)
     if hollow:
         axes.plot(hollow, [values[i] for i in hollow], **PARTIAL_STYLE)
