@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from csc_report import spc
+from csc_report.publish import issue_text
 from csc_report.publish.disclosure import suppress
 from csc_report.publish.formatting import as_number, day_label, format_value, month_label, to_month
 
@@ -34,6 +35,7 @@ class Column:
     children: bool = False  # a count of children: subject to disclosure control
     follows: str | None = None  # derived from this count column: suppressed with it
     ratio_of: tuple[str, str] | None = None  # total row: sum(numerator) / sum(denominator), not a sum
+    printed: bool = True  # False: in the CSV and workbook only (an id for analysts, not for readers)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class TableSpec:
     title: str
     columns: tuple[Column, ...]
     has_total: bool = False
+    codes: bool = False  # a breakdown by a code list: rows of codes nobody has are left out of print
 
 
 def _by(key: str, header: str, *counts: Column) -> tuple[Column, ...]:
@@ -62,9 +65,13 @@ TABLE_SPECS = {
         "Children on a child protection plan by latest category of abuse",
         _by("category", "Category of abuse", CHILDREN),
         has_total=True,
+        codes=True,
     ),
     "cla_by_legal_status": TableSpec(
-        "Children looked after by legal status", _by("legal_status", "Legal status", CHILDREN), has_total=True
+        "Children looked after by legal status",
+        _by("legal_status", "Legal status", CHILDREN),
+        has_total=True,
+        codes=True,
     ),
     "cla_by_placement_type": TableSpec(
         "Children looked after by placement type",
@@ -75,6 +82,7 @@ TABLE_SPECS = {
             Column("short_breaks", "Short breaks", "count", optional=True, children=True),
         ),
         has_total=True,
+        codes=True,
     ),
     "caseload_by_team": TableSpec(
         "Open cases and average caseload by team",
@@ -101,6 +109,8 @@ class PublishedTable:
     """A table as published: whitelisted columns, a total row where the spec asks, disclosure applied.
 
     `frame` holds numbers unrounded, SUPPRESSED marks, None for missing, Periods for months and dates.
+    The CSV and the workbook give every row and column; print (the report, the appendix) leaves out the
+    columns that are not `printed` and, in a breakdown by codes (`codes`), the codes whose counts are all 0.
     """
 
     id: str
@@ -108,12 +118,33 @@ class PublishedTable:
     columns: tuple[Column, ...]
     frame: pd.DataFrame
     has_total: bool = False
+    codes: bool = False
+
+    @property
+    def printed_columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.printed)
+
+    def printed_frame(self) -> pd.DataFrame:
+        frame = self.frame[[column.name for column in self.printed_columns]]
+        if not self.codes:
+            return frame
+        counts = [c.name for c in self.printed_columns if c.kind not in TEXT_KINDS]
+        zero = (frame[counts].apply(pd.to_numeric, errors="coerce") == 0).all(axis=1)
+        if self.has_total:
+            zero.iloc[-1] = False
+        return frame[~zero]
+
+    @property
+    def zero_rows(self) -> int:
+        """How many code rows print leaves out (all their counts 0)."""
+        return len(self.frame) - len(self.printed_frame())
 
     def display_rows(self) -> list[list[str]]:
-        """Cells as people read them: `1,234`, `26.5%`, `June 2013`, `[c]`."""
+        """Printed cells as people read them: `1,234`, `26.5%`, `June 2013`, `[c]`."""
+        columns = self.printed_columns
         return [
-            [_display(value, column.kind) for column, value in zip(self.columns, row, strict=True)]
-            for row in self.frame.itertuples(index=False)
+            [_display(value, column.kind) for column, value in zip(columns, row, strict=True)]
+            for row in self.printed_frame().itertuples(index=False)
         ]
 
     def write_csv(self, path: Path) -> Path:
@@ -194,7 +225,7 @@ def breakdown_table(table_id: str, frame: pd.DataFrame, profile: str) -> Publish
         follows={c.name: c.follows for c in columns if c.follows},
         profile=profile,
     )
-    return PublishedTable(table_id, spec.title, tuple(columns), published, spec.has_total)
+    return PublishedTable(table_id, spec.title, tuple(columns), published, spec.has_total, spec.codes)
 
 
 def _total_row(body: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
@@ -246,10 +277,13 @@ def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]
     """Issues counted by list (sheet), rule and severity beside last month's count; never the rows themselves.
 
     `previous_counts` is keyed by (sheet, rule, severity). Without last month's counts at all (a first
-    month) the column is empty rather than 0: unknown, not none.
+    month) the column is empty rather than 0: unknown, not none. Print shows each list by its name and
+    each rule in words (issue_text); the CSV keeps the sheet and rule ids beside them.
     """
     keys = ["sheet", "rule", "severity"]
-    counts = issues.fillna({"sheet": ""}).groupby(keys, sort=False).size() if len(issues) else pd.Series()
+    frame = issues.fillna({"sheet": "", "column": "", "message": ""})
+    groups = frame.groupby(keys, sort=False) if len(issues) else None
+    counts = groups.size() if groups is not None else pd.Series()
     missing = 0 if previous_counts else None
     rows = [
         {
@@ -258,21 +292,31 @@ def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]
             "severity": severity,
             "issues": int(n),
             "last_month": previous_counts.get((sheet, rule, severity), missing),
+            "columns": list(groups.get_group((sheet, rule, severity))["column"]),
+            "message": groups.get_group((sheet, rule, severity))["message"].iloc[0],
         }
         for (sheet, rule, severity), n in counts.items()
     ]
     seen = {(row["sheet"], row["rule"], row["severity"]) for row in rows}
     rows += [
-        {"sheet": sheet, "rule": rule, "severity": severity, "issues": 0, "last_month": n}
+        {"sheet": sheet, "rule": rule, "severity": severity, "issues": 0, "last_month": n, "columns": [],
+         "message": ""}
         for (sheet, rule, severity), n in sorted(previous_counts.items())
         if (sheet, rule, severity) not in seen
-    ]
+    ]  # fmt: skip
+    for row in rows:
+        row["list"] = issue_text.list_label(row["sheet"])
+        row["what"] = issue_text.describe(row["sheet"], row.pop("columns"), row["rule"], row.pop("message"))
+        row["severity_text"] = issue_text.SEVERITY_WORDS.get(row["severity"], row["severity"])
     columns = (
-        Column("sheet", "List (sheet)", "text"),
-        Column("rule", "Rule", "text"),
-        Column("severity", "Severity", "text"),
+        Column("list", "List", "text"),
+        Column("what", "Issue", "text"),
+        Column("severity_text", "Severity", "text"),
         Column("issues", "Issues this month", "count"),
         Column("last_month", "Issues last month", "count"),
+        Column("sheet", "Sheet", "text", printed=False),
+        Column("rule", "Rule", "text", printed=False),
+        Column("severity", "Severity code", "text", printed=False),
     )
     frame = pd.DataFrame(rows, columns=[c.name for c in columns], dtype=object)
     frame = frame.sort_values("issues", ascending=False, kind="stable").reset_index(drop=True)
