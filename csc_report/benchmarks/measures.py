@@ -114,4 +114,4 @@ def neighbour_list(model: int, year: int) -> str:
     """The area of a neighbours' mean, naming its list: `statistical neighbours on DfE's 2021 list`,
     saying so when the list is later than the year it is used for (DfE's older lists are not shipped)."""
     name = f"{NEIGHBOURS_ON} {model} list"
-    return name + (f" (its lists before {model} are not in the shipped data)" if model > year else "")
+    return name + (f" (DfE's lists before {model} are not in the shipped data)" if model > year else "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,13 @@ from csc_report.publish.formatting import as_number, day_label, format_value, mo
 log = logging.getLogger(__name__)
 
 TEXT_KINDS = ("text", "month", "date")
+# spc.RULES as the printed trend tables name them (the CSV keeps the ids)
+SPC_RULE_WORDS = {
+    "outside_limits": "outside the limits",
+    "two_of_three": "2 of 3 near a limit",
+    "shift": "7 on one side of the average",
+    "trend": "7 rising or falling",
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class Column:
     follows: str | None = None  # derived from this count column: suppressed with it
     ratio_of: tuple[str, str] | None = None  # total row: sum(numerator) / sum(denominator), not a sum
     printed: bool = True  # False: in the CSV and workbook only (an id for analysts, not for readers)
+    words: dict[str, str] | None = None  # print shows these ids of a text column in words
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,7 @@ class PublishedTable:
         """Printed cells as people read them: `1,234`, `26.5%`, `June 2013`, `[c]`."""
         columns = self.printed_columns
         return [
-            [_display(value, column.kind) for column, value in zip(columns, row, strict=True)]
+            [_display(value, column.kind, column.words) for column, value in zip(columns, row, strict=True)]
             for row in self.printed_frame().itertuples(index=False)
         ]
 
@@ -162,11 +171,11 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def _display(value, kind: str) -> str:
+def _display(value, kind: str, words: dict[str, str] | None = None) -> str:
     if _missing(value):
         return ""
     if isinstance(value, str):
-        return value
+        return re.sub(r"[a-z_]+", lambda m: words.get(m.group(0), m.group(0)), value) if words else value
     if kind == "month":
         return month_label(value)
     if kind == "date":
@@ -265,7 +274,7 @@ def trend_table(
             Column("mean", "Mean", unit),
             Column("lower_limit", "Lower limit", unit),
             Column("upper_limit", "Upper limit", unit),
-            Column("special_cause", "Special cause", "text"),
+            Column("special_cause", "Special cause", "text", words=SPC_RULE_WORDS),
         )
         frame["mean"], frame["lower_limit"], frame["upper_limit"] = chart.mean, chart.lower, chart.upper
         frame["special_cause"] = [chart.special_cause(i) or None for i in range(len(frame))]
