@@ -56,3 +56,19 @@ def identifier_columns() -> frozenset[str]:
         for column in spec.columns.values()
         if column.personal == "identifier"
     )
+
+
+@cache
+def column_headers() -> dict[str, dict[str, str]]:
+    """List id -> column -> its Annex A header ("Child Unique ID"): how the report's text names a column,
+    never by its internal name."""
+    return {
+        list_id: {name: column.header for name, column in spec.columns.items()}
+        for list_id, spec in load_lists().lists.items()
+    }
+
+
+@cache
+def list_numbers() -> dict[int, str]:
+    """Annex A list number -> list id (5 -> "s47"), to tell an issue's list from its sheet name."""
+    return {spec.number: list_id for list_id, spec in load_lists().lists.items() if spec.number}

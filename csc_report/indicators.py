@@ -30,7 +30,7 @@ import pandas as pd
 import yaml
 
 from csc_report import targets as targets_mod
-from csc_report.catalogue import list_names
+from csc_report.catalogue import column_headers, list_names
 from csc_report.errors import UsageError
 from csc_report.months import month_end, month_start, r12_start
 from csc_report.settings import SQL_DIR
@@ -112,7 +112,7 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return (
         pd.DataFrame(indicators),
         pd.DataFrame(tables),
-        pd.DataFrame(requirements, columns=["item_id", "list_id", "column_name"]),
+        pd.DataFrame(requirements, columns=["item_id", "list_id", "column_name", "header"]),
     )
 
 
@@ -129,7 +129,11 @@ def _requirements(path: Path, item: dict) -> list[dict]:
             raise UsageError(
                 f"{path}: {item['id']}: requires entries are {{list: <list id>, columns: [...]}}"
             )
-        rows += [{"item_id": item["id"], "list_id": need["list"], "column_name": c} for c in need["columns"]]
+        headers = column_headers().get(need["list"], {})
+        rows += [
+            {"item_id": item["id"], "list_id": need["list"], "column_name": c, "header": headers.get(c, c)}
+            for c in need["columns"]
+        ]
     return rows
 
 
@@ -248,7 +252,7 @@ def unavailable(con: duckdb.DuckDBPyConnection, la_code: str, m: date) -> pd.Dat
                     r.item_id,
                     r.list_id,
                     exists (select 1 from present as p where p.list_id = r.list_id) as list_present,
-                    string_agg(r.column_name, ', ' order by r.column_name) as columns
+                    string_agg('"' || r.header || '"', ', ' order by r.column_name) as columns
                 from _requirements as r
                 anti join present as p using (list_id, column_name)
                 group by all

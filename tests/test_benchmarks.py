@@ -132,6 +132,37 @@ def test_suppressed_and_unpublished_figures_say_so(con):
     assert row["status"].iloc[0] == "not published"
 
 
+def test_published_by_dfe_but_not_shipped_says_so_not_unpublished(con):
+    """DfE published the 2012-13 CLA rate and care leavers NEET (SSDA903), but the shipped data (LAIT
+    from 2016, CLA file from 2021) lack them: "not in the shipped DfE data". Single assessments and the
+    workforce census did not exist yet: "not published"."""
+    frame = lookup.report_benchmarks(con, "874", "2013-06").set_index(["indicator_id", "area_type"])
+    for indicator_id in ("cla_rate_per_10k", "care_leavers_neet_pct"):
+        for area_type in ("la", "statistical_neighbours", "region", "england"):
+            assert frame.loc[(indicator_id, area_type), "status"] == "not in the shipped DfE data"
+    for indicator_id in ("assessments_in_45wd_pct", "sw_agency_rate_pct"):
+        assert frame.loc[(indicator_id, "england"), "status"] == "not published"
+    assert frame.loc[("re_referrals_pct", "statistical_neighbours"), "area"] == (
+        "statistical neighbours on DfE's 2021 list (DfE's lists before 2021 are not in the shipped data)"
+    )
+    assert frame.loc[("re_referrals_pct", "la"), "area"] == "Peterborough"
+
+
+@pytest.mark.parametrize(
+    "indicator_id, year, status",
+    [
+        ("assessments_in_45wd_pct", 2013, "not published"),  # single assessments began in 2013-14
+        ("assessments_in_45wd_pct", 2014, "not in the shipped DfE data"),
+        ("sw_vacancy_rate_pct", 2012, "not published"),  # the first workforce census: 30 September 2013
+        ("sw_vacancy_rate_pct", 2013, "not in the shipped DfE data"),
+        ("referral_rate_r12_per_10k", 2009, "not published"),  # the CIN census: from 2009-10
+        ("referral_rate_r12_per_10k", 2010, "not in the shipped DfE data"),
+    ],
+)
+def test_what_a_missing_year_says_at_each_first_year(indicator_id, year, status):
+    assert BY_ID[indicator_id].missing(year) == status
+
+
 def test_an_unknown_authority_gets_england_and_says_why_not_the_rest(con):
     frame = lookup.report_benchmarks(con, "999", "2013-06")
     rows = frame[frame["indicator_id"] == "re_referrals_pct"].set_index("area_type")

@@ -96,7 +96,8 @@ def test_single_assessments_in_45_working_days_on_the_2014_layout(con):
     # the 2014+ layout has no assessment type: initial/core are not available, with the reason
     for kind in ("initial_assessments_in_10wd_pct", "core_assessments_completed"):
         assert f[kind]["value"] is None
-        assert f[kind]["note"].startswith("not available: List 4 (assessments) has no column assessment_type")
+        note = 'not available: List 4 (assessments) has no column "Assessment Type"'
+        assert f[kind]["note"].startswith(note)
 
 
 def test_pre2014_extract_counts_only_single_rows_and_none_means_empty(con):

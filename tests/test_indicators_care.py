@@ -104,7 +104,7 @@ def test_care_leavers_come_from_snapshot_m_only_and_pathway_needs_2024(con):
     pathway = f["pathway_plans_in_date_pct"]
     assert pathway["value"] is None
     assert pathway["note"].startswith(
-        "not available: List 9 (care leavers) has no column pathway_review_date"
+        'not available: List 9 (care leavers) has no column "Latest Pathway Plan Review Date"'
     )
 
 

@@ -180,7 +180,7 @@ def test_missing_column_and_missing_list_are_not_available(con):
     assert f["referrals"]["value"] == 1  # the run goes on
     nfa = f["referrals_nfa_pct"]
     assert (nfa["value"], nfa["numerator"], nfa["denominator"]) == (None, None, None)
-    assert nfa["note"] == "not available: List 3 (referrals) has no column referral_nfa"
+    assert nfa["note"] == 'not available: List 3 (referrals) has no column "Referral NFA"'
     assert f["contacts"]["value"] is None
     assert f["contacts"]["note"] == "not available: List 1 (contacts) was not in this month's extract"
 

@@ -240,8 +240,8 @@ def test_html_has_one_h1_and_a_section_per_area_in_seed_order(published):
 
 def test_html_charts_are_inline_images_with_alt_text(published):
     out_dir, written = published
-    outline = _outline(out_dir / "report.html")
-    images = [attrs for tag, attrs in outline.tags if tag == "img"]
+    pages = [_outline(out_dir / "report.html"), _outline(out_dir / "appendix.html")]
+    images = [attrs for outline in pages for tag, attrs in outline.tags if tag == "img"]
     charts = [key for key in written if key.startswith("charts/")]
     assert len(images) == len(charts) >= 10
     for image in images:
@@ -267,9 +267,10 @@ def test_markdown_has_the_same_sections_and_references_chart_files(published):
     h2s = [line[3:] for line in markdown.splitlines() if line.startswith("## ")]
     assert len(h1s) == 1
     assert h2s == _h2s(_outline(out_dir / "report.html"))
+    appendix = (out_dir / "appendix.md").read_text(encoding="utf-8")
     for key in written:
         if key.startswith("charts/"):
-            assert f"]({key})" in markdown
+            assert f"]({key})" in markdown + appendix
             assert written[key].read_bytes().startswith(b"\x89PNG")
 
 
@@ -337,9 +338,9 @@ def test_readings_and_highlights_are_generated_from_figures(published):
         "Common-cause variation: no charted figure in this section shows special-cause variation"
         in looked_after
     )
-    assert (
-        "Referrals in the week starting 24 June 2013 fell to 47 (52 the week before); the lowest of" in html
-    )
+    assert "Referrals in the week starting 24 June 2013 fell to 47 (52 the week before); the lowest of" in (
+        out_dir / "appendix.html"
+    ).read_text(encoding="utf-8")
     assert (
         "Average caseload ranged from 17.5 (Children in care) to 18.0 (Assessment 1) across 2 teams; "
         "17.5 overall; 2 teams not shown (suppressed)." in html
@@ -435,7 +436,9 @@ def test_benchmarks_beside_the_figures_and_in_their_own_table(published, tmp_pat
     rate = frame[frame["indicator_id"] == "referral_rate_r12_per_10k"].set_index("area_type")["value"]
     assert (rate["la"], rate["statistical_neighbours"], rate["england"]) == ("c", "", "625")
     markdown = (out_dir / "report.md").read_text(encoding="utf-8")
-    assert "| England | East of England | Neighbours (mean) | Own figure |" in markdown
+    # the authority's column says whose published figure it is, by DfE's name and code
+    assert "| England | East of England | Neighbours (mean) | Peterborough (874) |" in markdown
+    assert "uses the local authority code 874" not in markdown  # the report is Peterborough's own
     # a row whose four benchmarks all say the same (not published) says it once
     frame = BENCHMARKS.assign(indicator_id="re_referrals_pct", value=None, status="not published")
     ctx = make_context(benchmarks=frame.iloc[:4], trends={}, tables={})
@@ -477,10 +480,12 @@ def test_public_profile_suppresses_breakdowns_everywhere(published):
     assert team.loc[1, ["cases", "average_caseload"]].tolist() == ["[c]", "[c]"]  # 165: next smallest
     assert team.loc[1, "workers"] == "9"
     assert team["unallocated"].tolist() == ["0", "[c]", "0", "[c]", "12"]  # 4 is masked, so is 8
-    html = (out_dir / "report.html").read_text(encoding="utf-8")
-    markdown = (out_dir / "report.md").read_text(encoding="utf-8")
+    html = (out_dir / "appendix.html").read_text(encoding="utf-8")
+    markdown = (out_dir / "appendix.md").read_text(encoding="utf-8")
     assert "[c] confidential" in html and "[c] confidential" in markdown
     assert '<td class="num">[c]</td>' in html and "| [c] |" in markdown
+    for page in ("report.html", "report.md"):
+        assert "[c] confidential" in (out_dir / page).read_text(encoding="utf-8")
     workbook = load_workbook(out_dir / "tables.xlsx", read_only=True)
     sheet = workbook["cp_by_category"]
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
@@ -670,3 +675,49 @@ def test_line_panels_fit_their_values_and_say_when_the_axis_does_not_start_at_ze
     html = (out_dir / "report.html").read_text(encoding="utf-8")
     looked_after = html.split('id="looked-after"')[1].split("</section>")[0]
     assert "The value axis does not start at 0 (marked //)." in looked_after
+
+
+def test_own_figure_of_a_fictional_authority_says_whose_it_is(tmp_path):
+    """The demo names a fictional authority but uses Peterborough's code: its column and footer say so."""
+    publish_report(make_context(la_name="Demo Borough", trends={}, tables={}), tmp_path)
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| Neighbours (mean) | Peterborough (874) |" in markdown
+    assert (
+        "Demo Borough uses the local authority code 874, which DfE publishes as Peterborough: the "
+        "\"Peterborough (874)\" column holds Peterborough's published figures, not Demo Borough's."
+    ) in markdown
+
+
+def test_breakdowns_are_in_the_appendix_without_zero_code_rows(published):
+    """The paper links its breakdowns; the appendix prints them without codes nobody has (J2: 0), which
+    the CSV and the workbook keep."""
+    out_dir, _ = published
+    report = (out_dir / "report.html").read_text(encoding="utf-8")
+    appendix = (out_dir / "appendix.html").read_text(encoding="utf-8")
+    assert "Children looked after by legal status</caption>" not in report
+    looked_after = report.split('id="looked-after"')[1].split("</section>")[0]
+    assert '<a href="appendix.html#looked-after">Children looked after by legal status; Children looked ' in (
+        looked_after
+    )
+    legal = appendix.split('id="table-cla_by_legal_status"')[1].split("</table>")[0]
+    assert '<th scope="row">C1</th>' in legal and ">J2<" not in legal
+    assert "1 code with no children not shown; tables/cla_by_legal_status.csv lists every code." in appendix
+    assert pd.read_csv(out_dir / "tables" / "cla_by_legal_status.csv")["legal_status"].tolist()[3] == "J2"
+    assert '<a href="report.html">' in appendix
+    assert "(appendix.md)" in (out_dir / "report.md").read_text(encoding="utf-8")
+
+
+def test_data_quality_is_told_in_words(published):
+    """No sheet, column or rule ids in print: the list's name, the Annex A header, what is wrong."""
+    out_dir, _ = published
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    section = html.split('id="data-quality"')[1].split("</section>")[0]
+    assert (
+        "3 data-quality issues were recorded (6 last month): 2 warnings, 1 rejected row. Most frequent: "
+        "2 rows of List 3 (referrals): not a date; 1 row of List 8 (children looked after): unknown "
+        "code." in section
+    )
+    appendix = (out_dir / "appendix.html").read_text(encoding="utf-8")
+    table = appendix.split('id="table-data_quality_summary"')[1].split("</table>")[0]
+    assert '<th scope="row">List 8 (children looked after)</th>' in table
+    assert "code_unknown" not in table and "date_parse" not in table

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from csc_report.issues import ISSUE_COLUMNS
+from csc_report.publish import issue_text
 from csc_report.publish.formatting import format_change, format_rag, format_value
 from csc_report.publish.highlights import (
     Figure,
-    data_quality_reading,
     direction,
     extreme_since,
     reading,
@@ -94,10 +96,45 @@ def test_spread_and_data_quality_readings():
     assert (
         spread_reading("average caseload", [("A", 18.0)], None, "decimal") == "Average caseload was 18.0 (A)."
     )
-    assert data_quality_reading({"warning": 2, "reject": 1, "error": 0}, 6) == (
-        "3 data-quality issues were recorded (6 last month): 2 warnings, 1 rejected row."
+    assert (
+        issue_text.reading(pd.DataFrame(columns=ISSUE_COLUMNS), None)
+        == "0 data-quality issues were recorded."
     )
-    assert data_quality_reading({}, None) == "0 data-quality issues were recorded."
+
+
+ISSUES = pd.DataFrame(
+    [
+        ["x.xlsx", "List_2", 5, "child_id", "missing_value", "warning", "mandatory value is blank"],
+        ["x.xlsx", "List_2", 9, "child_id", "missing_value", "warning", "mandatory value is blank"],
+        ["x.xlsx", "List_4", 7, "assessment_auth, assessment_start",
+         "assessment_auth_not_before_assessment_start", "warning",
+         "assessment is authorised before it starts"],
+        ["x.xlsx", "List_6", 3, "worker", "missing_value", "reject", "mandatory value is blank"],
+        ["x.xlsx", "List_6", 4, "team", "missing_value", "reject", "mandatory value is blank"],
+        ["x.xlsx", "List_3", None, "", "referrals_column_present", "error", "referrals: required column "
+         "referral_date is absent"],
+    ],
+    columns=ISSUE_COLUMNS,
+)  # fmt: skip
+
+
+def test_data_quality_reading_names_lists_headers_and_problems_in_words():
+    """Hand-worked: 6 issues, the three most frequent kinds (by list, columns and rule) told in words."""
+    assert issue_text.reading(ISSUES, 4) == (
+        "6 data-quality issues were recorded (4 last month): 3 warnings, 2 rejected rows, 1 error. Most "
+        "frequent: 2 rows of List 2 (early help) had no Child Unique ID; 1 row of List 4 (assessments): "
+        "assessment is authorised before it starts; 1 row of List 6 (children in need) had no Allocated "
+        "Worker."
+    )
+    # a rule without a phrase of its own is told by its message, the column ids in it as headers
+    assert issue_text.sentence("List_3", "", "referrals_column_present", ISSUES["message"].iloc[5], 0) == (
+        "List 3 (referrals): required column Date of Referral is absent"
+    )
+    # several issues' columns under one rule: either of them
+    assert issue_text.describe("List_6", ["worker", "team"], "missing_value", "") == (
+        "had no Allocated Worker or Allocated Team"
+    )
+    assert issue_text.list_label("Referrals") == 'the sheet "Referrals"'
 
 
 def test_values_are_formatted_by_unit():

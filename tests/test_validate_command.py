@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -147,3 +148,24 @@ def test_never_writes_a_warehouse_even_where_one_exists(samples_dir, workdir, ca
     assert (warehouse_dir / "csc.duckdb").read_bytes() == before
     assert files_under(workdir) == [warehouse_dir, warehouse_dir / "csc.duckdb"]
     assert not os.path.exists(workdir / "never.key")  # no pseudonymisation key made either
+
+
+def test_data_docs_links_resolve_and_dates_read_as_dates(tmp_path, workdir, capsys):
+    """Every link of every Data Docs page points at a file of the site (the suites' pages are built),
+    and the dates the checks compare as yyyymmdd numbers read as dates (`2013-06-30`, not `20130630.0`)."""
+    generate_inbox(tmp_path / "inbox", months=1, scale=0.05, end="2013-06", seed=2)
+    month_dir = tmp_path / "inbox" / "874" / "2013-06"
+    main(["validate", str(month_dir), "--out", str(tmp_path / "dq")])
+    site = tmp_path / "dq" / "data_docs"
+    pages = list(site.rglob("*.html"))
+    links = [
+        (page, link)
+        for page in pages
+        for link in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text(encoding="utf-8"))
+        if not link.startswith(("data:", "javascript:", "https:", "http:", "mailto:"))  # links out: not loads
+    ]
+    assert len(pages) > 10 and any("expectations/" in link for _, link in links)
+    assert [(page.name, link) for page, link in links if not (page.parent / link).is_file()] == []
+    text = "".join(page.read_text(encoding="utf-8") for page in pages)
+    assert re.findall(r"\b20\d{6}\.0\b", text) == []
+    assert "2013-06-30" in text  # the extract date the checks compare with, as a date

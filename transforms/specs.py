@@ -40,6 +40,7 @@ class ColumnSpec:
     patterns: tuple[re.Pattern, ...]
     floor_fractions: bool = False
     personal: str | None = None  # one of PERSONAL_KINDS, None for none
+    header: str = ""  # the first alias as written (the Annex A header): how a reader is told the column
 
     @property
     def codelist(self) -> str | None:
@@ -277,6 +278,7 @@ def _build_lists(data: dict) -> ListsConfig:
                 patterns=tuple(col["patterns"]),
                 floor_fractions=bool(col.get("floor_fractions", False)),
                 personal=col.get("personal"),
+                header=col["aliases"][0] if col["aliases"] else name.replace("_", " "),
             )
             for name, col in spec["columns"].items()
         }

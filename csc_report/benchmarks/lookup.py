@@ -15,7 +15,14 @@ import duckdb
 import pandas as pd
 
 from csc_report.benchmarks import build
-from csc_report.benchmarks.measures import ABSENT, ENGLAND, MEASURES, reporting_year, year_label
+from csc_report.benchmarks.measures import (
+    ENGLAND,
+    MEASURES,
+    NOT_PUBLISHED,
+    neighbour_list,
+    reporting_year,
+    year_label,
+)
 from csc_report.settings import package_dir
 
 PACKAGE_DATA = package_dir("csc_report") / "reference_data"
@@ -75,8 +82,11 @@ def report_benchmarks(con: duckdb.DuckDBPyConnection, la_code: str, month: str) 
     for the latest reporting year ending on or before `month` (measures.reporting_year).
 
     Columns: indicator_id, area_type, area, year (label, `2012-13`), value (NaN when not given), status
-    ('' for a figure, a DfE symbol c/u/x/z, or `not published`), source. An authority code the reference
-    data do not know (a test authority) gets England only, and rows saying why the rest are missing.
+    ('' for a figure, a DfE symbol c/u/x/z, `not published` where DfE published nothing for that year, or
+    `not in the shipped DfE data` where it did but the reference data lack it), source. The neighbours'
+    row names the list it averages (`statistical neighbours on DfE's 2021 list`). An authority code the
+    reference data do not know (a test authority) gets England only, and rows saying why the rest are
+    missing.
     """
     wanted = pd.DataFrame(
         [(m.indicator_id, reporting_year(month, m)) for m in MEASURES], columns=["indicator_id", "year"]
@@ -104,38 +114,41 @@ def report_benchmarks(con: duckdb.DuckDBPyConnection, la_code: str, month: str) 
         indicator_id, label = measure.indicator_id, year_label(int(year), measure)
         absent = f"no {label} figure in the reference data"
 
-        def row(area_type, name, code, why=absent, _id=indicator_id, _label=label):
-            value, status, source = figures.get((_id, code), (None, ABSENT, why))
+        missing = measure.missing(int(year))
+
+        def row(area_type, name, code, why=absent, _id=indicator_id, _label=label, _missing=missing):
+            value, status, source = figures.get((_id, code), (None, _missing, why))
             return [_id, area_type, name, _label, value, status, source]
 
         if not area:
             unknown = f"{la_code} is not an English local authority code in the reference data"
-            rows.append(row("la", la_code, None, unknown))
-            rows.append(row("statistical_neighbours", "statistical neighbours", None, unknown))
-            rows.append(row("region", "region", None, unknown))
+            for area_type, name in (("la", la_code), ("statistical_neighbours", "statistical neighbours"),
+                                    ("region", "region")):  # fmt: skip
+                rows.append(row(area_type, name, None, unknown, _missing=NOT_PUBLISHED))
         else:
             name, region_code, region = area[0]
             rows.append(row("la", name, la_code))
-            rows.append(_neighbour_mean(indicator_id, label, int(year), figures, neighbours))
+            rows.append(_neighbour_mean(indicator_id, label, int(year), figures, neighbours, missing))
             rows.append(row("region", region, region_code))
         rows.append(row("england", "England", ENGLAND))
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 
-def _neighbour_mean(indicator_id, label, year, figures, neighbours) -> list:
+def _neighbour_mean(indicator_id, label, year, figures, neighbours, missing) -> list:
     """The plain mean of the neighbours' published figures, as LAIT averages them; the source says how
     many of the ten had a figure and which DfE model the list is from (the latest issued by that year,
     else the earliest shipped: DfE's pre-2021 lists are not in the reference data)."""
-    name = "statistical neighbours"
     if not neighbours:
-        return [indicator_id, "statistical_neighbours", name, label, None, ABSENT, "no neighbour list"]
+        return [indicator_id, "statistical_neighbours", "statistical neighbours", label, None, missing,
+                "no neighbour list"]  # fmt: skip
     models = sorted({model for model, _ in neighbours})
     model = max([m for m in models if m <= year], default=models[0])
+    name = neighbour_list(model, year)
     codes = [code for m, code in neighbours if m == model]
     found = [figures[(indicator_id, code)] for code in codes if (indicator_id, code) in figures]
     values = [value for value, _, _ in found if value is not None and value == value]
     source = f"mean of {len(values)} of {len(codes)} statistical neighbours (DfE {model} list)"
     if not values:  # rows but all suppressed or not available ('x'), or no rows at all
-        return [indicator_id, "statistical_neighbours", name, label, None, "x" if found else ABSENT, source]
+        return [indicator_id, "statistical_neighbours", name, label, None, "x" if found else missing, source]
     mean = round(sum(values) / len(values), 4)  # as precise as the published figures, without float noise
     return [indicator_id, "statistical_neighbours", name, label, mean, "", source]

@@ -20,7 +20,18 @@ SYMBOLS = {
     "x": "not available",
     "z": "not applicable",
 }
-ABSENT = "not published"  # no row at all for that area and year in the shipped data
+NOT_PUBLISHED = "not published"  # DfE published no such figure for that year
+NOT_SHIPPED = "not in the shipped DfE data"  # DfE published it, but the reference data lack it
+
+
+# First years DfE published (as reporting_year numbers them). The children in need census (referrals,
+# assessments, S47s, ICPCs, CP plans) was first published for 2009-10; the looked-after statistics
+# (SSDA903: CLA rate, care leavers' activity) long before, so every year a report covers; single
+# assessments in 45 working days began in 2013-14; the social work workforce census on 30 September 2013.
+CIN_CENSUS = 2010
+SSDA903 = 2000
+SINGLE_ASSESSMENTS = 2014
+WORKFORCE = 2013
 
 
 @dataclass(frozen=True)
@@ -31,31 +42,50 @@ class Measure:
     2013); 9 for the workforce census taken at 30 September. `unit` is the published figure's unit, which
     may differ from the indicator's (the CP plans of two years or more are a count each month, a share of
     the plans at 31 March in DfE's tables).
+
+    `first_year`: the first year DfE published the figure (as `reporting_year` numbers it). A year before
+    it was never published; a later year missing from the shipped data was published but is not in them
+    (LAIT, where the older years come from, starts in 2016), which the report says differently.
     """
 
     indicator_id: str
     unit: str
     what: str
     year_end_month: int = 3
+    first_year: int = CIN_CENSUS
+
+    def missing(self, year: int) -> str:
+        """What a cell says for a year with no figure in the shipped data."""
+        return NOT_PUBLISHED if year < self.first_year else NOT_SHIPPED
 
 
 MEASURES = (
     Measure("referral_rate_r12_per_10k", "rate_per_10k", "referrals per 10,000 children"),
     Measure("re_referrals_pct", "pct", "re-referrals within 12 months, % of referrals"),
     Measure("re_referrals_r12_pct", "pct", "re-referrals within 12 months, % of referrals"),
-    Measure("assessments_in_45wd_pct", "pct", "assessments completed within 45 working days, %"),
+    Measure(
+        "assessments_in_45wd_pct",
+        "pct",
+        "assessments completed within 45 working days, %",
+        first_year=SINGLE_ASSESSMENTS,
+    ),
     Measure("s47_rate_r12_per_10k", "rate_per_10k", "section 47 enquiries per 10,000 children"),
     Measure("icpc_in_15wd_pct", "pct", "ICPCs within 15 working days of the S47 start, %"),
     Measure("cp_rate_per_10k", "rate_per_10k", "children on a CP plan at 31 March per 10,000"),
     Measure("cp_second_subsequent_pct", "pct", "plans starting that were a second or subsequent plan, %"),
     Measure("cp_open_2yrs_plus", "pct", "plans open at 31 March that had lasted 2 years or more, %"),
-    Measure("cla_rate_per_10k", "rate_per_10k", "children looked after at 31 March per 10,000"),
     Measure(
-        "care_leavers_neet_pct", "pct", "care leavers aged 19-21 not in education, employment or training, %"
+        "cla_rate_per_10k", "rate_per_10k", "children looked after at 31 March per 10,000", first_year=SSDA903
     ),
-    Measure("sw_vacancy_rate_pct", "pct", "social worker vacancy rate at 30 September, %", 9),
-    Measure("sw_agency_rate_pct", "pct", "agency social worker rate at 30 September, %", 9),
-    Measure("caseload_average", "decimal", "average caseload per social worker at 30 September", 9),
+    Measure(
+        "care_leavers_neet_pct",
+        "pct",
+        "care leavers aged 19-21 not in education, employment or training, %",
+        first_year=SSDA903,
+    ),
+    Measure("sw_vacancy_rate_pct", "pct", "social worker vacancy rate at 30 September, %", 9, WORKFORCE),
+    Measure("sw_agency_rate_pct", "pct", "agency social worker rate at 30 September, %", 9, WORKFORCE),
+    Measure("caseload_average", "decimal", "average caseload per social worker, 30 September", 9, WORKFORCE),
 )
 BY_ID = {m.indicator_id: m for m in MEASURES}
 
@@ -75,3 +105,13 @@ def year_label(year: int, measure: Measure) -> str:
     if measure.year_end_month == 3:
         return f"{year - 1}-{year % 100:02d}"
     return f"Sep {year}"
+
+
+NEIGHBOURS_ON = "statistical neighbours on DfE's"  # how a neighbours' mean names its list
+
+
+def neighbour_list(model: int, year: int) -> str:
+    """The area of a neighbours' mean, naming its list: `statistical neighbours on DfE's 2021 list`,
+    saying so when the list is later than the year it is used for (DfE's older lists are not shipped)."""
+    name = f"{NEIGHBOURS_ON} {model} list"
+    return name + (f" (DfE's lists before {model} are not in the shipped data)" if model > year else "")

@@ -1,16 +1,17 @@
 """How the published DfE benchmarks appear: cells beside each figure, England on charts, benchmarks.csv.
 
 The benchmarks come from ReportContext.benchmarks (csc_report.benchmarks.lookup.report_benchmarks). A cell
-never stays blank for a figure DfE did not give: it says "suppressed", "not available" or "not published",
-so a reader can tell a missing benchmark from a missing feature. Indicators with no published counterpart
-(counts of this month's activity) have no cells at all.
+never stays blank for a figure DfE did not give: it says "suppressed", "not available", "not published"
+(DfE published nothing for that year) or "not in the shipped DfE data" (DfE published it; the reference
+data lack it), so a reader can tell a missing benchmark from a missing feature. Indicators with no
+published counterpart (counts of this month's activity) have no cells at all.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from csc_report.benchmarks.measures import ABSENT, BY_ID, SYMBOLS
+from csc_report.benchmarks.measures import BY_ID, NEIGHBOURS_ON, NOT_PUBLISHED, NOT_SHIPPED, SYMBOLS
 from csc_report.publish.formatting import as_number, format_value
 from csc_report.publish.tables import Column, PublishedTable
 
@@ -40,9 +41,8 @@ def cells(benchmarks: pd.DataFrame, indicator_id: str) -> dict[str, str]:
     for row in rows.itertuples(index=False):
         value = as_number(row.value)
         status = row.status if isinstance(row.status, str) else ""
-        out[row.area_type] = (
-            format_value(value, measure.unit) if value is not None else SYMBOLS.get(status, status or ABSENT)
-        )
+        missing = SYMBOLS.get(status, status or NOT_PUBLISHED)
+        out[row.area_type] = format_value(value, measure.unit) if value is not None else missing
     return out
 
 
@@ -53,14 +53,61 @@ def heading(benchmarks: pd.DataFrame, indicator_ids: list[str]) -> str:
     return f"Published by DfE, {'; '.join(years)}" if years else ""
 
 
-def area_names(benchmarks: pd.DataFrame) -> dict[str, str]:
-    """area_type -> the name to head its column (`East of England`, `Own figure`)."""
+def _first_area(benchmarks: pd.DataFrame, area_type: str) -> str | None:
+    areas = benchmarks.loc[benchmarks["area_type"] == area_type, "area"]
+    return None if areas.empty else str(areas.iloc[0])
+
+
+def area_names(benchmarks: pd.DataFrame, la_code: str) -> dict[str, str]:
+    """area_type -> the name to head its column (`East of England`, `Peterborough (874)`).
+
+    The authority's column names whose published figure it is, by DfE's name and code: the report's own
+    name may differ (the demo is a fictional authority using Peterborough's code), see `own_figure_note`.
+    """
     names = {"england": "England", "statistical_neighbours": "Neighbours (mean)", "region": "Region"}
-    names["la"] = "Own figure"  # the name is on the title; DfE's may differ from the report's
-    region = benchmarks.loc[benchmarks["area_type"] == "region", "area"]
-    if not region.empty:
-        names["region"] = str(region.iloc[0])
+    names["region"] = _first_area(benchmarks, "region") or names["region"]
+    own = _first_area(benchmarks, "la")
+    names["la"] = f"{own} ({la_code})" if own and own != la_code else f"Own figure ({la_code})"
     return names
+
+
+def own_figure_note(benchmarks: pd.DataFrame, la_code: str, la_name: str) -> str | None:
+    """Where the report's authority is not the one DfE publishes under its code (the demo's fictional
+    authority uses Peterborough's 874), say whose published figures the authority's column holds."""
+    own = _first_area(benchmarks, "la")
+    if not own or own == la_code or own.casefold() == la_name.casefold():
+        return None
+    return (
+        f"{la_name} uses the local authority code {la_code}, which DfE publishes as {own}: the "
+        f"\"{own} ({la_code})\" column holds {own}'s published figures, not {la_name}'s."
+    )
+
+
+def notes(benchmarks: pd.DataFrame, la_code: str, la_name: str) -> list[str]:
+    """The footer's words on the benchmarks: what they are, which neighbour list, whose own figure."""
+    text = (
+        "Benchmarks are DfE's published figures for the latest reporting year ending by the report month "
+        "(year to 31 March; workforce at 30 September), from the reference data shipped with csc-report. "
+        f'"{NOT_PUBLISHED.capitalize()}": DfE published no such figure for that year; '
+        f'"{NOT_SHIPPED}": DfE published it, but the reference data shipped with csc-report lack it.'
+    )
+    lists = neighbour_lists(benchmarks)
+    if lists:
+        text += (
+            " Neighbours (mean) is the mean of the published figures of the authority's ten "
+            + " and ".join(lists)
+            + "."
+        )
+    text += " tables/benchmarks.csv gives each figure's source."
+    own = own_figure_note(benchmarks, la_code, la_name)
+    return [text] + ([own] if own else [])
+
+
+def neighbour_lists(benchmarks: pd.DataFrame) -> list[str]:
+    """The statistical-neighbour lists the neighbours' means use (`statistical neighbours on DfE's 2021
+    list`), as benchmarks.lookup names them; none when no mean was taken."""
+    areas = benchmarks.loc[benchmarks["area_type"] == "statistical_neighbours", "area"]
+    return [str(a) for a in dict.fromkeys(areas) if str(a).startswith(NEIGHBOURS_ON)]
 
 
 def share_note(indicator_id: str, unit: str, benchmarks: pd.DataFrame) -> str | None:

@@ -26,7 +26,6 @@ STEADY_TOLERANCE = {name: unit.steady for name, unit in UNITS.items()}
 SLIGHT_FACTOR = 2.0
 MIN_HISTORY = 3  # earlier periods needed before calling a figure the lowest or highest of anything
 
-SEVERITY_WORDS = {"error": "error", "reject": "rejected row", "warning": "warning", "info": "note"}
 
 VERBS = {
     "steady": "remained steady at",
@@ -151,19 +150,3 @@ def spread_reading(what: str, items: list[tuple[str, float | None]], overall: fl
     if hidden:
         sentence += f"; {hidden} team{'s' if hidden > 1 else ''} not shown (suppressed)"
     return sentence + "."
-
-
-def data_quality_reading(by_severity: dict[str, int], previous_total: int | None) -> str:
-    """`42 data-quality issues were recorded (57 last month): 2 errors, 40 warnings.`"""
-    total = sum(by_severity.values())
-    sentence = (
-        f"{total:,} data-quality issue{'' if total == 1 else 's'} {'was' if total == 1 else 'were'} recorded"
-    )
-    if previous_total is not None:
-        sentence += f" ({previous_total:,} last month)"
-    detail = ", ".join(
-        f"{n:,} {SEVERITY_WORDS.get(severity, severity)}{'' if n == 1 else 's'}"
-        for severity, n in by_severity.items()
-        if n
-    )
-    return sentence + (f": {detail}." if detail else ".")

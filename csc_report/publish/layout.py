@@ -3,6 +3,10 @@
 Data, not logic: to move a chart or add an indicator to a section, edit SECTIONS. A section takes the
 indicators whose `section` matches one of its aliases (compared by commentary.normalise_key), and the
 author's commentary under any of those names.
+
+The report is a paper of committee length: each section prints its figures table, one chart, the readings
+and the author's commentary. Breakdowns (a table by code or team, the weekly referrals) go to the
+appendix (`appendix.html`, `appendix.md`), under the section's title, and are linked from it.
 """
 
 from __future__ import annotations
@@ -55,9 +59,9 @@ class SectionSpec:
     id: str
     title: str
     aliases: tuple[str, ...]
-    charts: tuple[TrendChart | WeeklyChart | TeamChart, ...] = ()
-    tables: tuple[str, ...] = ()  # breakdown tables shown in full under the charts
+    charts: tuple[TrendChart | TeamChart, ...] = ()  # on the paper: one per section
     variants: tuple[Variant, ...] = ()  # shown: those with values, else the last (the current layout)
+    appendix: tuple[str | WeeklyChart, ...] = ()  # breakdown tables (and weekly bars) in the appendix
 
 
 SECTIONS = (
@@ -65,10 +69,8 @@ SECTIONS = (
         "referrals",
         "Referrals",
         ("referrals",),
-        charts=(
-            TrendChart(("referrals",), rolling=("referral_rate_r12_per_10k",)),
-            WeeklyChart("referrals_weekly", "referrals", "Referrals"),
-        ),
+        charts=(TrendChart(("referrals",), rolling=("referral_rate_r12_per_10k",)),),
+        appendix=(WeeklyChart("referrals_weekly", "referrals", "Referrals"),),
     ),
     SectionSpec(
         "re-referrals",
@@ -107,14 +109,14 @@ SECTIONS = (
         "Child protection plans",
         ("child protection", "child protection plans", "cp", "s47", "section 47"),
         charts=(TrendChart(("cp_plans_open", "s47_started")),),
-        tables=("cp_by_category",),
+        appendix=("cp_by_category",),
     ),
     SectionSpec(
         "looked-after",
         "Children looked after",
         ("looked after", "children looked after", "cla"),
         charts=(TrendChart(("cla_open", "cla_started")),),
-        tables=("cla_by_legal_status", "cla_by_placement_type"),
+        appendix=("cla_by_legal_status", "cla_by_placement_type"),
     ),
     SectionSpec(
         "leaving-care",
@@ -135,7 +137,7 @@ SECTIONS = (
         "Caseloads",
         ("caseloads", "caseload"),
         charts=(TeamChart("caseload_by_team", "team", "average_caseload", "average caseload"),),
-        tables=("caseload_by_team",),
+        appendix=("caseload_by_team",),
     ),
     SectionSpec(
         "early-help",
@@ -145,9 +147,7 @@ SECTIONS = (
     ),
 )
 
-DATA_QUALITY = SectionSpec(
-    "data-quality", "Data quality", ("data quality",), tables=("data_quality_summary",)
-)
+DATA_QUALITY = SectionSpec("data-quality", "Data quality", ("data quality",))  # its table: appendix
 HIGHLIGHTS = "highlights"  # commentary key shown under the generated highlights
 
 # Figures that measure the same thing (a count and its rate, a monthly figure and its rolling 12 months):

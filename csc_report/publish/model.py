@@ -1,7 +1,9 @@
 """The report as one model, built once from a ReportContext and rendered by both templates.
 
 Everything a reader sees is decided here (which sections, rows, charts, tables, readings and commentary),
-so `report.md` and `report.html` cannot disagree: each template only lays the model out.
+so `report.md` and `report.html` cannot disagree: each template only lays the model out. The breakdowns
+of each section go to the appendix (`Report.appendix`, rendered as appendix.md and appendix.html), so the
+paper itself keeps to a figures table, one chart, the readings and the commentary per section.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from csc_report.issues import ISSUE_COLUMNS
-from csc_report.publish import benchmark_view, signals
+from csc_report.publish import benchmark_view, issue_text, signals
 from csc_report.publish import highlights as rules
 from csc_report.publish.charts import Chart, ChartRenderer, Panel, describe_bars, describe_panels
 from csc_report.publish.commentary import INTRODUCTION, Commentary, normalise_key, render
@@ -47,6 +49,11 @@ from csc_report.publish.tables import (
 )
 
 TITLE = "Children's services performance report"
+APPENDIX_TITLE = "Appendix: breakdowns"
+APPENDIX_NOTE = (
+    "Breakdowns by code leave out codes no child has; tables.xlsx and the CSV files in tables/ list every "
+    "row."
+)
 NOTES = [
     "Figures are rounded for reading; indicators.csv holds them unrounded.",
     "Changes in percentages are in percentage points (pts).",
@@ -58,10 +65,6 @@ NOTES = [
     "one side of the average, or 7 months in a row rising or falling. Anything else is common-cause "
     "variation, not a change to act on. Rolling 12-month figures get no limits (neighbouring months "
     "share 11 of their 12); months whose history is partial are drawn hollow and left out.",
-    "Benchmarks are DfE's published figures for the latest reporting year ending by the report month "
-    "(year to 31 March; workforce at 30 September), from the reference data shipped with csc-report; "
-    "statistical neighbours are the mean of the authority's ten DfE neighbours. tables/benchmarks.csv "
-    "gives each figure's source.",
 ]
 
 
@@ -110,6 +113,7 @@ class Section:
     summary: list[str] = field(default_factory=list)  # readings of figures that have no chart
     commentary: Commentary | None = None
     benchmark_heading: str = ""  # the column group over the benchmark cells; empty: no such columns
+    appendix: list[str] = field(default_factory=list)  # titles of its breakdowns in the appendix
 
 
 @dataclass
@@ -132,6 +136,9 @@ class Report:
     icon_legend: tuple[signals.Icon, ...] = signals.ICON_LEGEND
     benchmark_areas: dict[str, str] = field(default_factory=dict)  # area_type -> column heading
     benchmarks: PublishedTable | None = None
+    appendix: list[Section] = field(default_factory=list)  # the breakdowns, under their sections' titles
+    appendix_title: str = APPENDIX_TITLE
+    appendix_note: str = APPENDIX_NOTE
 
     @property
     def benchmark_headers(self) -> list[str]:
@@ -139,13 +146,13 @@ class Report:
 
     @property
     def charts(self) -> list[Chart]:
-        return [chart for section in self.sections for chart in section.charts]
+        return [chart for section in self.sections + self.appendix for chart in section.charts]
 
     @property
     def tables(self) -> list[PublishedTable]:
-        """Every table in the report, in reading order, once each."""
+        """Every table of the report and its appendix, in reading order, once each."""
         found: dict[str, PublishedTable] = {}
-        for section in self.sections:
+        for section in self.sections + self.appendix:
             for chart in section.charts:
                 found.update((table.id, table) for table in chart.data)
             found.update((table.id, table) for table in section.tables)
@@ -179,6 +186,7 @@ class _Builder:
         self.benchmarks = ctx.benchmarks
         self.spc_cache: dict[tuple[str, int | None], signals.Signals] = {}
         self.charted: dict[str, signals.Signals] = {}  # figures drawn as SPC panels with limits
+        self.appendix: list[Section] = []  # filled as the sections are built
 
     def report(self) -> Report:
         sections = [self.section(spec) for spec in SECTIONS] + self.extra_sections() + [self.data_quality()]
@@ -196,10 +204,11 @@ class _Builder:
             introduction=self.commentary_for(INTRODUCTION),
             highlights_commentary=self.commentary_for(HIGHLIGHTS),
             disclosure_note=FOOTNOTE if self.profile == "public" else None,
-            notes=NOTES,
+            notes=NOTES + benchmark_view.notes(self.benchmarks, self.ctx.la_code, self.ctx.la_name),
             chart_seconds=self.chart_seconds,
-            benchmark_areas=benchmark_view.area_names(self.benchmarks),
+            benchmark_areas=benchmark_view.area_names(self.benchmarks, self.ctx.la_code),
             benchmarks=benchmark_view.benchmarks_table(self.benchmarks),
+            appendix=self.appendix,
         )
 
     # --- figures -----------------------------------------------------------------------------------
@@ -325,15 +334,25 @@ class _Builder:
         section = Section(
             spec.id,
             chosen[0].title if len(chosen) == 1 else spec.title,
-            tables=[self.tables[t] for t in spec.tables if t in self.tables],
             commentary=self.commentary_for(*aliases),
             benchmark_heading=benchmark_view.heading(self.benchmarks, [r["indicator_id"] for r in rows]),
         )
         missing = [t for t in dict.fromkeys(self.table_ids(spec)) if t in self.missing]
         section.summary += [f"{TABLE_SPECS[t].title}: {self.missing[t]}" for t in missing if t in TABLE_SPECS]
-        for chart_spec in list(spec.charts) + [v.chart for v in chosen]:
+        self.draw(section, list(spec.charts) + [v.chart for v in chosen])
+        section.rows = [self.headline_row(row) for row in rows]  # after the charts: their icons
+        quiet = self.common_cause([row["indicator_id"] for row in rows])
+        if quiet:
+            section.summary.append(quiet)
+        self.add_appendix(section, spec)
+        return section
+
+    def draw(self, section: Section, chart_specs: list) -> None:
+        """Each chart into the section, or its reading into the summary when there is nothing to draw;
+        a chart of a table that is not available is left out (said once, with the table)."""
+        for chart_spec in chart_specs:
             if getattr(chart_spec, "table_id", None) in self.missing:
-                continue  # said once above, with the table
+                continue
             started = time.perf_counter()
             chart, reading = self.chart(chart_spec)
             self.chart_seconds += time.perf_counter() - started
@@ -341,11 +360,17 @@ class _Builder:
                 section.charts.append(chart)
             elif reading:
                 section.summary.append(reading)
-        section.rows = [self.headline_row(row) for row in rows]  # after the charts: their icons
-        quiet = self.common_cause([row["indicator_id"] for row in rows])
-        if quiet:
-            section.summary.append(quiet)
-        return section
+
+    def add_appendix(self, section: Section, spec: SectionSpec) -> None:
+        """The section's breakdowns, under its title in the appendix; the section names them."""
+        part = Section(section.id, section.title)
+        self.draw(part, [item for item in spec.appendix if isinstance(item, WeeklyChart)])
+        shown = {table.id for chart in part.charts for table in chart.data}
+        tables = [t for t in spec.appendix if isinstance(t, str) and t not in shown]
+        part.tables = [self.tables[t] for t in tables if t in self.tables]
+        if part.charts or part.tables:
+            self.appendix.append(part)
+            section.appendix = [chart.title for chart in part.charts] + [table.title for table in part.tables]
 
     def common_cause(self, indicator_ids: list[str]) -> str | None:
         """ "Common-cause variation" for a section none of whose charted figures shows a special cause
@@ -360,8 +385,10 @@ class _Builder:
 
     @staticmethod
     def table_ids(spec: SectionSpec) -> list[str]:
-        """The breakdown tables a section shows, those under its charts first."""
-        return [c.table_id for c in spec.charts if hasattr(c, "table_id")] + list(spec.tables)
+        """The breakdown tables a section draws on, those under its charts first, then its appendix's."""
+        return [c.table_id for c in (*spec.charts, *spec.appendix) if hasattr(c, "table_id")] + [
+            t for t in spec.appendix if isinstance(t, str)
+        ]
 
     def extra_sections(self) -> list[Section]:
         """Indicator sections and commentary headings the layout does not name (the seed's "Member visits
@@ -389,7 +416,6 @@ class _Builder:
 
     def data_quality(self) -> Section:
         issues = self.ctx.data_quality.reindex(columns=ISSUE_COLUMNS)
-        by_severity = issues["severity"].value_counts(sort=False).to_dict() if len(issues) else {}
         previous = self.ctx.dq_previous_counts
         previous_total = sum(previous.values()) if previous else None
         row = Row(
@@ -401,13 +427,15 @@ class _Builder:
             vs_last_year="",
             note="",
         )
+        table = data_quality_summary(issues, previous)
+        self.appendix.append(Section(DATA_QUALITY.id, DATA_QUALITY.title, tables=[table]))
         return Section(
             DATA_QUALITY.id,
             DATA_QUALITY.title,
             rows=[row],
-            tables=[data_quality_summary(issues, previous)],
-            summary=[rules.data_quality_reading(by_severity, previous_total)],
+            summary=[issue_text.reading(issues, previous_total)],
             commentary=self.commentary_for(*(normalise_key(a) for a in DATA_QUALITY.aliases)),
+            appendix=[table.title],
         )
 
     def has_value(self, indicator_id: str) -> bool:

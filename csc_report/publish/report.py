@@ -1,7 +1,8 @@
 """publish_report: one month's outputs for one authority (contract section 4), from a ReportContext.
 
-Writes report.md and report.html (the same model through two templates), charts/<id>.png, indicators.csv,
-tables/<id>.csv, tables.xlsx and data_quality.csv. Re-publishing a month replaces its charts and tables.
+Writes report.md and report.html (the same model through two templates), their appendix of breakdowns
+(appendix.md, appendix.html), charts/<id>.png, indicators.csv, tables/<id>.csv, tables.xlsx and
+data_quality.csv. Re-publishing a month replaces its charts and tables.
 """
 
 from __future__ import annotations
@@ -80,8 +81,9 @@ def publish_report(ctx: ReportContext, out_dir: Path, profile: str = "public") -
     write_workbook(report.tables, keep(out_dir / "tables.xlsx"), notes)
     _write_rows(keep(out_dir / "indicators.csv"), INDICATOR_COLUMNS, _indicator_rows(ctx))
     _write_rows(keep(out_dir / "data_quality.csv"), ISSUE_COLUMNS, _issue_rows(ctx.data_quality))
-    keep(out_dir / "report.md").write_text(render(report, "report.md.j2"), encoding="utf-8")
-    keep(out_dir / "report.html").write_text(render(report, "report.html.j2"), encoding="utf-8")
+    for page in ("report", "appendix"):
+        for kind in ("md", "html"):
+            keep(out_dir / f"{page}.{kind}").write_text(render(report, f"{page}.{kind}.j2"), encoding="utf-8")
     return written
 
 

@@ -10,18 +10,27 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from csc_report import spc
+from csc_report.publish import issue_text
 from csc_report.publish.disclosure import suppress
 from csc_report.publish.formatting import as_number, day_label, format_value, month_label, to_month
 
 log = logging.getLogger(__name__)
 
 TEXT_KINDS = ("text", "month", "date")
+# spc.RULES as the printed trend tables name them (the CSV keeps the ids)
+SPC_RULE_WORDS = {
+    "outside_limits": "outside the limits",
+    "two_of_three": "2 of 3 near a limit",
+    "shift": "7 on one side of the average",
+    "trend": "7 rising or falling",
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,8 @@ class Column:
     children: bool = False  # a count of children: subject to disclosure control
     follows: str | None = None  # derived from this count column: suppressed with it
     ratio_of: tuple[str, str] | None = None  # total row: sum(numerator) / sum(denominator), not a sum
+    printed: bool = True  # False: in the CSV and workbook only (an id for analysts, not for readers)
+    words: dict[str, str] | None = None  # print shows these ids of a text column in words
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class TableSpec:
     title: str
     columns: tuple[Column, ...]
     has_total: bool = False
+    codes: bool = False  # a breakdown by a code list: rows of codes nobody has are left out of print
 
 
 def _by(key: str, header: str, *counts: Column) -> tuple[Column, ...]:
@@ -62,9 +74,13 @@ TABLE_SPECS = {
         "Children on a child protection plan by latest category of abuse",
         _by("category", "Category of abuse", CHILDREN),
         has_total=True,
+        codes=True,
     ),
     "cla_by_legal_status": TableSpec(
-        "Children looked after by legal status", _by("legal_status", "Legal status", CHILDREN), has_total=True
+        "Children looked after by legal status",
+        _by("legal_status", "Legal status", CHILDREN),
+        has_total=True,
+        codes=True,
     ),
     "cla_by_placement_type": TableSpec(
         "Children looked after by placement type",
@@ -75,6 +91,7 @@ TABLE_SPECS = {
             Column("short_breaks", "Short breaks", "count", optional=True, children=True),
         ),
         has_total=True,
+        codes=True,
     ),
     "caseload_by_team": TableSpec(
         "Open cases and average caseload by team",
@@ -101,6 +118,8 @@ class PublishedTable:
     """A table as published: whitelisted columns, a total row where the spec asks, disclosure applied.
 
     `frame` holds numbers unrounded, SUPPRESSED marks, None for missing, Periods for months and dates.
+    The CSV and the workbook give every row and column; print (the report, the appendix) leaves out the
+    columns that are not `printed` and, in a breakdown by codes (`codes`), the codes whose counts are all 0.
     """
 
     id: str
@@ -108,12 +127,33 @@ class PublishedTable:
     columns: tuple[Column, ...]
     frame: pd.DataFrame
     has_total: bool = False
+    codes: bool = False
+
+    @property
+    def printed_columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.printed)
+
+    def printed_frame(self) -> pd.DataFrame:
+        frame = self.frame[[column.name for column in self.printed_columns]]
+        if not self.codes:
+            return frame
+        counts = [c.name for c in self.printed_columns if c.kind not in TEXT_KINDS]
+        zero = (frame[counts].apply(pd.to_numeric, errors="coerce") == 0).all(axis=1)
+        if self.has_total:
+            zero.iloc[-1] = False
+        return frame[~zero]
+
+    @property
+    def zero_rows(self) -> int:
+        """How many code rows print leaves out (all their counts 0)."""
+        return len(self.frame) - len(self.printed_frame())
 
     def display_rows(self) -> list[list[str]]:
-        """Cells as people read them: `1,234`, `26.5%`, `June 2013`, `[c]`."""
+        """Printed cells as people read them: `1,234`, `26.5%`, `June 2013`, `[c]`."""
+        columns = self.printed_columns
         return [
-            [_display(value, column.kind) for column, value in zip(self.columns, row, strict=True)]
-            for row in self.frame.itertuples(index=False)
+            [_display(value, column.kind, column.words) for column, value in zip(columns, row, strict=True)]
+            for row in self.printed_frame().itertuples(index=False)
         ]
 
     def write_csv(self, path: Path) -> Path:
@@ -131,11 +171,11 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def _display(value, kind: str) -> str:
+def _display(value, kind: str, words: dict[str, str] | None = None) -> str:
     if _missing(value):
         return ""
     if isinstance(value, str):
-        return value
+        return re.sub(r"[a-z_]+", lambda m: words.get(m.group(0), m.group(0)), value) if words else value
     if kind == "month":
         return month_label(value)
     if kind == "date":
@@ -194,7 +234,7 @@ def breakdown_table(table_id: str, frame: pd.DataFrame, profile: str) -> Publish
         follows={c.name: c.follows for c in columns if c.follows},
         profile=profile,
     )
-    return PublishedTable(table_id, spec.title, tuple(columns), published, spec.has_total)
+    return PublishedTable(table_id, spec.title, tuple(columns), published, spec.has_total, spec.codes)
 
 
 def _total_row(body: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
@@ -236,7 +276,7 @@ def trend_table(
             Column("mean", "Mean", unit),
             Column("lower_limit", "Lower limit", unit),
             Column("upper_limit", "Upper limit", unit),
-            Column("special_cause", "Special cause", "text"),
+            Column("special_cause", "Special cause", "text", words=SPC_RULE_WORDS),
         )
         kept = [i not in chart.excluded for i in range(len(frame))]
         for name, level in (("mean", chart.mean), ("lower_limit", chart.lower), ("upper_limit", chart.upper)):
@@ -250,10 +290,13 @@ def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]
     """Issues counted by list (sheet), rule and severity beside last month's count; never the rows themselves.
 
     `previous_counts` is keyed by (sheet, rule, severity). Without last month's counts at all (a first
-    month) the column is empty rather than 0: unknown, not none.
+    month) the column is empty rather than 0: unknown, not none. Print shows each list by its name and
+    each rule in words (issue_text); the CSV keeps the sheet and rule ids beside them.
     """
     keys = ["sheet", "rule", "severity"]
-    counts = issues.fillna({"sheet": ""}).groupby(keys, sort=False).size() if len(issues) else pd.Series()
+    frame = issues.fillna({"sheet": "", "column": "", "message": ""})
+    groups = frame.groupby(keys, sort=False) if len(issues) else None
+    counts = groups.size() if groups is not None else pd.Series()
     missing = 0 if previous_counts else None
     rows = [
         {
@@ -262,21 +305,31 @@ def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]
             "severity": severity,
             "issues": int(n),
             "last_month": previous_counts.get((sheet, rule, severity), missing),
+            "columns": list(groups.get_group((sheet, rule, severity))["column"]),
+            "message": groups.get_group((sheet, rule, severity))["message"].iloc[0],
         }
         for (sheet, rule, severity), n in counts.items()
     ]
     seen = {(row["sheet"], row["rule"], row["severity"]) for row in rows}
     rows += [
-        {"sheet": sheet, "rule": rule, "severity": severity, "issues": 0, "last_month": n}
+        {"sheet": sheet, "rule": rule, "severity": severity, "issues": 0, "last_month": n, "columns": [],
+         "message": ""}
         for (sheet, rule, severity), n in sorted(previous_counts.items())
         if (sheet, rule, severity) not in seen
-    ]
+    ]  # fmt: skip
+    for row in rows:
+        row["list"] = issue_text.list_label(row["sheet"])
+        row["what"] = issue_text.describe(row["sheet"], row.pop("columns"), row["rule"], row.pop("message"))
+        row["severity_text"] = issue_text.SEVERITY_WORDS.get(row["severity"], row["severity"])
     columns = (
-        Column("sheet", "List (sheet)", "text"),
-        Column("rule", "Rule", "text"),
-        Column("severity", "Severity", "text"),
+        Column("list", "List", "text"),
+        Column("what", "Issue", "text"),
+        Column("severity_text", "Severity", "text"),
         Column("issues", "Issues this month", "count"),
         Column("last_month", "Issues last month", "count"),
+        Column("sheet", "Sheet", "text", printed=False),
+        Column("rule", "Rule", "text", printed=False),
+        Column("severity", "Severity code", "text", printed=False),
     )
     frame = pd.DataFrame(rows, columns=[c.name for c in columns], dtype=object)
     frame = frame.sort_values("issues", ascending=False, kind="stable").reset_index(drop=True)

@@ -220,16 +220,23 @@ def build_data_docs(results: dict, directory: Path) -> Path:
     )
     run_id = RunIdentifier(run_name="csc-report", run_time=datetime.now(UTC))
     store = ctx.validation_results_store
-    keys = []
+    keys, suites = [], []
     try:
         for list_id, result in results.items():
             key = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=list_id), run_id, list_id)
             store.set(key, result)
             keys.append(key)
+            # the index and each result page link the suite's own page: build it from the checks run
+            expectations = [r.expectation_config for r in result.results]
+            suites.append(
+                ctx.suites.add(_state["gx"].ExpectationSuite(name=list_id, expectations=expectations))
+            )
         ctx.build_data_docs(site_names=[site])
         make_offline(directory)
     finally:
         for key in keys:  # results of earlier runs would otherwise pile up and slow every later build
             store.remove_key(key)
+        for suite in suites:
+            ctx.suites.delete(suite.name)
         ctx.delete_data_docs_site(site)
     return directory / "index.html"

@@ -6,6 +6,11 @@ cached). On a council network with no internet access the index renders unstyled
 stays empty, because JavaScript from the CDN builds it. GX has no setting for these URLs (its
 templates name them), so after each build the pages are rewritten to point at copies shipped with the
 product (`data_docs_assets/`, see its README) and at the logo GX itself copies into `static/images`.
+
+Two more repairs while the pages are rewritten. GX's result pages sit a folder deeper than their links to
+`static/` assume (their favicon pointed at nothing); such a link is pointed at the file in the site's
+`static/`. And checks compare dates as yyyymmdd numbers (gx_engine.to_frame), which GX prints as
+`20130630.0`: a number that is a calendar date in that form is shown as `2013-06-30`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ HOSTS = (
     "code.jquery.com", "cdnjs.cloudflare.com", "maxcdn.bootstrapcdn.com", "stackpath.bootstrapcdn.com",
     "unpkg.com", "cdn.jsdelivr.net", "great-expectations-web-assets.s3.us-east-2.amazonaws.com",
 )  # fmt: skip
+DATE_NUMBER = re.compile(r"\b((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:\.0+)?\b")
+LINK = re.compile(r'((?:href|src)=")([^"#?:]+)')
 REMOTE = re.compile(rf"https?://(?:{'|'.join(map(re.escape, HOSTS))})/[^\"'\s)]*")
 # (how a URL's path ends, the shipped file under the site's static/ folder); versions as GX names them
 LOCAL = (
@@ -56,8 +63,19 @@ def make_offline(site: Path) -> None:
     )
     for path in [*site.rglob("*.html"), *(site / "static" / "styles").glob("*.css")]:
         static = Path(os.path.relpath(site / "static", path.parent)).as_posix()
-        text = path.read_text(encoding="utf-8")
-        path.write_text(REMOTE.sub(lambda m, up=static: _local(m.group(0), up), text), encoding="utf-8")
+        text = REMOTE.sub(lambda m, up=static: _local(m.group(0), up), path.read_text(encoding="utf-8"))
+        if path.suffix == ".html":
+            text = LINK.sub(lambda m, page=path: m.group(1) + _static_link(m.group(2), page, site), text)
+            text = DATE_NUMBER.sub(lambda m: "-".join(m.groups()), text)
+        path.write_text(text, encoding="utf-8")
+
+
+def _static_link(link: str, page: Path, site: Path) -> str:
+    """A relative link into `static/` that misses (GX counts one folder too few) made to hit."""
+    if "static/" not in link or (page.parent / link).exists():
+        return link
+    target = site / "static" / link.split("static/", 1)[1]
+    return Path(os.path.relpath(target, page.parent)).as_posix() if target.exists() else link
 
 
 def _local(url: str, static: str) -> str:

@@ -62,7 +62,7 @@ notes as (
         coverage_note(covers_from, ($r12_start - interval 12 month)::date, 'the 12-month look-back')
             as lookback_r12,
         case when children_disagreeing > 0
-            then 'cross-check: the Annex A referrals_last_12m column disagrees for '
+            then 'cross-check: the Annex A column "Number of Referrals in Last 12 Months" disagrees for '
                 || round(100.0 * children_disagreeing / children_checked, 1) || '% of children referred'
                 || ' in the month (' || children_disagreeing || ' of ' || children_checked || ')'
         end as cross_check

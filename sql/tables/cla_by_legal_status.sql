@@ -17,8 +17,8 @@ with legal_statuses(legal_status, description, sort_order) as (
         ('J1', 'Remanded to LA accommodation or youth detention', 9),
         ('J2', 'LA accommodation under PACE', 10),
         ('J3', 'Youth rehabilitation order with residence requirement', 11),
-        ('V3', 'Short breaks, single episodes (not counted in cla_open)', 12),
-        ('V4', 'Short breaks, agreement (not counted in cla_open)', 13)
+        ('V3', 'Short breaks, single episodes (not counted as looked after)', 12),
+        ('V4', 'Short breaks, agreement (not counted as looked after)', 13)
 ),
 
 by_status as (
