@@ -22,7 +22,7 @@ import yaml
 from conftest import BIN, ROOT
 from csc_report.flows import arrival
 from csc_report.flows.console import run_flow
-from csc_report.flows.deploy import deployments, schedule_entries
+from csc_report.flows.deploy import deployments
 from csc_report.flows.monthly import monthly_report
 from prefect import flow
 from prefect.blocks.system import Secret
@@ -33,6 +33,7 @@ from servers import S3Server, SftpServer, WebhookReceiver
 
 from csc_report import sources
 from csc_report.errors import SourceRefused, UsageError
+from csc_report.schedule import load as schedule_entries
 
 LA, MONTH = "874", "2013-06"
 pytestmark = pytest.mark.slow  # real servers and the real engine
@@ -191,6 +192,7 @@ def test_wrong_credentials_are_one_line_without_traceback_or_password(
     wrong = server.wrong_secret
     if isinstance(server, SftpServer):
         env["FSSPEC_SFTP_PASSWORD"] = wrong["password"]  # fsspec's own configuration
+        args += ["--inbox-option", f"known_hosts={server.known_hosts}"]
     else:
         env.update(AWS_ACCESS_KEY_ID=wrong["key"], AWS_SECRET_ACCESS_KEY=wrong["secret"])
         args += ["--inbox-option", f"endpoint_url={server.endpoint}"]
@@ -225,9 +227,9 @@ def test_a_refused_login_is_configuration_to_fix_not_lateness_to_wait_for(tmp_pa
     try:
         srv.put(f"{LA}/{MONTH}/annex_a_{MONTH}.xlsx", b"x")
         with pytest.raises(SourceRefused) as caught:
-            sources.Source.parse(srv.url, secrets=srv.wrong_secret).listing(LA, MONTH)
+            sources.Source.parse(srv.url, srv.options, srv.wrong_secret).listing(LA, MONTH)
         assert srv.wrong_secret["password"] not in str(caught.value)
-        assert sources.Source.parse(srv.url, secrets=srv.secret).listing(LA, MONTH)
+        assert sources.Source.parse(srv.url, srv.options, srv.secret).listing(LA, MONTH)
     finally:
         srv.stop()
     assert not isinstance(caught.value, arrival.ExtractMissing | arrival.SourceUnavailable)
@@ -280,3 +282,39 @@ def test_the_staged_copy_mirrors_the_source_when_files_are_withdrawn(tmp_path):
     assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == [
         f"{LA}/{MONTH}/annex_a.xlsx"
     ]
+
+
+def test_a_missing_secret_block_is_configuration_naming_it(extract, tmp_path, capsys):
+    from csc_report.cli import main
+
+    inbox = tmp_path / "inbox"
+    for name, data in extract.items():
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_bytes(data)
+    args = ["run", "--inbox", f"file://{inbox}", "--la", LA, "--month", MONTH, "--inbox-secret", "no-such"]
+    args += ["--warehouse", str(tmp_path / "wh" / "csc.duckdb"), "--outputs", str(tmp_path / "out")]
+    assert main([*args, "--key-file", str(tmp_path / "secret.key")]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("csc-report: inbox_secret: no Prefect block 'secret/no-such' at ")
+
+
+def test_a_month_folder_with_only_the_workforce_file_waits_and_writes_nothing(extract, tmp_path):
+    """Workforce or commentary alone is not the month: the pull retries, and a month that never comes
+    leaves no run.json and no output folder."""
+    inbox = tmp_path / "inbox"
+    for name in ("reference/population.csv", f"{LA}/{MONTH}/workforce.csv", f"{LA}/{MONTH}/commentary.md"):
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_bytes(extract.get(name, b"## summary\nwords\n"))
+    (inbox / LA / MONTH / "workforce.csv").write_text("team,establishment,filled\nNorth,10,9\n")
+    state = monthly_report(
+        la=LA, inbox=str(inbox), month=MONTH, wait=True, check_interval=1.0,
+        grace_working_days=3 / 86400, settle_seconds=0, warehouse=str(tmp_path / "wh" / "csc.duckdb"),
+        outputs=str(tmp_path / "out"), key_file=str(tmp_path / "secret.key"), return_state=True,
+    )  # fmt: skip
+    assert state.name == "AwaitingData"
+    assert state.message == (
+        f"{inbox}/{LA}/{MONTH}: no Annex A extract for {LA} {MONTH} in the inbox yet "
+        "(only commentary.md, workforce.csv)"
+    )
+    assert pull_attempts(str(state.state_details.flow_run_id)) >= 2
+    assert not (tmp_path / "out").exists()
