@@ -124,6 +124,7 @@ def pull_and_run(
     name="monthly-report",
     on_failure=[arrival.notify_hook],
     on_crashed=[arrival.notify_hook],
+    on_cancellation=[arrival.notify_hook],
     on_completion=[arrival.notify_hook],
 )
 def monthly_report(
@@ -140,6 +141,7 @@ def monthly_report(
     wait: bool | None = None,
     check_interval: float = arrival.DEFAULT_CHECK_INTERVAL,
     grace_working_days: float = arrival.DEFAULT_GRACE_WORKING_DAYS,
+    due_working_days: float = arrival.DEFAULT_DUE_WORKING_DAYS,
     settle_seconds: float = arrival.DEFAULT_SETTLE_SECONDS,
     notify: list[str] | None = None,
     notify_success: bool = False,
@@ -148,10 +150,12 @@ def monthly_report(
 
     Without a month (the scheduled run) it reports the previous calendar month and, unless `wait` says
     otherwise, waits for a late extract: re-checking every `check_interval` seconds for
-    `grace_working_days`, and reading files only once unchanged for `settle_seconds` (flows.arrival).
-    A run by hand checks once. Returns the MonthOutcome, in a "Skipped" state when there was nothing
-    to do or "AwaitingData" when the extract has not arrived. `notify` names the Prefect blocks told
-    of a failure, of "AwaitingData" and, with `notify_success`, of the report's location.
+    `grace_working_days`, and reading files only once unchanged for `settle_seconds` (flows.arrival);
+    if the month is not complete `due_working_days` after its end, "Late" is said once and the wait
+    goes on. A run by hand checks once. Returns the MonthOutcome, in a "Skipped" state when there was
+    nothing to do or "AwaitingData" when the extract has not arrived. `notify` names the Prefect blocks
+    told of every other ending (failed, crashed, cancelled, awaiting data), of "Late" and, with
+    `notify_success`, of the report's location.
     """
     paths = RunPaths(Path("."), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     wait = month is None if wait is None else wait
@@ -162,7 +166,9 @@ def monthly_report(
                 wait=wait,
                 check_interval=check_interval,
                 grace_working_days=grace_working_days,
+                due_working_days=due_working_days,
                 settle_seconds=settle_seconds,
+                notify=notify,
             )
             outcome = pull_and_run(
                 paths, la, month, profile, force, inbox, inbox_options, inbox_secret, **waiting
