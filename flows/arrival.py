@@ -31,8 +31,10 @@ from prefect import get_run_logger, task
 from prefect.blocks.core import Block
 from prefect.blocks.system import Secret
 from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
 from prefect.logging.loggers import flow_run_logger
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME
+from prefect.states import Completed, State
 
 from csc_report import notify as notices
 from csc_report import sources
@@ -97,9 +99,20 @@ def pull_extract(
     staging: str,
 ) -> list[dict]:
     """Check the month has arrived and is settled; for a URL inbox copy it into `staging` and return
-    each file's source, size, mtime and sha256 (nothing to return for a local folder read in place)."""
+    each file's source, size, mtime and sha256 (nothing to return for a local folder read in place).
+
+    A month still missing raises ExtractMissing, so that the task is retried, except at the last check
+    the retries allow: the task then ends in the Completed state "NotYet" holding the ExtractMissing,
+    which `pull` raises in the flow. The expected end of a wait is then no task failure, which Prefect
+    would log as an ERROR with a traceback."""
     source = sources.Source.parse(inbox, inbox_options, secret_options(inbox_secret))
-    listing = source.arrived(la, month, settle_seconds)
+    try:
+        listing = source.arrived(la, month, settle_seconds)
+    except ExtractMissing as exc:
+        context = TaskRunContext.get()
+        if context is not None and context.task_run.run_count <= context.task.retries:
+            raise
+        return Completed(name="NotYet", message=str(exc), data=exc)
     if not sources.is_url(inbox):
         return []
     records = source.stage(listing, Path(staging))
@@ -155,13 +168,13 @@ def pull(
     folder = staging if sources.is_url(inbox) else Path(inbox)
     args = (inbox, inbox_options, inbox_secret, la, month, settle_seconds if wait else 0.0, str(staging))
     if not wait:
-        return folder, pull_extract(*args)
+        return folder, _found(pull_extract(*args))
     now = datetime.now().astimezone()
     grace_end = add_working_days(now, max(grace_working_days, 0.0))
     due = min(due_date(month, due_working_days), grace_end)
     task_ = pull_extract.with_options(retry_delay_seconds=check_interval)
     try:
-        return folder, task_.with_options(retries=checks_until(now, due, check_interval))(*args)
+        return folder, _found(task_.with_options(retries=checks_until(now, due, check_interval))(*args))
     except (ExtractMissing, SourceUnavailable) as exc:
         now = datetime.now().astimezone()
         if now >= grace_end:
@@ -169,7 +182,15 @@ def pull(
         late = f"{notices.reason_of(exc)}; it was due by {due:%a %d %b %Y %H:%M} and is checked"
         late += f" again every {check_interval / 3600:g} h until {grace_end:%a %d %b %Y %H:%M}"
         tell(notify, notices.Notice(la, month, "Late", late), get_run_logger())
-    return folder, task_.with_options(retries=checks_until(now, grace_end, check_interval))(*args)
+    return folder, _found(task_.with_options(retries=checks_until(now, grace_end, check_interval))(*args))
+
+
+def _found(pulled: list[dict] | State) -> list[dict]:
+    """The pull task's records, or the ExtractMissing of its "NotYet" state (the month still missing
+    at its last check; the engine hands a state a task returns back as it is) raised."""
+    if isinstance(pulled, State):
+        raise pulled.result(raise_on_failure=False)
+    return pulled
 
 
 # --- notifications --------------------------------------------------------------------------------
@@ -224,7 +245,7 @@ def crash_reason(state) -> str:
     """Why a run crashed, in words that hold no data: Prefect's crash messages are about the process
     (a signal, an exit status), but an unexpected exception's text could quote anything."""
     message = state.message or ""
-    status = re.search(r"status code (-?\d+)", message)
+    status = re.search(r"status code:? (-?\d+)", message)
     if status:
         code = int(status.group(1))
         cause = f"its process ended with status {code}"

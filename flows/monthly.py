@@ -12,6 +12,7 @@ whose message says which folder is missing. A URL inbox is pulled into a staging
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +28,20 @@ from csc_report.errors import CscError, ExtractMissing
 from csc_report.month import MonthOutcome, PendingMonth
 from csc_report.months import months_between, parse_month, previous_month
 from csc_report.settings import RunPaths
+
+
+class _AwaitingDataIsNoError(logging.Filter):
+    """Run by `serve` or a worker, Prefect's engine logs every flow run that ends in a failed state as
+    an ERROR, "Engine execution exited with unexpected exception", with a traceback. A month whose
+    extract has not come ends Failed("AwaitingData") by design and is told as such: that record, for
+    it alone, is dropped, so that the logs keep ERRORs and tracebacks for what needs someone to act."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, ExtractMissing) and record.getMessage().startswith("Engine execution"))
+
+
+logging.getLogger("prefect.flow_runs").addFilter(_AwaitingDataIsNoError())
 
 
 def run_month(

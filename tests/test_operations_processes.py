@@ -305,6 +305,11 @@ def test_a_served_run_killed_with_sigkill_is_told_and_awaiting_data_ends_quietly
                 wait_for(lambda: len(webhook.bodies) >= 2, "both endings to be told", serve, 120)
                 seen.update(descendants(serve.pid))
                 crashed = client.read_flow_run(ids["901"]).state
+
+                def both_ended() -> bool:  # stopping serve cancels (and tells) a run still going
+                    return flow_run_process(running(descendants(serve.pid)), ids["902"]) is None
+
+                wait_for(both_ended, "902's process to end", serve)
     finally:
         serve.terminate()
         serve.wait(timeout=60)
