@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 import subprocess
 import threading
 import time
@@ -31,7 +33,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.runtime import flow_run
 from servers import S3Server, SftpServer, WebhookReceiver
 
-from csc_report import sources
+from csc_report import sources, warehouse
 from csc_report.errors import SourceRefused, UsageError
 from csc_report.schedule import load as schedule_entries
 
@@ -318,3 +320,45 @@ def test_a_month_folder_with_only_the_workforce_file_waits_and_writes_nothing(ex
     )
     assert pull_attempts(str(state.state_details.flow_run_id)) >= 2
     assert not (tmp_path / "out").exists()
+
+
+def modes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [root, *root.rglob("*")]}
+
+
+def test_everything_a_run_writes_is_owner_only(extract, tmp_path):
+    """Importing the flows set the umask (csc_report.permissions), as the CLI does. A first run stops at
+    its load (bad population.csv) so that its cache entry and staged copy stay to be looked at; the
+    second, fixed, publishes. Warehouse, WAL, lock, cache, staging, outputs and key: 0600 and 0700."""
+    current = os.umask(0o077)
+    os.umask(current)
+    assert current == 0o077
+    inbox = tmp_path / "inbox"
+    for name, data in extract.items():
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_bytes(data)
+    population = inbox / "reference" / "population.csv"
+    population.write_text(extract["reference/population.csv"].decode() + f"{LA},2014,lots\n")
+    params = dict(
+        la=LA, inbox=f"file://{inbox}", month=MONTH, warehouse=str(tmp_path / "data" / "wh" / "csc.duckdb"),
+        outputs=str(tmp_path / "data" / "out"), key_file=str(tmp_path / "data" / "keys" / "secret.key"),
+    )  # fmt: skip
+    assert monthly_report(**params, return_state=True).is_failed()
+    data = tmp_path / "data"
+    failed = modes(data)
+    assert any(name.startswith("wh/cache/") for name in failed) and f"wh/staging/{LA}/{LA}/{MONTH}" in failed
+    population.write_bytes(extract["reference/population.csv"])
+    assert run_flow(monthly_report, **params).status == "done"
+    con = warehouse.connect(data / "wh" / "csc.duckdb")
+    try:
+        con.execute("CREATE TABLE scratch AS SELECT 1 AS x")  # not yet checkpointed: the WAL is there
+        wal = data / "wh" / "csc.duckdb.wal"
+        assert wal.exists() and stat.S_IMODE(wal.stat().st_mode) == 0o600
+    finally:
+        con.close()
+    written = {**failed, **modes(data)}
+    for name in ("wh/csc.duckdb", "wh/csc.duckdb.lock", "keys/secret.key", f"out/{LA}/{MONTH}/report.html"):
+        assert name in written
+    assert any(name.startswith(f"out/{LA}/{MONTH}/data_docs/static/vendor/") for name in written)
+    loose = {name: oct(mode) for name, mode in written.items() if mode not in (0o600, 0o700)}
+    assert not loose
