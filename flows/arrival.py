@@ -7,14 +7,17 @@ rest of the run reads as its inbox. A plain local folder is checked the same way
 Waiting for a late extract is that task's retries with a delay: while the month is missing or still
 being written (or its server is unreachable), the task fails with a reason that its retry condition
 accepts, and Prefect runs it again `check_interval` seconds later, as many times as fit in the grace
-period (working days, transforms.calendar). So a late month is one flow run whose task history shows
-each check, it goes on by itself the moment the files settle, and it ends "AwaitingData" when the
-retries run out. Bad credentials or bad data are never retried.
+period (working days, transforms.calendar). The retries come in two spells: up to the month's due date
+(`due_working_days` after its end) and, if it is not complete by then, one "Late" message and the rest
+of the grace period. So a late month is one flow run whose task history shows each check, it goes on
+by itself the moment the files settle, and it ends "AwaitingData" when the retries run out. Bad
+credentials, an unknown host key or bad data are never retried.
 
-Notifications are flow state hooks (`on_failure`, `on_crashed`, `on_completion`), so a month is
-reported however it ended, crashes included. Destinations are Prefect blocks named in the run's
-`notify` parameter (a Secret block holding Apprise URLs, or any of Prefect's notification blocks such
-as `microsoft-teams-webhook/...`), plus Apprise URLs in `CSC_REPORT_NOTIFY`.
+Notifications are flow state hooks (`on_failure`, `on_crashed`, `on_cancellation`, `on_completion`),
+so every ending is told, crashes included, with Apprise's failure or warning type (csc_report.notify).
+Destinations are Prefect blocks named in the run's `notify` parameter (a Secret block holding Apprise
+URLs, or any of Prefect's notification blocks such as `microsoft-teams-webhook/...`), plus Apprise URLs
+in `CSC_REPORT_NOTIFY`.
 """
 
 from __future__ import annotations
