@@ -14,6 +14,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -362,3 +363,26 @@ def test_everything_a_run_writes_is_owner_only(extract, tmp_path):
     assert any(name.startswith(f"out/{LA}/{MONTH}/data_docs/static/vendor/") for name in written)
     loose = {name: oct(mode) for name, mode in written.items() if mode not in (0o600, 0o700)}
     assert not loose
+
+
+def test_the_readmes_secret_snippet_stores_where_csc_report_reads(tmp_path):
+    """The README's command, run as written in the folder csc-report runs in (a new Prefect home there,
+    no server): a run from that folder then finds the block. The values come on stdin, as getpass
+    reads them without a terminal."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("Store the two secrets once") :]
+    snippet = section.split("```\n", 2)[1]
+    assert snippet.startswith("cd /srv/csc-report && .venv/bin/python -c '")
+    snippet = snippet.replace("cd /srv/csc-report && ", "").replace(".venv/bin/python", sys.executable)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    stored = subprocess.run(
+        ["bash", "-c", snippet], cwd=tmp_path, env=env, input="sftp-pw-4242\nhttps://example.org/hook\n",
+        capture_output=True, text=True, timeout=300, start_new_session=True,
+    )  # fmt: skip
+    assert stored.returncode == 0, stored.stderr
+    read = "from csc_report.flows.arrival import secret_options; print(secret_options('csc-sftp-874'))"
+    found = subprocess.run(
+        [sys.executable, "-c", read], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip().splitlines()[-1] == "{'password': 'sftp-pw-4242'}"
