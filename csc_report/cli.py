@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from csc_report import settings
+from csc_report import permissions, settings, stopping
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import CscError, UsageError
 from csc_report.months import months_between, parse_month, shift
@@ -111,7 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="consecutive extracts agree where they overlap (default: later ones correct earlier ones)",
     )
 
-    sub.add_parser("serve", help="serve the scheduled monthly deployment (Prefect)")
+    serve = sub.add_parser("serve", help="serve the scheduled monthly deployments (Prefect)")
+    serve.add_argument(
+        "--schedule",
+        type=Path,
+        default=settings.DEFAULT_SCHEDULE,
+        help=f"the schedule file (default {settings.DEFAULT_SCHEDULE} in the working folder)",
+    )
 
     benchmarks = sub.add_parser("benchmarks", help="the published DfE benchmarks the report compares with")
     benchmarks_sub = benchmarks.add_subparsers(dest="benchmarks_command", required=True)
@@ -138,12 +144,17 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse already printed its one-line usage error
         return 2 if exc.code else 0
     try:
+        permissions.restrict()  # before anything is written: owner-only files (csc_report.permissions)
+        stopping.stop_on_sigterm()
         return COMMANDS[args.command](args)
     except CscError as exc:
         if os.environ.get("CSC_REPORT_DEBUG"):
             raise
         print(f"csc-report: {exc}", file=sys.stderr)
         return exc.exit_code
+    except stopping.Stopped:
+        print(f"csc-report: {args.command} {stopping.Stopped.message}", file=sys.stderr)
+        return stopping.EXIT_STATUS
     except Exception as exc:  # the stages name their own failures; this is the last resort
         if os.environ.get("CSC_REPORT_DEBUG"):
             raise
@@ -315,6 +326,12 @@ def cmd_demo(args) -> int:
     latest = Path(outcomes[-1].output_dir)
     print(f"the report for {months[-1]}: {latest / 'report.html'} (and report.md, tables.xlsx beside it)")
     print(f"every month: {args.dir / 'outputs' / 'index.html'}")
+    demo_schedule = args.dir / "schedule.yaml"
+    if not demo_schedule.exists():
+        from csc_report.schedule import demo_text
+
+        demo_schedule.write_text(demo_text(args.dir), encoding="utf-8")
+    print(f"to try the schedule: csc-report serve --schedule {demo_schedule}")
     return status
 
 
@@ -338,7 +355,7 @@ def cmd_benchmarks(args) -> int:
 def cmd_serve(args) -> int:
     from csc_report.flows.deploy import serve
 
-    serve()
+    serve(args.schedule)
     return 0
 
 

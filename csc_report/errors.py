@@ -55,3 +55,8 @@ class PreparedIncomplete(CscError):
     snapshot with less than was read, so the load stops before its transaction (exit 1)."""
 
     exit_code = 1
+
+
+class HostKeyRejected(UsageError):
+    """An SFTP server's host key is not the one known_hosts holds for it, or is not there at all
+    (csc_report.host_keys): configuration to check (exit 2), never retried; nothing was sent to it."""

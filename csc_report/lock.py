@@ -41,7 +41,7 @@ def warehouse_lock(
     """
     path = lock_path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         _acquire(fd, path, warehouse, timeout, shared, on_wait)
         if not shared:
@@ -87,7 +87,7 @@ class CacheEntryUse:
         self.path = Path(entry).with_name(Path(entry).name + ".users")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a last user deletes the entry
             try:
                 if os.fstat(fd).st_ino == os.stat(self.path).st_ino:

@@ -223,6 +223,8 @@ def start_month(
             return MonthOutcome(la, month, "skipped", done, str(out_dir))
         entry = pipeline.prepared_entry(paths, la, month, files, record.inputs)
         return PendingMonth(la, month, record, files, entry, CacheEntryUse(entry))
+    except ExtractMissing:
+        raise  # nothing is written for a month that has not come: no run.json, no output folder
     except CscError as exc:
         record.finish("failed", str(exc), out_dir)
         raise

@@ -18,9 +18,19 @@ import logging
 import os
 from dataclasses import dataclass
 
-from csc_report.errors import CscError
+from csc_report.errors import CscError, UsageError
 
 ENV_TARGETS = "CSC_REPORT_NOTIFY"
+# Every way a month's run can end (and "Late", said while it still waits), with its Apprise type: a
+# failure needs someone to act; a late or cancelled month may need a word with whoever sends the data.
+KINDS = {
+    "Completed": "success",
+    "Late": "warning",
+    "AwaitingData": "warning",
+    "Cancelled": "warning",
+    "Failed": "failure",
+    "Crashed": "failure",
+}
 REASON_LIMIT = 300  # characters: one line in a chat message or an e-mail subject's neighbourhood
 
 logger = logging.getLogger(__name__)
@@ -32,8 +42,13 @@ class Notice:
 
     la: str
     month: str
-    state: str  # "Failed", "AwaitingData", "Completed"
+    state: str  # one of KINDS
     reason: str
+
+    @property
+    def kind(self) -> str:
+        """Apprise's message type, which Teams, Slack and e-mail show as colour or icon."""
+        return KINDS.get(self.state, "failure")
 
     @property
     def subject(self) -> str:
@@ -56,6 +71,19 @@ def reason_of(exc: BaseException | None, fallback: str = "") -> str:
     return line if len(line) <= REASON_LIMIT else line[: REASON_LIMIT - 1] + "…"
 
 
+def check_targets(blocks: list[str] | None) -> list[str]:
+    """The `notify` entries, checked to be Prefect block slugs (type/name), never URLs: a webhook's URL
+    holds its token, so it is a secret and has no place in a schedule file or a flow's parameters."""
+    if blocks is not None and not isinstance(blocks, list):
+        raise UsageError("notify: expected a list of Prefect blocks, such as [secret/csc-teams]")
+    for n, slug in enumerate(blocks or [], 1):
+        if "://" in str(slug) or str(slug).count("/") != 1:  # not echoed: a webhook's path is its token
+            raise UsageError(
+                f"notify entry {n}: name a Prefect block (type/name, such as secret/csc-teams), not a URL"
+            )
+    return list(blocks or [])
+
+
 def env_targets() -> list[str]:
     """Apprise URLs from `CSC_REPORT_NOTIFY` (separated by spaces or commas)."""
     return [url for url in os.environ.get(ENV_TARGETS, "").replace(",", " ").split() if url]
@@ -72,7 +100,7 @@ def send(urls: list[str], notice: Notice) -> int:
         if not target.add(url):
             logger.warning("notification target %d is not a URL Apprise understands; not sent", n)
             failed += 1
-        elif not target.notify(body=notice.body, title=notice.subject):
+        elif not target.notify(body=notice.body, title=notice.subject, notify_type=notice.kind):
             logger.warning("notification target %d (%s) did not accept the message", n, url.split(":", 1)[0])
             failed += 1
     return failed

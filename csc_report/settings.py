@@ -36,6 +36,7 @@ EXPECTATIONS_DIR = package_dir("csc_report.expectations")
 
 DEFAULT_WAREHOUSE = Path("warehouse/csc.duckdb")
 DEFAULT_OUTPUTS = Path("outputs")
+DEFAULT_SCHEDULE = Path("schedule.yaml")  # `csc-report serve`'s; the operator's, never the package's
 DEMO_DIR = Path("demo")
 DEMO_LA = "874"
 DEFAULT_LOCK_TIMEOUT = 600.0  # seconds a run waits for another to finish with the warehouse

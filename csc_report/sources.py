@@ -5,7 +5,8 @@ An inbox is a local folder or a URL that fsspec opens: `file://`, `sftp://user@h
 `smb://` (smbprotocol). The layout under it is the local inbox's (`<la>/<YYYY-MM>/`, `<la>/aliases.yaml`,
 `<la>/config.yaml`, `reference/`).
 
-A month has arrived when its folder holds an extract file (csc_report's reading rules) and nothing in
+A month has arrived when its folder holds an Annex A extract (csc_report's reading rules; a workforce
+file or commentary alone is not the month) and nothing in
 it, the authority's aliases or the reference files changed size or modification time between two
 listings `settle_seconds` apart: a file still being uploaded is never read. Arrived files are copied
 into a staging folder (one per authority, beside the warehouse's cache) through a temporary name,
@@ -17,6 +18,7 @@ or an option named like a secret is refused. They come from the options a caller
 secret store (a Prefect Secret block, in flows/), from the library's own configuration (fsspec's
 `FSSPEC_<PROTOCOL>_<OPTION>` environment variables or config files, AWS's variables and profiles,
 paramiko's SSH agent and keys), and are never logged: the source is named by `display`, without them.
+An SFTP server is sent them only once its host key matches known_hosts (csc_report.host_keys).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from csc_report.errors import (
     UsageError,
 )
 from csc_report.fingerprints import REFERENCE_FILES, file_sha256
-from csc_report.transforms.read import choose_month_files
+from csc_report.transforms.read import choose_month_files, is_workforce
 
 SECRET_WORDS = ("password", "passphrase", "secret", "token", "credential", "sas", "connection_string")
 SECRET_NAMES = {"key", "pkey", "account_key"}  # s3fs's access key id, paramiko's key object, Azure's key
@@ -107,11 +109,15 @@ class Source:
         protocol = urlsplit(self.url).scheme
         try:
             with source_errors(self.display):
-                fs, root = fsspec.core.url_to_fs(self.url, skip_instance_cache=True, **self.options)
+                if protocol in ("sftp", "ssh"):
+                    fs, root = _verified_sftp(self.url, self.options)
+                else:
+                    fs, root = fsspec.core.url_to_fs(self.url, skip_instance_cache=True, **self.options)
         except ImportError as exc:
             extra = EXTRAS.get(protocol, exc.name)
             raise UsageError(
-                f"{self.display}: reading {protocol}:// needs {extra}: pip install 'csc-report[remote]'"
+                f"{self.display}: reading {protocol}:// needs the {extra} package: "
+                f"pip install {extra} (or pip install 'csc-report[remote]' for every remote source)"
             ) from None
         except ValueError as exc:
             raise UsageError(f"{self.display}: not an inbox fsspec can open ({exc})") from None
@@ -125,7 +131,8 @@ class Source:
     def listing(self, la: str, month: str) -> dict[str, FileState]:
         """Every file of the month that the run depends on, by its path in the inbox.
 
-        Raises ExtractMissing while the month folder holds no extract file: the run waits for it.
+        Raises ExtractMissing while the month folder holds no Annex A extract (a workforce file or a
+        commentary alone is not the month): the run waits for it.
         """
         where = f"{self.display}/{la}/{month}"
         with self.connected() as (fs, root), source_errors(self.display):
@@ -135,9 +142,10 @@ class Source:
                 raise ExtractMissing(
                     f"{where}: no extract for {la} {month} in the inbox yet (folder missing)"
                 ) from None
-            if not choose_month_files(list(month_files), where):
+            if all(is_workforce(name) for name in choose_month_files(list(month_files), where)):
+                holds = f"only {', '.join(sorted(month_files))}" if month_files else "the folder is empty"
                 raise ExtractMissing(
-                    f"{where}: no extract for {la} {month} in the inbox yet (no extract file)"
+                    f"{where}: no Annex A extract for {la} {month} in the inbox yet ({holds})"
                 )
             found = {f"{la}/{month}/{name}": state for name, state in month_files.items()}
             found.update(_optional(fs, _join(root, la), la, {"aliases.yaml", AUTHORITY_CONFIG}))
@@ -247,10 +255,25 @@ def source_errors(display: str) -> Iterator[None]:
         raise SourceRefused(f"{display}: the server refused the credentials ({type(exc).__name__})") from None
     except Exception as exc:
         name = type(exc).__name__
+        if name == "NoCredentialsError" or str(exc) == "No authentication methods available":
+            raise SourceRefused(
+                f"{display}: no credentials were found, so none were sent ({name}); name a Secret block "
+                "in inbox_secret or configure the library (see the README's Operations section)"
+            ) from None
         if "auth" in name.lower() or "credential" in name.lower():
             raise SourceRefused(f"{display}: the server refused the credentials ({name})") from None
         detail = f": {exc.strerror}" if isinstance(exc, OSError) and exc.strerror else ""
         raise SourceUnavailable(f"{display}: cannot read the inbox ({name}{detail})") from None
+
+
+def _verified_sftp(url: str, options: dict) -> tuple:
+    """(filesystem, root path) of an sftp:// URL, on a connection that checks the server's host key
+    against known_hosts before sending any credential (csc_report.host_keys)."""
+    from csc_report.host_keys import VerifiedSFTPFileSystem
+
+    kwargs = {**VerifiedSFTPFileSystem._get_kwargs_from_urls(url), **options}
+    fs = VerifiedSFTPFileSystem(skip_instance_cache=True, **kwargs)
+    return fs, VerifiedSFTPFileSystem._strip_protocol(url)
 
 
 def _join(root: str, *parts: str) -> str:

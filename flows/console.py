@@ -12,7 +12,10 @@ from __future__ import annotations
 import logging
 import os
 
+from prefect.exceptions import TerminationSignal
+
 from csc_report import errors
+from csc_report.stopping import Stopped
 
 EXPECTED = tuple(
     name
@@ -56,7 +59,11 @@ def quiet_console() -> None:
 
 
 def run_flow(flow, **parameters):
-    """Call `flow` through the real Prefect engine and return its result, re-raising a CscError."""
+    """Call `flow` through the real Prefect engine and return its result, re-raising a CscError; a
+    SIGTERM during the run (Prefect's TerminationSignal) is csc_report.stopping's Stopped."""
     quiet_console()
-    state = flow(**parameters, return_state=True)
+    try:
+        state = flow(**parameters, return_state=True)
+    except TerminationSignal:
+        raise Stopped from None
     return state.result()

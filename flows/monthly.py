@@ -12,6 +12,7 @@ whose message says which folder is missing. A URL inbox is pulled into a staging
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +28,20 @@ from csc_report.errors import CscError, ExtractMissing
 from csc_report.month import MonthOutcome, PendingMonth
 from csc_report.months import months_between, parse_month, previous_month
 from csc_report.settings import RunPaths
+
+
+class _AwaitingDataIsNoError(logging.Filter):
+    """Run by `serve` or a worker, Prefect's engine logs every flow run that ends in a failed state as
+    an ERROR, "Engine execution exited with unexpected exception", with a traceback. A month whose
+    extract has not come ends Failed("AwaitingData") by design and is told as such: that record, for
+    it alone, is dropped, so that the logs keep ERRORs and tracebacks for what needs someone to act."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, ExtractMissing) and record.getMessage().startswith("Engine execution"))
+
+
+logging.getLogger("prefect.flow_runs").addFilter(_AwaitingDataIsNoError())
 
 
 def run_month(
@@ -124,6 +139,7 @@ def pull_and_run(
     name="monthly-report",
     on_failure=[arrival.notify_hook],
     on_crashed=[arrival.notify_hook],
+    on_cancellation=[arrival.notify_hook],
     on_completion=[arrival.notify_hook],
 )
 def monthly_report(
@@ -140,6 +156,7 @@ def monthly_report(
     wait: bool | None = None,
     check_interval: float = arrival.DEFAULT_CHECK_INTERVAL,
     grace_working_days: float = arrival.DEFAULT_GRACE_WORKING_DAYS,
+    due_working_days: float = arrival.DEFAULT_DUE_WORKING_DAYS,
     settle_seconds: float = arrival.DEFAULT_SETTLE_SECONDS,
     notify: list[str] | None = None,
     notify_success: bool = False,
@@ -148,10 +165,12 @@ def monthly_report(
 
     Without a month (the scheduled run) it reports the previous calendar month and, unless `wait` says
     otherwise, waits for a late extract: re-checking every `check_interval` seconds for
-    `grace_working_days`, and reading files only once unchanged for `settle_seconds` (flows.arrival).
-    A run by hand checks once. Returns the MonthOutcome, in a "Skipped" state when there was nothing
-    to do or "AwaitingData" when the extract has not arrived. `notify` names the Prefect blocks told
-    of a failure, of "AwaitingData" and, with `notify_success`, of the report's location.
+    `grace_working_days`, and reading files only once unchanged for `settle_seconds` (flows.arrival);
+    if the month is not complete `due_working_days` after its end, "Late" is said once and the wait
+    goes on. A run by hand checks once. Returns the MonthOutcome, in a "Skipped" state when there was
+    nothing to do or "AwaitingData" when the extract has not arrived. `notify` names the Prefect blocks
+    told of every other ending (failed, crashed, cancelled, awaiting data), of "Late" and, with
+    `notify_success`, of the report's location.
     """
     paths = RunPaths(Path("."), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     wait = month is None if wait is None else wait
@@ -162,7 +181,9 @@ def monthly_report(
                 wait=wait,
                 check_interval=check_interval,
                 grace_working_days=grace_working_days,
+                due_working_days=due_working_days,
                 settle_seconds=settle_seconds,
+                notify=notify,
             )
             outcome = pull_and_run(
                 paths, la, month, profile, force, inbox, inbox_options, inbox_secret, **waiting

@@ -1,7 +1,8 @@
 """Real servers on 127.0.0.1 for the source and notification tests, each started and stopped by a test.
 
 - `SftpServer`: asyncssh's SFTP server (a full implementation) in a thread of its own, chrooted to a
-  temporary folder, with a throw-away host key and one user with a password.
+  temporary folder, with a throw-away host key (written to a known_hosts file of its own, which
+  `options` names) and one user with a password; it records every authentication attempt.
 - `S3Server`: moto's standalone server (`moto_server`) in a subprocess, with IAM authentication on, so
   that a wrong secret key is refused as a real store refuses it.
 - `WebhookReceiver`: an HTTP server that keeps every POST body (a webhook stands in for Teams/Slack).
@@ -53,6 +54,9 @@ class SftpServer:
 
         self.root = root
         self.password = "pw-" + secrets.token_hex(8)
+        self.host_key = asyncssh.generate_private_key("ssh-ed25519")
+        self.auth_attempts: list[str] = []  # the user names that began authenticating
+        auth_attempts = self.auth_attempts
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -65,6 +69,7 @@ class SftpServer:
                 connections.append(conn)
 
             def begin_auth(self, username: str) -> bool:
+                auth_attempts.append(username)
                 return True
 
             def password_auth_supported(self) -> bool:
@@ -77,7 +82,7 @@ class SftpServer:
             return await asyncssh.listen(
                 "127.0.0.1",
                 0,
-                server_host_keys=[asyncssh.generate_private_key("ssh-ed25519")],
+                server_host_keys=[self.host_key],
                 server_factory=Auth,
                 sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=str(root).encode()),
             )
@@ -87,6 +92,14 @@ class SftpServer:
         self.url = f"sftp://{self.username}@127.0.0.1:{self.port}/inbox"
         self.secret = {"password": self.password}
         self.wrong_secret = {"password": "wrong-" + secrets.token_hex(8)}
+        self.known_hosts = root.parent / f"known_hosts-{self.port}"
+        self.known_hosts.write_text(self.known_hosts_line())
+        self.options = {"known_hosts": str(self.known_hosts)}
+
+    def known_hosts_line(self, key=None) -> str:
+        """The known_hosts line OpenSSH would write for this server (`key`: another key in its place)."""
+        public = (key or self.host_key).export_public_key("openssh").decode().split()[:2]
+        return f"[127.0.0.1]:{self.port} {' '.join(public)}\n"
 
     def put(self, name: str, data: bytes) -> None:
         """Write a file into the served inbox as an uploader would: in place, visible as it grows."""

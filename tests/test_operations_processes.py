@@ -1,14 +1,18 @@
 """Operations across processes: `csc-report` runs as a user or a scheduler starts it, against one real
 local Prefect server (the session's `prefect_server`): a no-op re-run, two concurrent runs on one
-warehouse, a run killed hard in the middle of its load, and the scheduled deployments registered by
-`csc-report serve` and by `prefect deploy` with prefect.yaml.
+warehouse, a run killed hard in the middle of its load, the scheduled deployments registered by
+`csc-report serve` and by `prefect deploy` with prefect.yaml, and crashes: a served run killed with
+SIGKILL and a run by hand stopped with SIGTERM are told, and leave no process behind.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -20,7 +24,9 @@ from conftest import BIN, DEMO_LA, DEMO_MONTHS, ROOT, fingerprint
 from csc_report.flows.console import run_flow
 from csc_report.flows.monthly import monthly_report
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from servers import WebhookReceiver
 
 from csc_report import warehouse
 
@@ -146,9 +152,9 @@ def test_serve_and_prefect_yaml_register_scheduled_deployments(prefect_server, t
         {"la": "902", "inbox": str(tmp_path / "inbox"), "cron": "30 7 5 * *", "timezone": "UTC"},
     ]
     schedule.write_text(yaml.safe_dump({"authorities": authorities}))
-    env = {**prefect_server.client_env(tmp_path / "prefect"), "CSC_REPORT_SCHEDULE": str(schedule)}
+    env = prefect_server.client_env(tmp_path / "prefect")
     serve = subprocess.Popen(
-        [str(BIN / "csc-report"), "serve"],
+        [str(BIN / "csc-report"), "serve"],  # the default schedule file: schedule.yaml, here
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -195,3 +201,172 @@ def test_serve_and_prefect_yaml_register_scheduled_deployments(prefect_server, t
     finally:
         serve.terminate()
         serve.wait(timeout=30)
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`, from /proc (Linux)."""
+    found, todo = set(), [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = {int(c) for c in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo += sorted(children - found)
+            found |= children
+    return found
+
+
+def running(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (a zombie waiting for its parent to read its status is not)."""
+    alive = set()
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                alive.add(pid)
+        except OSError:
+            pass
+    return alive
+
+
+def flow_run_process(pids: set[int], flow_run_id: str) -> int | None:
+    """The process among `pids` that runs the flow run (Prefect's runner gives it its id)."""
+    for pid in pids:
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"PREFECT__FLOW_RUN_ID={flow_run_id}".encode() in environ:
+            return pid
+    return None
+
+
+def messages(webhook: WebhookReceiver) -> dict[str, dict]:
+    """Title -> message, of everything the webhook received."""
+    return {m["title"]: m for m in map(json.loads, webhook.bodies)}
+
+
+def test_a_served_run_killed_with_sigkill_is_told_and_awaiting_data_ends_quietly(prefect_server, tmp_path):
+    """Under `csc-report serve`, authority 901 waits for its month (hours between checks) and its
+    flow-run process is killed with SIGKILL: the runner calls the crash hook by keyword, and the
+    destinations are told "Crashed". Authority 902 gives up at once (no grace period): "AwaitingData",
+    without a traceback anywhere. Both runs are started as the README says, with `prefect deployment run`.
+    Stopping serve leaves no process behind."""
+    (tmp_path / "inbox").mkdir()
+    common = {"inbox": str(tmp_path / "inbox"), "warehouse": str(tmp_path / "wh" / "csc.duckdb")}
+    common.update(outputs=str(tmp_path / "out"), key_file=str(tmp_path / "k.key"), settle_seconds=0)
+    authorities = [
+        {"la": "901", **common, "check_interval": 3600, "due_working_days": 30},
+        {"la": "902", **common, "grace_working_days": 0},
+    ]
+    (tmp_path / "schedule.yaml").write_text(yaml.safe_dump({"authorities": authorities}))
+    webhook = WebhookReceiver()
+    env = {**prefect_server.client_env(tmp_path / "prefect"), "CSC_REPORT_NOTIFY": webhook.apprise_url}
+    log = (tmp_path / "serve.log").open("w")
+    serve = subprocess.Popen(
+        [str(BIN / "csc-report"), "serve", "--schedule", "schedule.yaml"],
+        env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    seen: set[int] = set()
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: prefect_server.url}):
+            with get_client(sync_client=True) as client:
+
+                def started(la: str):
+                    try:
+                        client.read_deployment_by_name(f"monthly-report/monthly-{la}")
+                    except Exception:
+                        return None
+                    command = [str(BIN / "prefect"), "deployment", "run", f"monthly-report/monthly-{la}"]
+                    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+                    assert done.returncode == 0, done.stdout + done.stderr
+                    return re.search(r"UUID: ([0-9a-f-]{36})", done.stdout).group(1)
+
+                ids = {}
+
+                def start(la: str) -> str | None:
+                    ids[la] = started(la)
+                    return ids[la]
+
+                wait_for(lambda: start("901"), "serve to register 901", serve, 120)
+                start("902")
+
+                def waiting_to_check_again() -> bool:
+                    seen.update(descendants(serve.pid))
+                    runs = client.read_task_runs(
+                        flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[ids["901"]]))
+                    )
+                    return any(r.state and r.state.name == "AwaitingRetry" for r in runs)
+
+                wait_for(waiting_to_check_again, "901 to wait for its month", serve)
+                victim = flow_run_process(seen, ids["901"])
+                assert victim is not None
+                os.kill(victim, signal.SIGKILL)
+                wait_for(lambda: len(webhook.bodies) >= 2, "both endings to be told", serve, 120)
+                seen.update(descendants(serve.pid))
+                crashed = client.read_flow_run(ids["901"]).state
+
+                def both_ended() -> bool:  # stopping serve cancels (and tells) a run still going
+                    return flow_run_process(running(descendants(serve.pid)), ids["902"]) is None
+
+                wait_for(both_ended, "902's process to end", serve)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=60)
+        log.close()
+        webhook.stop()
+    told = messages(webhook)
+    month = next(iter(told)).split()[2].rstrip(":")
+    assert crashed.is_crashed()
+    assert set(told) == {f"csc-report 901 {month}: Crashed", f"csc-report 902 {month}: AwaitingData"}
+    crash = told[f"csc-report 901 {month}: Crashed"]
+    assert crash["type"] == "failure"
+    assert crash["message"].startswith(
+        f"Authority 901, month {month}: Crashed. the run stopped before it finished: "
+        "its process ended with status -9 (SIGKILL)."
+    )
+    assert told[f"csc-report 902 {month}: AwaitingData"]["type"] == "warning"
+    output = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in output and "unexpected exception" not in output, output
+    assert not list((tmp_path / "out").rglob("run.json"))  # nothing written for months that never came
+    assert not running(seen)
+
+
+def test_a_hand_run_stopped_with_sigterm_is_told_and_stops_its_temporary_server(copy_of_demo, tmp_path):
+    """`csc-report run` without PREFECT_API_URL starts a temporary Prefect server as its child. Stopped
+    with SIGTERM in the middle of its load, it marks the run Crashed, tells the destinations, stops
+    that server and exits 143 with one line. The Prefect home it made is owner-only."""
+    params = copy_of_demo
+    webhook = WebhookReceiver()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["CSC_REPORT_NOTIFY"] = webhook.apprise_url
+    marker = tmp_path / "in-load"
+    args = [str(PAUSED_RUN), str(marker), str(tmp_path / "never"), *run_args(params, MONTHS[-1], "--force")]
+    victim = subprocess.Popen(
+        [sys.executable, *args], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        wait_for(marker.exists, "the run to reach its load", victim)
+        seen = descendants(victim.pid)
+        assert seen, "the temporary Prefect server runs as a child process"
+        victim.send_signal(signal.SIGTERM)
+        _, err = victim.communicate(timeout=120)
+        wait_for(lambda: webhook.bodies, "the crash to be told", timeout=30)
+    finally:
+        victim.kill() if victim.poll() is None else None
+        webhook.stop()
+    assert victim.returncode == 143, err
+    assert err.strip().splitlines()[-1] == (
+        "csc-report: run stopped by SIGTERM before it finished; the run is marked Crashed and kept "
+        "nothing uncommitted"
+    )
+    assert "Traceback" not in err
+    [crash] = messages(webhook).values()
+    assert crash["title"] == f"csc-report {LA} {MONTHS[-1]}: Crashed" and crash["type"] == "failure"
+    assert "its process was stopped by a signal" in crash["message"]
+    assert not running(seen)
+    home = tmp_path / ".prefect"
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in home.rglob("*")}
+    assert modes <= {0o600, 0o700} and 0o600 in modes

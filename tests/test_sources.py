@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -22,7 +25,7 @@ import yaml
 from conftest import BIN, ROOT
 from csc_report.flows import arrival
 from csc_report.flows.console import run_flow
-from csc_report.flows.deploy import deployments, schedule_entries
+from csc_report.flows.deploy import deployments
 from csc_report.flows.monthly import monthly_report
 from prefect import flow
 from prefect.blocks.system import Secret
@@ -31,8 +34,9 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.runtime import flow_run
 from servers import S3Server, SftpServer, WebhookReceiver
 
-from csc_report import sources
+from csc_report import sources, warehouse
 from csc_report.errors import SourceRefused, UsageError
+from csc_report.schedule import load as schedule_entries
 
 LA, MONTH = "874", "2013-06"
 pytestmark = pytest.mark.slow  # real servers and the real engine
@@ -191,6 +195,7 @@ def test_wrong_credentials_are_one_line_without_traceback_or_password(
     wrong = server.wrong_secret
     if isinstance(server, SftpServer):
         env["FSSPEC_SFTP_PASSWORD"] = wrong["password"]  # fsspec's own configuration
+        args += ["--inbox-option", f"known_hosts={server.known_hosts}"]
     else:
         env.update(AWS_ACCESS_KEY_ID=wrong["key"], AWS_SECRET_ACCESS_KEY=wrong["secret"])
         args += ["--inbox-option", f"endpoint_url={server.endpoint}"]
@@ -225,9 +230,9 @@ def test_a_refused_login_is_configuration_to_fix_not_lateness_to_wait_for(tmp_pa
     try:
         srv.put(f"{LA}/{MONTH}/annex_a_{MONTH}.xlsx", b"x")
         with pytest.raises(SourceRefused) as caught:
-            sources.Source.parse(srv.url, secrets=srv.wrong_secret).listing(LA, MONTH)
+            sources.Source.parse(srv.url, srv.options, srv.wrong_secret).listing(LA, MONTH)
         assert srv.wrong_secret["password"] not in str(caught.value)
-        assert sources.Source.parse(srv.url, secrets=srv.secret).listing(LA, MONTH)
+        assert sources.Source.parse(srv.url, srv.options, srv.secret).listing(LA, MONTH)
     finally:
         srv.stop()
     assert not isinstance(caught.value, arrival.ExtractMissing | arrival.SourceUnavailable)
@@ -280,3 +285,104 @@ def test_the_staged_copy_mirrors_the_source_when_files_are_withdrawn(tmp_path):
     assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == [
         f"{LA}/{MONTH}/annex_a.xlsx"
     ]
+
+
+def test_a_missing_secret_block_is_configuration_naming_it(extract, tmp_path, capsys):
+    from csc_report.cli import main
+
+    inbox = tmp_path / "inbox"
+    for name, data in extract.items():
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_bytes(data)
+    args = ["run", "--inbox", f"file://{inbox}", "--la", LA, "--month", MONTH, "--inbox-secret", "no-such"]
+    args += ["--warehouse", str(tmp_path / "wh" / "csc.duckdb"), "--outputs", str(tmp_path / "out")]
+    assert main([*args, "--key-file", str(tmp_path / "secret.key")]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("csc-report: inbox_secret: no Prefect block 'secret/no-such' at ")
+
+
+def test_a_month_folder_with_only_the_workforce_file_waits_and_writes_nothing(extract, tmp_path):
+    """Workforce or commentary alone is not the month: the pull retries, and a month that never comes
+    leaves no run.json and no output folder."""
+    inbox = tmp_path / "inbox"
+    for name in ("reference/population.csv", f"{LA}/{MONTH}/workforce.csv", f"{LA}/{MONTH}/commentary.md"):
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_bytes(extract.get(name, b"## summary\nwords\n"))
+    (inbox / LA / MONTH / "workforce.csv").write_text("team,establishment,filled\nNorth,10,9\n")
+    state = monthly_report(
+        la=LA, inbox=str(inbox), month=MONTH, wait=True, check_interval=1.0,
+        grace_working_days=3 / 86400, settle_seconds=0, warehouse=str(tmp_path / "wh" / "csc.duckdb"),
+        outputs=str(tmp_path / "out"), key_file=str(tmp_path / "secret.key"), return_state=True,
+    )  # fmt: skip
+    assert state.name == "AwaitingData"
+    assert state.message == (
+        f"{inbox}/{LA}/{MONTH}: no Annex A extract for {LA} {MONTH} in the inbox yet "
+        "(only commentary.md, workforce.csv)"
+    )
+    assert pull_attempts(str(state.state_details.flow_run_id)) >= 2
+    assert not (tmp_path / "out").exists()
+
+
+def modes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [root, *root.rglob("*")]}
+
+
+def test_everything_a_run_writes_is_owner_only(extract, tmp_path):
+    """Importing the flows set the umask (csc_report.permissions), as the CLI does. A first run stops at
+    its load (bad population.csv) so that its cache entry and staged copy stay to be looked at; the
+    second, fixed, publishes. Warehouse, WAL, lock, cache, staging, outputs and key: 0600 and 0700."""
+    current = os.umask(0o077)
+    os.umask(current)
+    assert current == 0o077
+    inbox = tmp_path / "inbox"
+    for name, data in extract.items():
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_bytes(data)
+    population = inbox / "reference" / "population.csv"
+    population.write_text(extract["reference/population.csv"].decode() + f"{LA},2014,lots\n")
+    params = dict(
+        la=LA, inbox=f"file://{inbox}", month=MONTH, warehouse=str(tmp_path / "data" / "wh" / "csc.duckdb"),
+        outputs=str(tmp_path / "data" / "out"), key_file=str(tmp_path / "data" / "keys" / "secret.key"),
+    )  # fmt: skip
+    assert monthly_report(**params, return_state=True).is_failed()
+    data = tmp_path / "data"
+    failed = modes(data)
+    assert any(name.startswith("wh/cache/") for name in failed) and f"wh/staging/{LA}/{LA}/{MONTH}" in failed
+    population.write_bytes(extract["reference/population.csv"])
+    assert run_flow(monthly_report, **params).status == "done"
+    con = warehouse.connect(data / "wh" / "csc.duckdb")
+    try:
+        con.execute("CREATE TABLE scratch AS SELECT 1 AS x")  # not yet checkpointed: the WAL is there
+        wal = data / "wh" / "csc.duckdb.wal"
+        assert wal.exists() and stat.S_IMODE(wal.stat().st_mode) == 0o600
+    finally:
+        con.close()
+    written = {**failed, **modes(data)}
+    for name in ("wh/csc.duckdb", "wh/csc.duckdb.lock", "keys/secret.key", f"out/{LA}/{MONTH}/report.html"):
+        assert name in written
+    assert any(name.startswith(f"out/{LA}/{MONTH}/data_docs/static/vendor/") for name in written)
+    loose = {name: oct(mode) for name, mode in written.items() if mode not in (0o600, 0o700)}
+    assert not loose
+
+
+def test_the_readmes_secret_snippet_stores_where_csc_report_reads(tmp_path):
+    """The README's command, run as written in the folder csc-report runs in (a new Prefect home there,
+    no server): a run from that folder then finds the block. The values come on stdin, as getpass
+    reads them without a terminal."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("Store the two secrets once") :]
+    snippet = section.split("```\n", 2)[1]
+    assert snippet.startswith("cd /srv/csc-report && .venv/bin/python -c '")
+    snippet = snippet.replace("cd /srv/csc-report && ", "").replace(".venv/bin/python", sys.executable)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    stored = subprocess.run(
+        ["bash", "-c", snippet], cwd=tmp_path, env=env, input="sftp-pw-4242\nhttps://example.org/hook\n",
+        capture_output=True, text=True, timeout=300, start_new_session=True,
+    )  # fmt: skip
+    assert stored.returncode == 0, stored.stderr
+    read = "from csc_report.flows.arrival import secret_options; print(secret_options('csc-sftp-874'))"
+    found = subprocess.run(
+        [sys.executable, "-c", read], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip().splitlines()[-1] == "{'password': 'sftp-pw-4242'}"

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
+
+from csc_report.permissions import copy_tree
 
 ASSETS = Path(__file__).with_name("data_docs_assets")
 HOSTS = (
@@ -58,9 +59,7 @@ def make_offline(site: Path) -> None:
     test that scans every output for remote loads rather than silently pointing at nothing.
     """
     site = Path(site)
-    shutil.copytree(
-        ASSETS, site / "static" / "vendor", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md")
-    )
+    copy_tree(ASSETS, site / "static" / "vendor", skip_suffixes=(".md",))  # owner-only, as all outputs
     for path in [*site.rglob("*.html"), *(site / "static" / "styles").glob("*.css")]:
         static = Path(os.path.relpath(site / "static", path.parent)).as_posix()
         text = REMOTE.sub(lambda m, up=static: _local(m.group(0), up), path.read_text(encoding="utf-8"))

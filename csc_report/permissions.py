@@ -1,0 +1,58 @@
+"""Everything csc-report writes is readable by its service account only: files 0600, folders 0700.
+
+The warehouse, its WAL and lock, the cache and the staging folder hold pseudonymised child-level rows
+(staging even the raw extract for a while); the outputs hold child-level tables; Prefect's home holds
+every run's parameters and logs. So the process's umask is set to 077 when csc-report starts (the CLI
+and any process that imports its flows: `serve`'s flow-run processes, a work pool's worker) rather
+than each file being chmod-ed after the fact: every library that creates a file with the usual
+0666/0777 (DuckDB, SQLite under Prefect, pyarrow, matplotlib, Great Expectations) then creates it
+owner-only too. Copies that would carry a source's mode along (shutil.copytree copies the installed
+package's 0644/0755) go through `copy_tree`, which creates each file and folder afresh under the umask.
+
+A site that wants its analysts' group to read the outputs sets `CSC_REPORT_UMASK=027` (see the
+README's Operations section); the value must be octal and may only be stricter than 022.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from csc_report.errors import UsageError
+
+ENV = "CSC_REPORT_UMASK"
+DEFAULT_UMASK = 0o077
+
+
+def umask_setting() -> int:
+    """The umask to run under: `CSC_REPORT_UMASK` (octal), else 077. Nothing world-writable is allowed."""
+    text = os.environ.get(ENV)
+    if not text:
+        return DEFAULT_UMASK
+    try:
+        value = int(text, 8)
+    except ValueError:
+        raise UsageError(f"{ENV} must be an octal umask such as 077 or 027, got {text!r}") from None
+    if not 0 <= value <= 0o777 or value & 0o022 != 0o022:
+        raise UsageError(f"{ENV}={text}: a umask must keep group and others from writing (022 at least)")
+    return value
+
+
+def restrict() -> int:
+    """Set the process's umask from the setting; returns it."""
+    value = umask_setting()
+    os.umask(value)
+    return value
+
+
+def copy_tree(source: Path, dest: Path, skip_suffixes: tuple[str, ...] = ()) -> None:
+    """Copy a folder's files into `dest` (merging), creating each under the umask, never with the
+    source's mode."""
+    for path in sorted(Path(source).rglob("*")):
+        target = Path(dest) / path.relative_to(source)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif not path.name.endswith(skip_suffixes):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
