@@ -1,7 +1,10 @@
 """Indicators and breakdown tables for one (authority, month), from the warehouse to `indicator_values`.
 
 Every figure is defined in SQL, one family per file (`sql/indicators/<family>.sql`), with its metadata
-beside it (`<family>.yaml`: id, label, section, unit, period, definition, requires); breakdown tables are
+beside it (`<family>.yaml`: id, label, section, unit, period, definition, requires) and the records it
+counts (`<family>.rows.sql`: one table macro rows_<indicator_id>(la, m) per indicator, each row saying
+whether it is counted in the count, the numerator or the denominator only; the family's query counts
+them and `csc-report explain` lists them, so a figure and its rows cannot drift apart); breakdown tables are
 `sql/tables/<table_id>.sql`, described in the YAML of their section. So `grep -r <id> sql/` finds a
 definition in one step, and this module only runs the files and joins their results to the metadata.
 
@@ -164,8 +167,22 @@ def _strip_comments(sql: str) -> str:
 
 
 def apply_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Define the shared temporary macros (sql/indicators/_macros.sql) on this connection."""
+    """Define the temporary macros on this connection: the shared ones (sql/indicators/_macros.sql),
+    then each family's row macros (`<family>.rows.sql`: rows_<indicator_id>(la, m), the records behind
+    each figure, which the family's query counts and `csc_report.explain` lists)."""
     con.execute(MACROS_SQL.read_text(encoding="utf-8"))
+    for family in FAMILIES:
+        con.execute(rows_sql(family).read_text(encoding="utf-8"))
+
+
+def rows_sql(family: str) -> Path:
+    """The file of a family's row macros."""
+    return INDICATOR_DIR / f"{family}.rows.sql"
+
+
+def row_macro(indicator_id: str) -> str:
+    """The table macro (la, m) whose rows make the indicator's figure (see `apply_macros`)."""
+    return f"rows_{indicator_id}"
 
 
 # --- indicators -------------------------------------------------------------------------------------
