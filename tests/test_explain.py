@@ -47,6 +47,7 @@ import stat
 
 import pandas as pd
 import pytest
+from conftest import found_in, planted_values
 from test_indicators_support import d, load, warehouse_connection
 
 from csc_report import actions, cli, explain, indicators, pipeline, warehouse
@@ -298,6 +299,12 @@ def test_the_generated_months_action_lists_are_their_figures_rows(generated, tmp
         listed_children = sorted(written["child"]) if written is not None else []
         assert listed_children == sorted(expected["child"])
     assert all(stat.S_IMODE(p.stat().st_mode) in (0o600, 0o700) for p in [folder, *folder.rglob("*")])
+    # no identifier, worker name or postcode of the extract; no date of birth column (a plan can start
+    # on a date that is some child's birthday, so dates are checked by column, not by value)
+    planted, _births = planted_values(paths.inbox)
+    files = list(folder.rglob("*.csv"))
+    assert len(planted) > 20 and not found_in(planted, "".join(p.read_text(encoding="utf-8") for p in files))
+    assert not {c for p in files for c in pd.read_csv(p, nrows=0).columns} & {"dob", "age", "postcode"}
 
     # the same month published again under the public profile keeps no child-level list
     pipeline.publish(paths, LA, "2013-06", [], tmp_path / "no-cache-entry", profile="public")
