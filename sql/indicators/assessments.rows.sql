@@ -14,49 +14,51 @@ CREATE OR REPLACE TEMPORARY MACRO has_single_assessments(la, m) AS (
     FROM snapshot_assessments(la, m)
 );
 
-CREATE OR REPLACE TEMPORARY MACRO assessments_authorised(la, m, kind) AS TABLE
+-- every assessment authorised in M, of each type (single ones only when the extract records them)
+CREATE OR REPLACE TEMPORARY MACRO assessments_authorised(la, m) AS TABLE
     SELECT child_id, 'assessments' AS list, snapshot_month, source_file, source_sheet, source_row, team,
         worker, coalesce(assessment_type, 'single') AS assessment_type, assessment_start, assessment_auth,
         wd_between(assessment_start, assessment_auth) AS working_days,
         assessment_timescale(coalesce(assessment_type, 'single')) AS timescale_working_days
     FROM history_assessments(la, m)
-    WHERE coalesce(assessment_type, 'single') = kind AND assessment_auth BETWEEN p_start(m) AND p_end(m)
-        AND (kind <> 'single' OR has_single_assessments(la, m));
+    WHERE assessment_auth BETWEEN p_start(m) AND p_end(m)
+        AND assessment_timescale(coalesce(assessment_type, 'single')) IS NOT NULL
+        AND (coalesce(assessment_type, 'single') <> 'single' OR has_single_assessments(la, m));
 
--- authorised in M and timed (not authorised before the start): numerator when within the timescale
-CREATE OR REPLACE TEMPORARY MACRO assessments_timed(la, m, kind) AS TABLE
+-- of them, those timed (not authorised before the start): numerator when within the timescale
+CREATE OR REPLACE TEMPORARY MACRO assessments_timed(la, m) AS TABLE
     SELECT CASE WHEN working_days <= timescale_working_days THEN 'numerator' ELSE 'denominator_only' END
             AS counted_in, *
-    FROM assessments_authorised(la, m, kind) WHERE NOT assessment_auth < assessment_start;
+    FROM assessments_authorised(la, m) WHERE NOT assessment_auth < assessment_start;
 
 -- initial_assessments_completed: initial assessments authorised in M
 CREATE OR REPLACE TEMPORARY MACRO rows_initial_assessments_completed(la, m) AS TABLE
-    SELECT 'count' AS counted_in, * FROM assessments_authorised(la, m, 'initial');
+    SELECT 'count' AS counted_in, * FROM assessments_authorised(la, m) WHERE assessment_type = 'initial';
 
 -- initial_assessments_in_10wd_pct
 CREATE OR REPLACE TEMPORARY MACRO rows_initial_assessments_in_10wd_pct(la, m) AS TABLE
-    SELECT * FROM assessments_timed(la, m, 'initial');
+    SELECT * FROM assessments_timed(la, m) WHERE assessment_type = 'initial';
 
 -- core_assessments_completed: core assessments authorised in M
 CREATE OR REPLACE TEMPORARY MACRO rows_core_assessments_completed(la, m) AS TABLE
-    SELECT 'count' AS counted_in, * FROM assessments_authorised(la, m, 'core');
+    SELECT 'count' AS counted_in, * FROM assessments_authorised(la, m) WHERE assessment_type = 'core';
 
 -- core_assessments_in_35wd: of them, those within 35 working days
 CREATE OR REPLACE TEMPORARY MACRO rows_core_assessments_in_35wd(la, m) AS TABLE
     SELECT * REPLACE ('count' AS counted_in)
-    FROM assessments_timed(la, m, 'core') WHERE counted_in = 'numerator';
+    FROM assessments_timed(la, m) WHERE assessment_type = 'core' AND counted_in = 'numerator';
 
 -- core_assessments_in_35wd_pct
 CREATE OR REPLACE TEMPORARY MACRO rows_core_assessments_in_35wd_pct(la, m) AS TABLE
-    SELECT * FROM assessments_timed(la, m, 'core');
+    SELECT * FROM assessments_timed(la, m) WHERE assessment_type = 'core';
 
 -- assessments_completed: single assessments authorised in M
 CREATE OR REPLACE TEMPORARY MACRO rows_assessments_completed(la, m) AS TABLE
-    SELECT 'count' AS counted_in, * FROM assessments_authorised(la, m, 'single');
+    SELECT 'count' AS counted_in, * FROM assessments_authorised(la, m) WHERE assessment_type = 'single';
 
 -- assessments_in_45wd_pct
 CREATE OR REPLACE TEMPORARY MACRO rows_assessments_in_45wd_pct(la, m) AS TABLE
-    SELECT * FROM assessments_timed(la, m, 'single');
+    SELECT * FROM assessments_timed(la, m) WHERE assessment_type = 'single';
 
 -- assessments_open_overdue: open at asat (snapshot M) and open for longer than the timescale
 CREATE OR REPLACE TEMPORARY MACRO rows_assessments_open_overdue(la, m) AS TABLE

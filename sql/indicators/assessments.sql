@@ -14,33 +14,22 @@
 -- Duration (contract 2): working days d with start < d <= auth; "within N" = duration <= N; rows
 -- authorised before their start are left out of timeliness and counted in the note.
 -- Assessments authorised are flow figures (windowed history); open and overdue is a stock figure, read from
--- snapshot M alone (contract 1.2). The rows counted are defined in assessments.rows.sql (rows_<indicator_id>),
--- which `csc-report explain` lists.
+-- snapshot M alone (contract 1.2). The rows counted are defined in assessments.rows.sql (rows_<indicator_id>,
+-- each the rows of one type of assessments_authorised or assessments_timed, which this query counts by
+-- type), which `csc-report explain` lists.
 -- Parameters: $la, $m, $p_start, $p_end, $asat.
 
 with authorised as (
     select assessment_type, count(*) as completed,
         count(*) filter (where assessment_auth < assessment_start) as excluded
-    from (
-        select * from assessments_authorised($la, $m, 'initial')
-        union all by name
-        select * from assessments_authorised($la, $m, 'core')
-        union all by name
-        select * from assessments_authorised($la, $m, 'single')
-    )
+    from assessments_authorised($la, $m)
     group by assessment_type
 ),
 
 timed as (
     select assessment_type, count(*) as timed,
         count(*) filter (where counted_in = 'numerator') as in_timescale
-    from (
-        select * from assessments_timed($la, $m, 'initial')
-        union all by name
-        select * from assessments_timed($la, $m, 'core')
-        union all by name
-        select * from assessments_timed($la, $m, 'single')
-    )
+    from assessments_timed($la, $m)
     group by assessment_type
 ),
 

@@ -18,11 +18,12 @@ with open_counts as (
 ),
 
 flow_counts as (
+    -- rows_cp_second_subsequent_pct is rows_cp_plans_started, each marked numerator or not
     select
-        (select count(*) from rows_cp_plans_started($la, $m)) as started,
-        (select count(*) filter (where counted_in = 'numerator') from rows_cp_second_subsequent_pct($la, $m))
-            as second_subsequent,
+        count(*) as started,
+        count(*) filter (where counted_in = 'numerator') as second_subsequent,
         (select count(*) from rows_cp_plans_ended($la, $m)) as ended
+    from rows_cp_second_subsequent_pct($la, $m)
 )
 
 select 'cp_plans_open' as indicator_id, children as value, null as numerator, null as denominator,

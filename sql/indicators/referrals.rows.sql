@@ -34,5 +34,5 @@ CREATE OR REPLACE TEMPORARY MACRO rows_referral_rate_r12_per_10k(la, m) AS TABLE
 
 -- referrals_nfa_pct: referrals in M, in the numerator when Referral NFA? = yes
 CREATE OR REPLACE TEMPORARY MACRO rows_referrals_nfa_pct(la, m) AS TABLE
-    SELECT CASE WHEN referral_nfa = 'Y' THEN 'numerator' ELSE 'denominator_only' END AS counted_in, *
-    FROM referral_records(la, m) WHERE referral_date BETWEEN p_start(m) AND p_end(m);
+    SELECT * REPLACE (CASE WHEN referral_nfa = 'Y' THEN 'numerator' ELSE 'denominator_only' END AS counted_in)
+    FROM rows_referrals(la, m);

@@ -14,10 +14,12 @@ with contact_counts as (
 ),
 
 referral_counts as (
+    -- rows_referrals_nfa_pct is rows_referrals, each marked numerator or not: both figures in one pass
     select
-        (select count(*) from rows_referrals($la, $m)) as referrals,
-        (select count(*) filter (where counted_in = 'numerator') from rows_referrals_nfa_pct($la, $m)) as nfa,
+        count(*) as referrals,
+        count(*) filter (where counted_in = 'numerator') as nfa,
         (select count(*) from rows_referrals_r12($la, $m)) as referrals_r12
+    from rows_referrals_nfa_pct($la, $m)
 ),
 
 coverage as (

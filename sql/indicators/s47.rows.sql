@@ -24,11 +24,10 @@ CREATE OR REPLACE TEMPORARY MACRO rows_icpcs(la, m) AS TABLE
 
 -- icpc_in_15wd_pct: ICPCs in M not dated before their S47 start; numerator when within 15 working days
 CREATE OR REPLACE TEMPORARY MACRO rows_icpc_in_15wd_pct(la, m) AS TABLE
-    SELECT CASE WHEN working_days <= 15 THEN 'numerator' ELSE 'denominator_only' END AS counted_in, *
-    FROM s47_records(la, m)
-    WHERE icpc_date BETWEEN p_start(m) AND p_end(m) AND NOT icpc_date < s47_start;
+    SELECT * REPLACE (CASE WHEN working_days <= 15 THEN 'numerator' ELSE 'denominator_only' END AS counted_in)
+    FROM rows_icpcs(la, m) WHERE NOT icpc_date < s47_start;
 
 -- icpc_to_cp_plan_pct: ICPCs in M; numerator when the conference resulted in a plan
 CREATE OR REPLACE TEMPORARY MACRO rows_icpc_to_cp_plan_pct(la, m) AS TABLE
-    SELECT CASE WHEN icpc_to_cp = 'Y' THEN 'numerator' ELSE 'denominator_only' END AS counted_in, *
-    FROM s47_records(la, m) WHERE icpc_date BETWEEN p_start(m) AND p_end(m);
+    SELECT * REPLACE (CASE WHEN icpc_to_cp = 'Y' THEN 'numerator' ELSE 'denominator_only' END AS counted_in)
+    FROM rows_icpcs(la, m);

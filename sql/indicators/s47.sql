@@ -12,10 +12,12 @@
 -- Parameters: $la, $m, $p_start, $p_end, $r12_start, $population, $population_note.
 
 with icpcs as (
+    -- rows_icpc_to_cp_plan_pct is rows_icpcs, each marked numerator or not
     select
         count(*) as icpcs,
-        count(*) filter (where icpc_date < s47_start) as excluded
-    from rows_icpcs($la, $m)
+        count(*) filter (where icpc_date < s47_start) as excluded,
+        count(*) filter (where counted_in = 'numerator') as to_cp_plan
+    from rows_icpc_to_cp_plan_pct($la, $m)
 ),
 
 timeliness as (
@@ -27,8 +29,6 @@ counts as (
     select
         (select count(*) from rows_s47_started($la, $m)) as started,
         (select count(*) from rows_s47_rate_r12_per_10k($la, $m)) as started_r12,
-        (select count(*) filter (where counted_in = 'numerator') from rows_icpc_to_cp_plan_pct($la, $m))
-            as to_cp_plan,
         *
     from icpcs, timeliness
 ),
