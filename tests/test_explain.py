@@ -114,6 +114,13 @@ def month():
     connections.close()
 
 
+def test_every_indicator_has_its_row_macro_and_every_row_macro_an_indicator(con):
+    indicators.apply_macros(con)
+    names = con.execute("SELECT DISTINCT function_name FROM duckdb_functions()").fetchall()
+    macros = {name for (name,) in names if name.startswith("rows_")}
+    assert macros == {indicators.row_macro(i) for i in indicators.catalogue()[0]["indicator_id"]}
+
+
 def listed(con, indicator_id, month="2013-06", *columns):
     rows = explain.figure_rows(con, LA, month, indicator_id)
     rows = rows.astype(object).where(rows.notna(), None)

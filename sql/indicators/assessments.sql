@@ -17,7 +17,7 @@
 -- snapshot M alone (contract 1.2). The rows counted are defined in assessments.rows.sql (rows_<indicator_id>,
 -- each the rows of one type of assessments_authorised or assessments_timed, which this query counts by
 -- type), which `csc-report explain` lists.
--- Parameters: $la, $m, $p_start, $p_end, $asat.
+-- Parameters: $la, $m.
 
 with authorised as (
     select assessment_type, count(*) as completed,

@@ -9,7 +9,7 @@
 -- is not open. Open plans are a stock figure, read from snapshot M alone; plans started and ended are flow
 -- figures, read from the windowed history (contract 1.2). The rows counted are defined in
 -- child_protection.rows.sql (rows_<indicator_id>), which `csc-report explain` lists.
--- Parameters: $la, $m, $p_start, $p_end, $asat, $population, $population_note.
+-- Parameters: $la, $m, $population, $population_note.
 
 with open_counts as (
     select

@@ -8,7 +8,7 @@
 -- after are a stock figure, read from snapshot M alone; periods started and ceased are flow figures, read
 -- from the windowed history (contract 1.2). The rows counted are defined in looked_after.rows.sql
 -- (rows_<indicator_id>), which `csc-report explain` lists.
--- Parameters: $la, $m, $p_start, $p_end, $asat, $population, $population_note.
+-- Parameters: $la, $m, $p_start, $p_end, $population, $population_note.
 
 with open_counts as (
     select

@@ -7,7 +7,7 @@
 -- Events come from the windowed history as it stands after loading snapshot M (contract 1.2); the r12
 -- figures carry a note when the 12 months start before the history does. The rows counted are defined in
 -- referrals.rows.sql (rows_<indicator_id>), which `csc-report explain` lists.
--- Parameters: $la, $m, $p_start, $p_end, $r12_start, $population, $population_note.
+-- Parameters: $la, $m, $r12_start, $population, $population_note.
 
 with contact_counts as (
     select count(*) as contacts from rows_contacts($la, $m)

@@ -9,7 +9,7 @@
 -- S47s started are counted on the windowed history (contract 1.2); the r12 rate carries a note when the
 -- 12 months start before the history does. The rows counted are defined in s47.rows.sql
 -- (rows_<indicator_id>), which `csc-report explain` lists.
--- Parameters: $la, $m, $p_start, $p_end, $r12_start, $population, $population_note.
+-- Parameters: $la, $m, $r12_start, $population, $population_note.
 
 with icpcs as (
     -- rows_icpc_to_cp_plan_pct is rows_icpcs, each marked numerator or not
