@@ -22,6 +22,7 @@ numerator and denominator empty and a note naming what is missing; the run goes 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date
@@ -169,10 +170,29 @@ def _strip_comments(sql: str) -> str:
 def apply_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Define the temporary macros on this connection: the shared ones (sql/indicators/_macros.sql),
     then each family's row macros (`<family>.rows.sql`: rows_<indicator_id>(la, m), the records behind
-    each figure, which the family's query counts and `csc_report.explain` lists)."""
-    con.execute(MACROS_SQL.read_text(encoding="utf-8"))
-    for family in FAMILIES:
-        con.execute(rows_sql(family).read_text(encoding="utf-8"))
+    each figure, which the family's query counts and `csc_report.explain` lists).
+
+    Once per connection: defining the seventy-odd macros takes a few tenths of a second, and computing
+    a month (indicators, then tables) or writing its action lists asks several times. A last macro
+    holding the hash of their text says that this connection has them, as they are now.
+    """
+    text, version = _macros_text()
+    try:
+        if con.execute("SELECT csc_report_macros_version()").fetchall()[0][0] == version:
+            return
+    except duckdb.CatalogException:
+        pass
+    con.execute(text)
+    con.execute(f"CREATE OR REPLACE TEMPORARY MACRO csc_report_macros_version() AS '{version}'")
+
+
+@cache
+def _macros_text() -> tuple[str, str]:
+    """Every macro file's text, in order (shared ones first), and its hash."""
+    text = "\n".join(
+        path.read_text(encoding="utf-8") for path in (MACROS_SQL, *(rows_sql(f) for f in FAMILIES))
+    )
+    return text, hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def rows_sql(family: str) -> Path:
