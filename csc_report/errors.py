@@ -55,3 +55,10 @@ class PreparedIncomplete(CscError):
     snapshot with less than was read, so the load stops before its transaction (exit 1)."""
 
     exit_code = 1
+
+
+class FigureDisagrees(CscError):
+    """`csc-report explain`: the rows do not add up to the published figure (exit 1), which means the
+    month was published by other code; the rows are still written."""
+
+    exit_code = 1

@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from csc_report import indicators, warehouse
-from csc_report.errors import CscError, DataError, UsageError
+from csc_report.errors import CscError, DataError, FigureDisagrees, UsageError
 from csc_report.months import month_start
 from csc_report.private_files import write_private_csv
 
@@ -41,12 +41,9 @@ RENAMED = {"child_id": "child", "source_sheet": "sheet"}
 LEADING = ["counted_in", "child", "post", "list", "snapshot_month", "source_file", "sheet", "source_row"]
 
 
-class FigureDisagrees(CscError):
-    """The rows do not add up to the published figure (exit 1): it was published by other code."""
-
-
 def open_warehouse(path: Path, la: str) -> duckdb.DuckDBPyConnection:
-    """The one place explain and the action lists open an authority's warehouse: read-only.
+    """The one place `csc-report explain` opens an authority's warehouse: read-only. (The action lists
+    are written by the publish stage, on its own connection.)
 
     `la` is unused while all authorities share one file; it is here so that a warehouse per authority
     changes this function alone.
