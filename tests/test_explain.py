@@ -328,3 +328,17 @@ def test_since_on_a_generated_month_accounts_for_the_change_in_the_figure(genera
     joined, left = ((changes["change"] == c).sum() for c in ("joined", "left"))
     assert june - may == joined - left
     assert set(changes.loc[changes["change"] == "left", "snapshot_month"]) <= {"2013-05"}
+
+
+def test_rows_that_do_not_add_up_to_the_published_figure_are_written_and_said(month, tmp_path, capsys):
+    path = tmp_path / "csc.duckdb"
+    month.execute(f"ATTACH '{path}' AS copy")
+    month.execute("COPY FROM DATABASE memory TO copy")
+    month.execute("UPDATE copy.indicator_values SET value = 3 WHERE indicator_id = 'cp_plans_open'")
+    month.execute("DETACH copy")
+    out = tmp_path / "rows.csv"
+    command = ["explain", "cp_plans_open", "--la", LA, "--month", "2013-06", "--warehouse", str(path)]
+    assert cli.main([*command, "--out", str(out)]) == 1
+    said = capsys.readouterr()
+    assert "value 2 (published 3)" in said.out and "do not add up to the published figure" in said.err
+    assert len(pd.read_csv(out)) == 2 and stat.S_IMODE(out.stat().st_mode) == 0o600
