@@ -111,6 +111,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="consecutive extracts agree where they overlap (default: later ones correct earlier ones)",
     )
 
+    explain = sub.add_parser(
+        "explain",
+        help="list the records behind one figure (child-level: written owner-only)",
+        description="One CSV row per record behind a published figure, from the indicator's own SQL.",
+    )
+    explain.add_argument("indicator", help="indicator id, e.g. cp_plans_open")
+    explain.add_argument("--la", required=True, help="local authority code")
+    explain.add_argument("--month", required=True, help="YYYY-MM")
+    explain.add_argument(
+        "--since", default=None, help="YYYY-MM: who joined and left a month-end figure since"
+    )
+    explain.add_argument(
+        "--out",
+        default=None,
+        help="CSV file to write (default: explain/ beside the warehouse, owner-only); - prints it",
+    )
+    explain.add_argument("--warehouse", type=Path, default=settings.DEFAULT_WAREHOUSE)
+
     serve = sub.add_parser("serve", help="serve the scheduled monthly deployments (Prefect)")
     serve.add_argument(
         "--schedule",
@@ -352,6 +370,13 @@ def cmd_benchmarks(args) -> int:
     return 0
 
 
+def cmd_explain(args) -> int:
+    from csc_report.explain import explain_command
+
+    since = parse_month(args.since) if args.since else None
+    return explain_command(args.warehouse, args.la, parse_month(args.month), args.indicator, args.out, since)
+
+
 def cmd_serve(args) -> int:
     from csc_report.flows.deploy import serve
 
@@ -389,6 +414,7 @@ COMMANDS = {
     "generate": cmd_generate,
     "serve": cmd_serve,
     "benchmarks": cmd_benchmarks,
+    "explain": cmd_explain,
 }
 
 

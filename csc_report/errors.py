@@ -60,3 +60,10 @@ class PreparedIncomplete(CscError):
 class HostKeyRejected(UsageError):
     """An SFTP server's host key is not the one known_hosts holds for it, or is not there at all
     (csc_report.host_keys): configuration to check (exit 2), never retried; nothing was sent to it."""
+
+
+class FigureDisagrees(CscError):
+    """`csc-report explain`: the rows do not add up to the published figure (exit 1), which means the
+    month was published by other code; the rows are still written."""
+
+    exit_code = 1

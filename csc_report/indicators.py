@@ -1,7 +1,10 @@
 """Indicators and breakdown tables for one (authority, month), from the warehouse to `indicator_values`.
 
 Every figure is defined in SQL, one family per file (`sql/indicators/<family>.sql`), with its metadata
-beside it (`<family>.yaml`: id, label, section, unit, period, definition, requires); breakdown tables are
+beside it (`<family>.yaml`: id, label, section, unit, period, definition, requires) and the records it
+counts (`<family>.rows.sql`: one table macro rows_<indicator_id>(la, m) per indicator, each row saying
+whether it is counted in the count, the numerator or the denominator only; the family's query counts
+them and `csc-report explain` lists them, so a figure and its rows cannot drift apart); breakdown tables are
 `sql/tables/<table_id>.sql`, described in the YAML of their section. So `grep -r <id> sql/` finds a
 definition in one step, and this module only runs the files and joins their results to the metadata.
 
@@ -19,6 +22,7 @@ numerator and denominator empty and a note naming what is missing; the run goes 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date
@@ -168,8 +172,41 @@ def _strip_comments(sql: str) -> str:
 
 
 def apply_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Define the shared temporary macros (sql/indicators/_macros.sql) on this connection."""
-    con.execute(MACROS_SQL.read_text(encoding="utf-8"))
+    """Define the temporary macros on this connection: the shared ones (sql/indicators/_macros.sql),
+    then each family's row macros (`<family>.rows.sql`: rows_<indicator_id>(la, m), the records behind
+    each figure, which the family's query counts and `csc_report.explain` lists).
+
+    Once per connection: defining the seventy-odd macros takes a few tenths of a second, and computing
+    a month (indicators, then tables) or writing its action lists asks several times. A last macro
+    holding the hash of their text says that this connection has them, as they are now.
+    """
+    text, version = _macros_text()
+    try:
+        if con.execute("SELECT csc_report_macros_version()").fetchall()[0][0] == version:
+            return
+    except duckdb.CatalogException:
+        pass
+    con.execute(text)
+    con.execute(f"CREATE OR REPLACE TEMPORARY MACRO csc_report_macros_version() AS '{version}'")
+
+
+@cache
+def _macros_text() -> tuple[str, str]:
+    """Every macro file's text, in order (shared ones first), and its hash."""
+    text = "\n".join(
+        path.read_text(encoding="utf-8") for path in (MACROS_SQL, *(rows_sql(f) for f in FAMILIES))
+    )
+    return text, hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def rows_sql(family: str) -> Path:
+    """The file of a family's row macros."""
+    return INDICATOR_DIR / f"{family}.rows.sql"
+
+
+def row_macro(indicator_id: str) -> str:
+    """The table macro (la, m) whose rows make the indicator's figure (see `apply_macros`)."""
+    return f"rows_{indicator_id}"
 
 
 # --- indicators -------------------------------------------------------------------------------------

@@ -11,6 +11,11 @@ package's 0644/0755) go through `copy_tree`, which creates each file and folder 
 
 A site that wants its analysts' group to read the outputs sets `CSC_REPORT_UMASK=027` (see the
 README's Operations section); the value must be octal and may only be stricter than 022.
+
+Child-level files (explain's rows, the action lists) name children by pseudonym and point at their rows in
+the authority's own extract, so with the extract in hand they identify children. They are owner-only
+whatever CSC_REPORT_UMASK says: written 0600 inside folders made 0700, and never through a moment when
+they are readable by others (created owner-only under a temporary name and moved into place whole).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+
+import pandas as pd
 
 from csc_report.errors import UsageError
 
@@ -56,3 +63,44 @@ def copy_tree(source: Path, dest: Path, skip_suffixes: tuple[str, ...] = ()) -> 
         elif not path.name.endswith(skip_suffixes):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
+
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+def private_folder(path: Path) -> Path:
+    """Make `path` (and any missing parents) owner-only folders; an existing `path` is made 0700 too.
+
+    Parents that already exist are left as they are: they are the user's (or the outputs folder).
+    """
+    path = Path(path)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in missing:
+        folder.chmod(FOLDER_MODE)
+    path.chmod(FOLDER_MODE)
+    return path
+
+
+def write_private_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write `frame` as CSV at `path`, mode 0600, atomically; its folder is created owner-only if absent."""
+    path = Path(path)
+    if not path.parent.exists():
+        private_folder(path.parent)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.fchmod(descriptor, FILE_MODE)  # O_CREAT's mode is cut by the umask; this is not
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            frame.to_csv(handle, index=False)
+        part.replace(path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def remove_folder(path: Path) -> None:
+    """Delete a child-level folder (a month re-run under the public profile must not keep one)."""
+    shutil.rmtree(path, ignore_errors=True)

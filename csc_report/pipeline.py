@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from csc_report import __version__, fingerprints, indicators, warehouse
+from csc_report import __version__, actions, fingerprints, indicators, warehouse
 from csc_report import targets as targets_mod
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.benchmarks import lookup as benchmarks
@@ -297,15 +297,21 @@ def publish(
     """Render the month's report from the warehouse, with the Data Docs made when it was validated, and
     the outputs index from the warehouse's `runs` table and this month.
 
-    Publish never reads the inbox.
+    Publish never reads the inbox. Under the internal profile it also writes the month's child-level
+    action lists (`actions/`, owner-only, csc_report.actions); under the public profile a month keeps none.
     """
+    out_dir = paths.output_dir(la, month)
     con = warehouse.connect(paths.warehouse, read_only=True)
     try:
         ctx = build_report_context(con, la, month, issues)
         published = warehouse.published_months(con)
+        if profile == "internal":
+            out_dir.mkdir(parents=True, exist_ok=True)
+            actions.write_actions(con, la, month, out_dir)
+        else:
+            actions.clear_actions(out_dir)
     finally:
         con.close()
-    out_dir = paths.output_dir(la, month)
     if (entry / "data_docs").is_dir():
         shutil.rmtree(out_dir / "data_docs", ignore_errors=True)
         shutil.copytree(entry / "data_docs", out_dir / "data_docs")

@@ -38,6 +38,8 @@ SCHEMA_SQL = SQL_DIR / "schema.sql"
 CALENDAR_START, CALENDAR_END = date(2005, 1, 1), date(2035, 12, 31)
 
 POPULATION_HEADER = ["la_code", "year", "population_0_17"]
+# Beside source_row, what names a list row's place in the extract (the Excel row the authority opens).
+SOURCE_REFERENCE = ("source_file", "source_sheet")
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -100,6 +102,14 @@ def history_macros() -> str:
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing and (re)define the macros; fill the calendar the first time. Idempotent."""
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    # Warehouses made before rows carried their file and sheet: their rows keep NULL there.
+    con.execute(
+        "".join(
+            f"ALTER TABLE {list_id} ADD COLUMN IF NOT EXISTS {column} VARCHAR;"
+            for list_id in LISTS
+            for column in SOURCE_REFERENCE
+        )
+    )
     con.execute(history_macros())
     if _scalar(con, "SELECT count(*) FROM calendar") == 0:
         con.register("_calendar_days", working_day_calendar(CALENDAR_START, CALENDAR_END))
@@ -132,7 +142,7 @@ def load_snapshot(
     (contract 1.2): inside it, this snapshot overrules every older one.
 
     The extract must already have been through `transforms.pseudonymise`: this function stores what it
-    is given. Rows are stored without source_file/source_sheet (the snapshot has one set of files).
+    is given. Each row keeps its source_file, source_sheet and source_row: where to open it.
     """
     unknown = sorted(set(extract.tables) - set(LISTS))
     if unknown:
@@ -184,11 +194,11 @@ def _insert_list(
     """Insert one list's rows; canonical columns the table lacks stay NULL (INSERT ... BY NAME).
 
     seq numbers a child's rows of the list on the same event date in source-row order (contract 1.2).
-    Columns outside the canon (source_file, source_sheet, anything unexpected) are not stored.
+    Columns outside the canon and the source reference (anything unexpected) are not stored.
     """
     if "source_row" not in table.column_names:
         raise ValueError(f"{list_id}: the table has no source_row column")
-    present = [c for c in canonical_columns()[list_id] if c in table.column_names]
+    present = [c for c in (*SOURCE_REFERENCE, *canonical_columns()[list_id]) if c in table.column_names]
     partition = [c for c in LIST_KEYS[list_id] if c in present]
     over = f"PARTITION BY {', '.join(partition)} " if partition else ""
     con.register("_snapshot_rows", table)

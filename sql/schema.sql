@@ -3,54 +3,63 @@
 --
 -- List tables: one per Annex A list (docs/architecture.md), keyed by (la_code, snapshot_month) so that a
 -- snapshot can be replaced as a whole. `seq` numbers a child's events of the list on the same event date
--- within one snapshot (contract 1.2); it is computed at load time from source_row order.
+-- within one snapshot (contract 1.2); it is computed at load time from source_row order. source_file,
+-- source_sheet and source_row name the Excel row the record came from (`csc-report explain` and the
+-- action lists point at it, so that the authority re-identifies a child in its own extract).
 -- The columns after seq are config/lists.yaml's columns of the list (`common:` ones first, name columns
 -- never), in its order: tests/test_data_definition.py fails when the two differ.
 -- Types: id/worker/text/code -> VARCHAR (ids and workers hold 16-hex keyed hashes), date/dob -> DATE
 -- (dob is the first day of its month), int -> BIGINT, float -> DOUBLE, postcode -> VARCHAR (district).
 
 CREATE TABLE IF NOT EXISTS contacts (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT,
     contact_date DATE, contact_source VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS early_help (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT,
     eh_start DATE, eh_end DATE, eh_organisation VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS referrals (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, team VARCHAR,
     worker VARCHAR, referral_date DATE, referral_source VARCHAR, referral_nfa VARCHAR,
     referrals_last_12m BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS assessments (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
     team VARCHAR, worker VARCHAR, assessment_start DATE, child_seen VARCHAR, assessment_auth DATE,
     assessment_outcome VARCHAR, assessment_type VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS s47 (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
     team VARCHAR, worker VARCHAR, s47_start DATE, icpc_not_required VARCHAR, icpc_date DATE,
     icpc_to_cp VARCHAR, s47_last_12m BIGINT, icpcs_last_12m BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS cin (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
     team VARCHAR, worker VARCHAR, cin_start DATE, primary_need VARCHAR, last_seen DATE, cin_end DATE,
     closure_reason VARCHAR, case_status VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS cp_plans (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
     team VARCHAR, worker VARCHAR, cp_start DATE, initial_category VARCHAR, latest_category VARCHAR,
     last_visit DATE, seen_alone VARCHAR, last_review DATE, cp_end DATE, epo_last_6m VARCHAR,
@@ -58,7 +67,8 @@ CREATE TABLE IF NOT EXISTS cp_plans (
 );
 
 CREATE TABLE IF NOT EXISTS cla (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
     team VARCHAR, worker VARCHAR, uasc VARCHAR, cla_start DATE, category_of_need VARCHAR,
     subsequent_period VARCHAR, legal_status_start DATE, legal_status VARCHAR, last_review DATE,
@@ -70,7 +80,8 @@ CREATE TABLE IF NOT EXISTS cla (
 );
 
 CREATE TABLE IF NOT EXISTS care_leavers (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
     team VARCHAR, worker VARCHAR, uasc VARCHAR, personal_advisor VARCHAR, eligibility VARCHAR,
     pathway_review_date DATE, in_touch VARCHAR, latest_contact_date DATE, accommodation VARCHAR,
@@ -78,7 +89,8 @@ CREATE TABLE IF NOT EXISTS care_leavers (
 );
 
 CREATE TABLE IF NOT EXISTS adoption (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     child_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, dob DATE, age BIGINT, disability VARCHAR,
     family_id VARCHAR, entered_care DATE, adm_decision DATE, placement_order DATE, matched DATE,
     placed DATE, adoption_order DATE, no_longer_decision DATE, no_longer_reason VARCHAR,
@@ -86,7 +98,8 @@ CREATE TABLE IF NOT EXISTS adoption (
 );
 
 CREATE TABLE IF NOT EXISTS adopters (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     adopter_id VARCHAR, family_id VARCHAR, gender VARCHAR, ethnicity VARCHAR, disability VARCHAR,
     ffa VARCHAR, enquiry_date DATE, stage1_start DATE, stage1_end DATE, stage2_start DATE,
     stage2_end DATE, application_submitted DATE, application_approved DATE, matched DATE, placed DATE,
@@ -94,7 +107,8 @@ CREATE TABLE IF NOT EXISTS adopters (
 );
 
 CREATE TABLE IF NOT EXISTS workforce (
-    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_row BIGINT, seq INTEGER,
+    la_code VARCHAR NOT NULL, snapshot_month DATE NOT NULL, source_file VARCHAR, source_sheet VARCHAR,
+    source_row BIGINT, seq INTEGER,
     team VARCHAR, post_id VARCHAR, role VARCHAR, establishment_fte DOUBLE, filled_fte DOUBLE,
     agency_fte DOUBLE, agency_reason VARCHAR, starter_date DATE, leaver_date DATE
 );

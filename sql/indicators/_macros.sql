@@ -25,27 +25,36 @@ CREATE OR REPLACE TEMPORARY MACRO pct_note(denominator, empty_reason, excluded) 
         CASE WHEN coalesce(denominator, 0) = 0 THEN empty_reason || ': percentage empty' END,
         excluded_note(excluded)), '');
 
+-- The period of month m (contract 2), for the row macros of `<family>.rows.sql`, which take (la, m) only.
+CREATE OR REPLACE TEMPORARY MACRO p_start(m) AS CAST(m AS DATE);
+CREATE OR REPLACE TEMPORARY MACRO p_end(m) AS last_day(CAST(m AS DATE));
+CREATE OR REPLACE TEMPORARY MACRO r12_start(m) AS CAST(CAST(m AS DATE) - INTERVAL 11 MONTH AS DATE);
+
 -- Caseloads (contract 3): the cases open at asat in Lists 6-8 of snapshot M alone (a stock figure,
 -- contract 1.2), one per child, with the team and worker of
 -- the list with the highest status (looked after > child protection > child in need; within a list the
 -- latest start). The case is unallocated when that list's row names no worker, even if a lower list does.
--- Short-break (V3/V4) episodes are open cases like any other: someone holds them.
+-- Short-break (V3/V4) episodes are open cases like any other: someone holds them. Each case keeps the row
+-- it was decided by (snapshot month, source file, sheet and row, start date): explain and actions show it.
 CREATE OR REPLACE TEMPORARY MACRO open_cases(la, m, asat) AS TABLE
     WITH open_rows AS (
-        SELECT child_id, team, worker, 1 AS status_rank, cla_start AS start_date
+        SELECT child_id, team, worker, 1 AS status_rank, cla_start AS start_date, snapshot_month,
+            source_file, source_sheet, source_row
         FROM snapshot_cla(la, m) WHERE is_open(cla_start, cla_end, asat)
         UNION ALL
-        SELECT child_id, team, worker, 2, cp_start
+        SELECT child_id, team, worker, 2, cp_start, snapshot_month, source_file, source_sheet, source_row
         FROM snapshot_cp_plans(la, m) WHERE is_open(cp_start, cp_end, asat)
         UNION ALL
-        SELECT child_id, team, worker, 3, cin_start
+        SELECT child_id, team, worker, 3, cin_start, snapshot_month, source_file, source_sheet, source_row
         FROM snapshot_cin(la, m) WHERE is_open(cin_start, cin_end, asat)
     )
     SELECT
         child_id,
         CASE status_rank WHEN 1 THEN 'cla' WHEN 2 THEN 'cp_plans' ELSE 'cin' END AS list_id,
+        snapshot_month, source_file, source_sheet, source_row,
         coalesce(nullif(trim(team), ''), '(no team)') AS team,
-        nullif(trim(worker), '') AS worker
+        nullif(trim(worker), '') AS worker,
+        start_date
     FROM open_rows
     QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY status_rank, start_date DESC) = 1;
 

@@ -14,67 +14,35 @@
 -- Duration (contract 2): working days d with start < d <= auth; "within N" = duration <= N; rows
 -- authorised before their start are left out of timeliness and counted in the note.
 -- Assessments authorised are flow figures (windowed history); open and overdue is a stock figure, read from
--- snapshot M alone (contract 1.2).
--- Parameters: $la, $m, $p_start, $p_end, $asat.
+-- snapshot M alone (contract 1.2). The rows counted are defined in assessments.rows.sql (rows_<indicator_id>,
+-- each the rows of one type of assessments_authorised or assessments_timed, which this query counts by
+-- type), which `csc-report explain` lists.
+-- Parameters: $la, $m.
 
-with assessment_history as (
-    select
-        assessment_start,
-        assessment_auth,
-        coalesce(assessment_type, 'single') as assessment_type
-    from history_assessments($la, $m)
+with authorised as (
+    select assessment_type, count(*) as completed,
+        count(*) filter (where assessment_auth < assessment_start) as excluded
+    from assessments_authorised($la, $m)
+    group by assessment_type
 ),
 
-timescales(assessment_type, working_days) as (
-    values ('initial', 10), ('core', 35), ('single', 45)
-),
-
-extract_has_single_assessments as (
-    -- false only for a typed (pre-2014) snapshot M that records initial/core assessments alone
-    select coalesce(bool_or(coalesce(assessment_type, 'single') = 'single'), true) as has_single
-    from assessments
-    where la_code = $la and snapshot_month = $m
-),
-
-measured as (
-    select
-        a.assessment_type,
-        a.assessment_auth between $p_start and $p_end as authorised_in_month,
-        a.assessment_auth < a.assessment_start as ends_before_start,
-        wd_between(a.assessment_start, a.assessment_auth) <= t.working_days as in_timescale
-    from assessment_history as a
-    inner join timescales as t using (assessment_type)
-),
-
-open_overdue as (
-    select count(*) as overdue
-    from snapshot_assessments($la, $m) as a
-    inner join timescales as t on t.assessment_type = coalesce(a.assessment_type, 'single')
-    where is_open(a.assessment_start, a.assessment_auth, $asat)
-        and wd_between(a.assessment_start, $asat) > t.working_days
-),
-
-by_type as (
-    select
-        assessment_type,
-        count(*) filter (where authorised_in_month) as completed,
-        count(*) filter (where authorised_in_month and not ends_before_start) as timed,
-        count(*) filter (where authorised_in_month and not ends_before_start and in_timescale)
-            as in_timescale,
-        count(*) filter (where authorised_in_month and ends_before_start) as excluded
-    from measured
+timed as (
+    select assessment_type, count(*) as timed,
+        count(*) filter (where counted_in = 'numerator') as in_timescale
+    from assessments_timed($la, $m)
     group by assessment_type
 ),
 
 completed as (
     select
-        t.assessment_type,
-        coalesce(b.completed, 0) as completed,
-        coalesce(b.timed, 0) as timed,
-        coalesce(b.in_timescale, 0) as in_timescale,
-        coalesce(b.excluded, 0) as excluded
-    from timescales as t
-    left join by_type as b using (assessment_type)
+        assessment_type,
+        coalesce(a.completed, 0) as completed,
+        coalesce(t.timed, 0) as timed,
+        coalesce(t.in_timescale, 0) as in_timescale,
+        coalesce(a.excluded, 0) as excluded
+    from (values ('initial'), ('core'), ('single')) as kinds(assessment_type)
+    left join authorised as a using (assessment_type)
+    left join timed as t using (assessment_type)
 ),
 
 initial as (select * from completed where assessment_type = 'initial'),
@@ -91,8 +59,12 @@ single as (
             then 'the extract records initial and core assessments only (pre-2014 layout): '
                 || 'no single assessments'
         end as no_single_note
-    from completed, extract_has_single_assessments
+    from completed, (select has_single_assessments($la, $m) as has_single)
     where assessment_type = 'single'
+),
+
+open_overdue as (
+    select count(*) as overdue from rows_assessments_open_overdue($la, $m)
 )
 
 select 'initial_assessments_completed' as indicator_id, completed as value, null as numerator,

@@ -5,19 +5,16 @@
 --   cases_unallocated : of them, children with no allocated worker
 --   caseload_average  : allocated cases per allocated worker (distinct workers), LA-wide; the per-team
 --                       averages are the caseload_by_team table (sql/tables/caseload_by_team.sql)
--- Parameters: $la, $m, $asat.
+-- The rows counted are defined in caseloads.rows.sql (rows_<indicator_id>), which `csc-report explain`
+-- lists. Parameters: $la, $m.
 
-with cases as (
-    select child_id, worker from open_cases($la, $m, $asat)
-),
-
-counts as (
+with counts as (
     select
-        count(*) as cases_open,
-        count(*) filter (where worker is null) as unallocated,
-        count(*) filter (where worker is not null) as allocated,
+        (select count(*) from rows_cases_open($la, $m)) as cases_open,
+        (select count(*) from rows_cases_unallocated($la, $m)) as unallocated,
+        count(*) as allocated,
         count(distinct worker) as workers
-    from cases
+    from rows_caseload_average($la, $m)
 )
 
 select 'cases_open' as indicator_id, cases_open as value, null as numerator, null as denominator,

@@ -7,32 +7,23 @@
 --   cp_open_2yrs_plus        : children on a plan at asat whose plan started on or before asat - 2 years
 -- Open at asat (contract 2): cp_start <= asat and (cp_end is null or cp_end > asat): a plan ending on asat
 -- is not open. Open plans are a stock figure, read from snapshot M alone; plans started and ended are flow
--- figures, read from the windowed history (contract 1.2).
--- Parameters: $la, $m, $p_start, $p_end, $asat, $population, $population_note.
+-- figures, read from the windowed history (contract 1.2). The rows counted are defined in
+-- child_protection.rows.sql (rows_<indicator_id>), which `csc-report explain` lists.
+-- Parameters: $la, $m, $population, $population_note.
 
-with plan_history as (
-    select cp_start, cp_end, previous_cp_plans from history_cp_plans($la, $m)
-),
-
-open_plans as (
-    select child_id, cp_start from snapshot_cp_plans($la, $m) where is_open(cp_start, cp_end, $asat)
-),
-
-open_counts as (
+with open_counts as (
     select
-        count(distinct child_id) as children,
-        count(distinct child_id) filter (where cp_start <= ($asat - interval 2 year)::date)
-            as children_2yrs_plus
-    from open_plans
+        (select count(*) from rows_cp_plans_open($la, $m)) as children,
+        (select count(*) from rows_cp_open_2yrs_plus($la, $m)) as children_2yrs_plus
 ),
 
 flow_counts as (
+    -- rows_cp_second_subsequent_pct is rows_cp_plans_started, each marked numerator or not
     select
-        count(*) filter (where cp_start between $p_start and $p_end) as started,
-        count(*) filter (where cp_start between $p_start and $p_end and previous_cp_plans >= 1)
-            as second_subsequent,
-        count(*) filter (where cp_end between $p_start and $p_end) as ended
-    from plan_history
+        count(*) as started,
+        count(*) filter (where counted_in = 'numerator') as second_subsequent,
+        (select count(*) from rows_cp_plans_ended($la, $m)) as ended
+    from rows_cp_second_subsequent_pct($la, $m)
 )
 
 select 'cp_plans_open' as indicator_id, children as value, null as numerator, null as denominator,

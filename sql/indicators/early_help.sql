@@ -2,16 +2,15 @@
 --   early_help_started : assessments started in M
 --   early_help_open    : assessments open at asat (eh_start <= asat and (eh_end is null or eh_end > asat))
 -- started is a flow figure (windowed history), open a stock figure (snapshot M alone): contract 1.2.
--- Parameters: $la, $m, $p_start, $p_end, $asat.
+-- The rows counted are defined in early_help.rows.sql (rows_<indicator_id>), which `csc-report explain`
+-- lists. Parameters: $la, $m.
 
 with started as (
-    select count(*) filter (where eh_start between $p_start and $p_end) as started
-    from history_early_help($la, $m)
+    select count(*) as started from rows_early_help_started($la, $m)
 ),
 
 open_at_asat as (
-    select count(*) filter (where is_open(eh_start, eh_end, $asat)) as open_at_asat
-    from snapshot_early_help($la, $m)
+    select count(*) as open_at_asat from rows_early_help_open($la, $m)
 ),
 
 counts as (

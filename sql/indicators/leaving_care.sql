@@ -7,24 +7,20 @@
 --   pathway_plans_in_date_pct               : latest pathway plan review within 6 months before asat
 --                                             (asat - 6 months <= review <= asat), % of all List 9 rows;
 --                                             the 2024 layout only (see leaving_care.yaml `requires`)
--- Parameters: $la, $m, $asat.
+-- The rows counted are defined in leaving_care.rows.sql (rows_<indicator_id>), which `csc-report explain`
+-- lists. Parameters: $la, $m.
 
-with care_leavers_at_asat as (
-    select in_touch, suitability, activity, pathway_review_date
-    from care_leavers
-    where la_code = $la and snapshot_month = $m
-),
-
-counts as (
+with counts as (
     select
-        count(*) as care_leavers,
-        count(*) filter (where in_touch = 'YES') as in_touch,
-        count(*) filter (where suitability = 'suitable') as suitable,
-        count(*) filter (where activity in ('G4', 'G5', 'G6')) as neet,
-        count(*) filter (
-            where pathway_review_date between ($asat - interval 6 month)::date and $asat
-        ) as pathway_in_date
-    from care_leavers_at_asat
+        (select count(*) from rows_care_leavers($la, $m)) as care_leavers,
+        (select count(*) filter (where counted_in = 'numerator') from rows_care_leavers_in_touch_pct($la, $m))
+            as in_touch,
+        (select count(*) filter (where counted_in = 'numerator')
+            from rows_care_leavers_suitable_accommodation_pct($la, $m)) as suitable,
+        (select count(*) filter (where counted_in = 'numerator') from rows_care_leavers_neet_pct($la, $m))
+            as neet,
+        (select count(*) filter (where counted_in = 'numerator') from rows_pathway_plans_in_date_pct($la, $m))
+            as pathway_in_date
 )
 
 select 'care_leavers' as indicator_id, care_leavers as value, null as numerator, null as denominator,

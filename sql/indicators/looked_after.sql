@@ -6,41 +6,31 @@
 --   cla_3plus_placements_pct : of cla_open, % with Number of Placements in the Last 12 Months >= 3
 -- Open at asat (contract 2): cla_start <= asat and (cla_end is null or cla_end > asat). Children looked
 -- after are a stock figure, read from snapshot M alone; periods started and ceased are flow figures, read
--- from the windowed history (contract 1.2).
--- Parameters: $la, $m, $p_start, $p_end, $asat, $population, $population_note.
+-- from the windowed history (contract 1.2). The rows counted are defined in looked_after.rows.sql
+-- (rows_<indicator_id>), which `csc-report explain` lists.
+-- Parameters: $la, $m, $p_start, $p_end, $population, $population_note.
 
-with care_history as (
-    select
-        cla_start,
-        cla_end,
-        coalesce(legal_status in ('V3', 'V4'), false) as short_breaks
-    from history_cla($la, $m)
-),
-
-looked_after_at_asat as (
-    select
-        child_id,
-        max(placements_last_12m) as placements_last_12m
-    from snapshot_cla($la, $m)
-    where is_open(cla_start, cla_end, $asat) and not coalesce(legal_status in ('V3', 'V4'), false)
-    group by child_id
-),
-
-open_counts as (
+with open_counts as (
     select
         count(*) as children,
-        count(*) filter (where placements_last_12m >= 3) as three_plus_placements
-    from looked_after_at_asat
+        count(*) filter (where counted_in = 'numerator') as three_plus_placements
+    from rows_cla_3plus_placements_pct($la, $m)
+),
+
+short_breaks as (
+    select
+        count(*) filter (where cla_start between $p_start and $p_end) as started_short_breaks,
+        count(*) filter (where cla_end between $p_start and $p_end) as ceased_short_breaks
+    from care_records($la, $m)
+    where short_breaks
 ),
 
 flow_counts as (
     select
-        count(*) filter (where cla_start between $p_start and $p_end and not short_breaks) as started,
-        count(*) filter (where cla_start between $p_start and $p_end and short_breaks)
-            as started_short_breaks,
-        count(*) filter (where cla_end between $p_start and $p_end and not short_breaks) as ceased,
-        count(*) filter (where cla_end between $p_start and $p_end and short_breaks) as ceased_short_breaks
-    from care_history
+        (select count(*) from rows_cla_started($la, $m)) as started,
+        (select count(*) from rows_cla_ceased($la, $m)) as ceased,
+        *
+    from short_breaks
 )
 
 select 'cla_open' as indicator_id, children as value, null as numerator, null as denominator, null as note

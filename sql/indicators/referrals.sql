@@ -5,28 +5,21 @@
 --   referral_rate_r12_per_10k : referrals_r12 / population_0_17 * 10,000
 --   referrals_nfa_pct         : referrals in M with Referral NFA? = yes, % of referrals
 -- Events come from the windowed history as it stands after loading snapshot M (contract 1.2); the r12
--- figures carry a note when the 12 months start before the history does.
--- Parameters: $la, $m, $p_start, $p_end, $r12_start, $population, $population_note.
+-- figures carry a note when the 12 months start before the history does. The rows counted are defined in
+-- referrals.rows.sql (rows_<indicator_id>), which `csc-report explain` lists.
+-- Parameters: $la, $m, $r12_start, $population, $population_note.
 
-with contact_history as (
-    select contact_date from history_contacts($la, $m)
-),
-
-referral_history as (
-    select referral_date, referral_nfa from history_referrals($la, $m)
-),
-
-contact_counts as (
-    select count(*) filter (where contact_date between $p_start and $p_end) as contacts
-    from contact_history
+with contact_counts as (
+    select count(*) as contacts from rows_contacts($la, $m)
 ),
 
 referral_counts as (
+    -- rows_referrals_nfa_pct is rows_referrals, each marked numerator or not: both figures in one pass
     select
-        count(*) filter (where referral_date between $p_start and $p_end) as referrals,
-        count(*) filter (where referral_date between $p_start and $p_end and referral_nfa = 'Y') as nfa,
-        count(*) filter (where referral_date between $r12_start and $p_end) as referrals_r12
-    from referral_history
+        count(*) as referrals,
+        count(*) filter (where counted_in = 'numerator') as nfa,
+        (select count(*) from rows_referrals_r12($la, $m)) as referrals_r12
+    from rows_referrals_nfa_pct($la, $m)
 ),
 
 coverage as (

@@ -7,30 +7,30 @@
 -- Duration (contract 2): working days d with s47_start < d <= icpc_date; an ICPC dated before its S47
 -- start is left out of timeliness and counted in the note.
 -- S47s started are counted on the windowed history (contract 1.2); the r12 rate carries a note when the
--- 12 months start before the history does.
--- Parameters: $la, $m, $p_start, $p_end, $r12_start, $population, $population_note.
+-- 12 months start before the history does. The rows counted are defined in s47.rows.sql
+-- (rows_<indicator_id>), which `csc-report explain` lists.
+-- Parameters: $la, $m, $r12_start, $population, $population_note.
 
-with s47_history as (
+with icpcs as (
+    -- rows_icpc_to_cp_plan_pct is rows_icpcs, each marked numerator or not
     select
-        s47_start,
-        icpc_date,
-        icpc_to_cp,
-        icpc_date < s47_start as ends_before_start,
-        wd_between(s47_start, icpc_date) <= 15 as in_15wd
-    from history_s47($la, $m)
+        count(*) as icpcs,
+        count(*) filter (where icpc_date < s47_start) as excluded,
+        count(*) filter (where counted_in = 'numerator') as to_cp_plan
+    from rows_icpc_to_cp_plan_pct($la, $m)
+),
+
+timeliness as (
+    select count(*) as timed, count(*) filter (where counted_in = 'numerator') as in_15wd
+    from rows_icpc_in_15wd_pct($la, $m)
 ),
 
 counts as (
     select
-        count(*) filter (where s47_start between $p_start and $p_end) as started,
-        count(*) filter (where s47_start between $r12_start and $p_end) as started_r12,
-        count(*) filter (where icpc_date between $p_start and $p_end) as icpcs,
-        count(*) filter (where icpc_date between $p_start and $p_end and not ends_before_start) as timed,
-        count(*) filter (where icpc_date between $p_start and $p_end and not ends_before_start and in_15wd)
-            as in_15wd,
-        count(*) filter (where icpc_date between $p_start and $p_end and ends_before_start) as excluded,
-        count(*) filter (where icpc_date between $p_start and $p_end and icpc_to_cp = 'Y') as to_cp_plan
-    from s47_history
+        (select count(*) from rows_s47_started($la, $m)) as started,
+        (select count(*) from rows_s47_rate_r12_per_10k($la, $m)) as started_r12,
+        *
+    from icpcs, timeliness
 ),
 
 coverage as (

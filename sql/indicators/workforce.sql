@@ -6,28 +6,14 @@
 --   sw_agency_rate_pct   : agency / (filled + agency), %
 -- Parameters: $la, $m.
 
--- FTEs are summed as DECIMAL: a sum of doubles depends on the order rows arrive in, and a re-run must
--- give the same figure to the last digit.
-with posts as (
+-- The posts summed are defined in workforce.rows.sql (rows_<indicator_id>), which `csc-report explain` lists.
+with derived as (
     select
-        cast(establishment_fte as decimal(18, 6)) as establishment_fte,
-        cast(filled_fte as decimal(18, 6)) as filled_fte,
-        cast(agency_fte as decimal(18, 6)) as agency_fte
-    from workforce
-    where la_code = $la and snapshot_month = $m
-),
-
-totals as (
-    select
-        cast(coalesce(sum(establishment_fte), 0) as double) as establishment,
-        cast(coalesce(sum(filled_fte), 0) as double) as filled,
-        cast(coalesce(sum(agency_fte), 0) as double) as agency
-    from posts
-),
-
-derived as (
-    select *, establishment - filled as vacancies, filled + agency as staffed
-    from totals
+        (select cast(coalesce(sum(fte), 0) as double) from rows_sw_establishment_fte($la, $m)) as establishment,
+        (select cast(coalesce(sum(fte), 0) as double) from rows_sw_vacancies_fte($la, $m)) as vacancies,
+        (select cast(coalesce(sum(fte), 0) as double) from rows_sw_agency_fte($la, $m)) as agency,
+        (select cast(coalesce(sum(denominator_fte), 0) as double) from rows_sw_agency_rate_pct($la, $m))
+            as staffed
 )
 
 select 'sw_establishment_fte' as indicator_id, establishment as value, null as numerator,

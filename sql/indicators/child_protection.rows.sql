@@ -1,0 +1,47 @@
+-- The rows behind the child protection family (see referrals.rows.sql for the shape of a row macro).
+-- Open plans are a stock figure, read from snapshot M alone, one row per child; plans started and ended are
+-- flow figures, read from the windowed history (contract 1.2). Open at asat (contract 2): cp_start <= asat
+-- and (cp_end is null or cp_end > asat).
+
+CREATE OR REPLACE TEMPORARY MACRO plan_records(la, m) AS TABLE
+    SELECT child_id, 'cp_plans' AS list, snapshot_month, source_file, source_sheet, source_row, team, worker,
+        cp_start, cp_end, previous_cp_plans
+    FROM history_cp_plans(la, m);
+
+CREATE OR REPLACE TEMPORARY MACRO open_plans(la, m) AS TABLE
+    SELECT child_id, 'cp_plans' AS list, snapshot_month, source_file, source_sheet, source_row, team, worker,
+        cp_start, p_end(m) - cp_start AS days_open
+    FROM snapshot_cp_plans(la, m)
+    WHERE is_open(cp_start, cp_end, p_end(m)) AND child_id IS NOT NULL;
+
+-- cp_plans_open: children on a plan at asat, one row each (their latest open plan)
+CREATE OR REPLACE TEMPORARY MACRO rows_cp_plans_open(la, m) AS TABLE
+    SELECT 'count' AS counted_in, * FROM open_plans(la, m)
+    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY cp_start DESC, source_row) = 1;
+
+-- cp_rate_per_10k: the same children, the numerator of the rate
+CREATE OR REPLACE TEMPORARY MACRO rows_cp_rate_per_10k(la, m) AS TABLE
+    SELECT * REPLACE ('numerator' AS counted_in) FROM rows_cp_plans_open(la, m);
+
+-- cp_plans_started: plans starting in M
+CREATE OR REPLACE TEMPORARY MACRO rows_cp_plans_started(la, m) AS TABLE
+    SELECT 'count' AS counted_in, * EXCLUDE (cp_end)
+    FROM plan_records(la, m) WHERE cp_start BETWEEN p_start(m) AND p_end(m);
+
+-- cp_plans_ended: plans ending in M
+CREATE OR REPLACE TEMPORARY MACRO rows_cp_plans_ended(la, m) AS TABLE
+    SELECT 'count' AS counted_in, * EXCLUDE (previous_cp_plans)
+    FROM plan_records(la, m) WHERE cp_end BETWEEN p_start(m) AND p_end(m);
+
+-- cp_second_subsequent_pct: plans starting in M; numerator with one or more previous plans
+CREATE OR REPLACE TEMPORARY MACRO rows_cp_second_subsequent_pct(la, m) AS TABLE
+    SELECT * REPLACE (CASE WHEN previous_cp_plans >= 1 THEN 'numerator' ELSE 'denominator_only' END
+        AS counted_in)
+    FROM rows_cp_plans_started(la, m);
+
+-- cp_open_2yrs_plus: children on a plan at asat that started on or before asat - 2 years, one row each
+-- (their longest-running such plan)
+CREATE OR REPLACE TEMPORARY MACRO rows_cp_open_2yrs_plus(la, m) AS TABLE
+    SELECT 'count' AS counted_in, * FROM open_plans(la, m)
+    WHERE cp_start <= CAST(p_end(m) - INTERVAL 2 YEAR AS DATE)
+    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY cp_start, source_row) = 1;
