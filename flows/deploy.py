@@ -45,7 +45,7 @@ def schedule_entries(path: Path | None = None) -> list[dict]:
             {
                 "la": DEMO_LA,
                 "inbox": str((DEMO_DIR / "inbox").resolve()),
-                "warehouse": str((DEMO_DIR / "warehouse" / "csc.duckdb").resolve()),
+                "warehouse": str((DEMO_DIR / "warehouse").resolve()),
                 "outputs": str((DEMO_DIR / "outputs").resolve()),
                 "key_file": str((DEMO_DIR / "pseudonym.key").resolve()),
             }

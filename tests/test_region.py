@@ -14,12 +14,17 @@ LAS = ["874", "875"]
 FIRST, LAST = "2013-05", "2013-06"
 
 
-def indicator_rows(path) -> list[tuple]:
-    con = warehouse.connect(path, read_only=True)
-    try:
-        return con.execute("SELECT * FROM indicator_values ORDER BY la_code, month, indicator_id").fetchall()
-    finally:
-        con.close()
+def indicator_rows(folder) -> list[tuple]:
+    rows = []
+    for la in LAS:
+        con = warehouse.connect(folder / f"{la}.duckdb", read_only=True)
+        try:
+            rows += con.execute(
+                "SELECT * FROM indicator_values ORDER BY la_code, month, indicator_id"
+            ).fetchall()
+        finally:
+            con.close()
+    return rows
 
 
 @pytest.mark.slow
@@ -35,7 +40,7 @@ def test_region_on_two_dask_workers_matches_backfill(tmp_path):
         assert {row["la_code"] for row in csv.DictReader(handle)} == set(LAS)
 
     key_file = str(tmp_path / "secret.key")
-    region = tmp_path / "region" / "csc.duckdb"
+    region = tmp_path / "region"
     outcomes = run_region(
         workers=2,
         inbox=str(inbox),
@@ -50,7 +55,7 @@ def test_region_on_two_dask_workers_matches_backfill(tmp_path):
         (la, month, "done") for la in LAS for month in (FIRST, LAST)
     ]
 
-    single = tmp_path / "single" / "csc.duckdb"
+    single = tmp_path / "single"
     for la in LAS:
         run_flow(
             backfill,

@@ -104,7 +104,7 @@ def test_complete_month_is_pulled_staged_recorded_and_a_rerun_is_a_no_op(server,
     Secret(value=webhook.apprise_url).save(block)
     params = dict(
         la=LA, inbox=server.url, month=MONTH, inbox_options=server.options, inbox_secret=server.secret_block,
-        warehouse=str(tmp_path / "wh" / "csc.duckdb"), outputs=str(tmp_path / "out"),
+        warehouse=str(tmp_path / "wh"), outputs=str(tmp_path / "out"),
         key_file=str(tmp_path / "secret.key"), notify=[f"secret/{block}"], notify_success=True,
     )  # fmt: skip
     try:
@@ -186,7 +186,7 @@ def test_wrong_credentials_are_one_line_without_traceback_or_password(
     put_all(server, extract)
     env = prefect_server.client_env(tmp_path / "prefect-client")
     args = [str(BIN / "csc-report"), "run", "--inbox", server.url, "--la", LA, "--month", MONTH]
-    args += ["--warehouse", str(tmp_path / "wh" / "csc.duckdb"), "--outputs", str(tmp_path / "out")]
+    args += ["--warehouse", str(tmp_path / "wh"), "--outputs", str(tmp_path / "out")]
     args += ["--key-file", str(tmp_path / "secret.key")]
     wrong = server.wrong_secret
     if isinstance(server, SftpServer):
