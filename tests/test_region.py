@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import math
+from dataclasses import replace
 
 import duckdb
 import pytest
@@ -95,6 +96,20 @@ def test_a_percentage_of_few_children_is_suppressed_with_its_counts():
     assert list(frame["numerator"]) == [SUPPRESSED, 20, SUPPRESSED, 32]
     assert list(frame["denominator"]) == [SUPPRESSED, 40, SUPPRESSED, 74]
     assert list(frame["value"])[:3] == [SUPPRESSED, 50.0, SUPPRESSED]
+
+
+def test_the_note_of_a_suppressed_figure_goes_with_it():
+    figures = rows("pct", [("A", 10.3, 3, 29), ("B", 50.0, 20, 40), ("C", 25.0, 10, 40)])
+    quoting = IndicatorRows(
+        "x",
+        "x",
+        "s",
+        "pct",
+        [replace(figures.authorities[0], note="disagrees for 3 of 29"), *figures.authorities[1:]],
+        figures.region,
+    )
+    frame = disclosed(quoting, "public")
+    assert "3 of 29" not in " ".join(frame["note"])
 
 
 # --- end to end on two Dask workers ------------------------------------------------------------------

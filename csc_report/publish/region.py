@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from csc_report.publish.disclosure import FOOTNOTE, SUPPRESSED, check_profile, suppress
 from csc_report.publish.formatting import format_value
 
+SUPPRESSED_NOTE = "small numbers suppressed: see the authority's own report"
 CSV_COLUMNS = ["indicator_id", "area_type", "area", "value", "numerator", "denominator", "note"]
 
 
@@ -62,14 +63,20 @@ def disclosed(rows: IndicatorRows, profile: str) -> pd.DataFrame:
         columns=["area_type", "area", "name", "value", "numerator", "denominator", "note", "marker"],
     )
     if rows.unit == "count":
-        return suppress(frame, ("value",), has_total=True, profile=profile)
-    frame = suppress(frame, ("numerator",), has_total=True, follows={"value": "numerator"}, profile=profile)
-    if rows.unit != "rate_per_10k":  # a rate's denominator is a population, not children counted
+        frame = suppress(frame, ("value",), has_total=True, profile=profile)
+    else:
+        frame = suppress(
+            frame, ("numerator",), has_total=True, follows={"value": "numerator"}, profile=profile
+        )
+    if rows.unit not in ("count", "rate_per_10k"):  # a rate's denominator is a population, not children
         hidden = frame["value"] == SUPPRESSED
         frame = suppress(
             frame, ("denominator",), has_total=True, follows={"value": "denominator"}, profile=profile
         )
         frame.loc[hidden, "value"] = SUPPRESSED
+    # an authority's note may quote its counts ("3 of 29"): it goes with them
+    hidden = (frame[["value", "numerator", "denominator"]] == SUPPRESSED).any(axis=1)
+    frame.loc[hidden, "note"] = SUPPRESSED_NOTE
     return frame
 
 
