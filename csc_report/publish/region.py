@@ -87,7 +87,7 @@ def _shown(value, unit: str) -> str:
 def _raw(value) -> str:
     if value == SUPPRESSED:
         return SUPPRESSED
-    return "" if value is None or pd.isna(value) else f"{float(value):g}"
+    return "" if value is None or pd.isna(value) else f"{float(value):.15g}"
 
 
 def write_region_report(report: RegionReport, out_dir: Path, profile: str = "public") -> Path:
