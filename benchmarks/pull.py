@@ -59,7 +59,7 @@ def full_run(inbox: str, work: Path, name: str, env: dict) -> dict:
     out = work / f"run-{name}"
     shutil.rmtree(out, ignore_errors=True)
     args = [str(BIN / "csc-report"), "run", "--inbox", inbox, "--la", LA, "--month", MONTH]
-    args += ["--warehouse", str(out / "wh" / "csc.duckdb"), "--outputs", str(out / "out")]
+    args += ["--warehouse", str(out / "wh"), "--outputs", str(out / "out")]
     args += ["--key-file", str(work / "bench.key")]
     started = time.perf_counter()
     subprocess.run(args, env=env, check=True, capture_output=True, text=True)

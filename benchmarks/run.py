@@ -134,7 +134,7 @@ def run_once(scale: float, base: Path, env: dict[str, str]) -> tuple[dict, float
             inbox=base / "inbox",
             la=LA,
             month=MONTH,
-            warehouse=base / "warehouse" / "csc.duckdb",
+            warehouse=base / "warehouse",
             outputs=base / "outputs",
             key_file=base / "pseudonym.key",
         ),

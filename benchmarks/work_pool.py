@@ -77,7 +77,7 @@ def run_units(inbox: Path, las: list[str], months: list[str], work: Path, tag: s
                     la=la,
                     inbox=str(inbox),
                     month=month,
-                    warehouse=str(work / tag / "csc.duckdb"),
+                    warehouse=str(work / tag),
                     outputs=str(work / tag / "out"),
                     key_file=str(key),
                     force=True,

@@ -55,7 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
                 action="extend",
                 help="local authority codes (default: every folder in the inbox but reference)",
             )
-        p.add_argument("--warehouse", type=Path, default=settings.DEFAULT_WAREHOUSE)
+        p.add_argument(
+            "--warehouse",
+            type=Path,
+            default=settings.DEFAULT_WAREHOUSE,
+            help="the warehouse folder: one <la>.duckdb per authority (default warehouse/)",
+        )
         p.add_argument("--outputs", type=Path, default=settings.DEFAULT_OUTPUTS)
         p.add_argument(
             "--key-file", type=Path, default=None, help="pseudonymisation key (default: user config)"
@@ -336,7 +341,7 @@ def cmd_demo(args) -> int:
         first=months[0],
         last=months[-1],
         inbox=str(inbox),
-        warehouse=str(args.dir / "warehouse" / "csc.duckdb"),
+        warehouse=str(args.dir / "warehouse"),
         outputs=str(args.dir / "outputs"),
         key_file=str(args.dir / "pseudonym.key"),
     )

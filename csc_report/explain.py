@@ -16,7 +16,7 @@ is a sum of FTE (`fte`, or `numerator_fte` and `denominator_fte`). `explain` che
 published figure and says so when they differ, which would mean the figure was published by other code.
 
 Child-level rows never go anywhere public by accident: without `--out` they are written to
-`explain/` beside the warehouse (the private store the service account alone reads), owner-only; only
+`explain/` in the warehouse folder (the private store the service account alone reads), owner-only; only
 `--out -` prints them, because the user asked for it.
 """
 
@@ -33,6 +33,7 @@ from csc_report import indicators, warehouse
 from csc_report.errors import CscError, DataError, FigureDisagrees, UsageError
 from csc_report.months import month_start
 from csc_report.permissions import write_private_csv
+from csc_report.settings import authority_file, warehouse_folder
 
 # counted_in values, in the order rows are listed
 COUNTED_IN = ("count", "numerator", "denominator_only")
@@ -41,14 +42,10 @@ RENAMED = {"child_id": "child", "source_sheet": "sheet"}
 LEADING = ["counted_in", "child", "post", "list", "snapshot_month", "source_file", "sheet", "source_row"]
 
 
-def open_warehouse(path: Path, la: str) -> duckdb.DuckDBPyConnection:
-    """The one place `csc-report explain` opens an authority's warehouse: read-only. (The action lists
-    are written by the publish stage, on its own connection.)
-
-    `la` is unused while all authorities share one file; it is here so that a warehouse per authority
-    changes this function alone.
-    """
-    path = Path(path)
+def open_warehouse(folder: Path, la: str) -> duckdb.DuckDBPyConnection:
+    """The one place `csc-report explain` opens an authority's warehouse file (`RunPaths.warehouse_file`):
+    read-only. (The action lists are written by the publish stage, on its own connection.)"""
+    path = authority_file(folder, la)
     if not path.is_file():
         raise UsageError(f"{path}: no warehouse there (run the month first, or give --warehouse)")
     try:
@@ -228,19 +225,20 @@ def changes_since(
     return frame[["change", *[c for c in frame.columns if c != "change"]]]
 
 
-def default_output(warehouse_path: Path, la: str, month: str, indicator_id: str, since: str | None) -> Path:
-    """Where explain writes without --out: `explain/` beside the warehouse, owner-only (module docstring)."""
+def default_output(warehouse: Path, la: str, month: str, indicator_id: str, since: str | None) -> Path:
+    """Where explain writes without --out: `explain/` in the warehouse folder, owner-only (module
+    docstring)."""
     name = f"{la}-{month}-{indicator_id}" + (f"-since-{since}" if since else "") + ".csv"
-    return Path(warehouse_path).parent / "explain" / name
+    return warehouse_folder(warehouse) / "explain" / name
 
 
 def explain_command(
-    warehouse_path: Path, la: str, month: str, indicator_id: str, out: str | None, since: str | None
+    warehouse: Path, la: str, month: str, indicator_id: str, out: str | None, since: str | None
 ) -> int:
     """`csc-report explain`: write the rows (or, with `since`, who joined and left), say where and what
     they add up to. Raises FigureDisagrees (exit 1) after writing when they differ from the figure."""
     indicator_meta(indicator_id)
-    con = open_warehouse(warehouse_path, la)
+    con = open_warehouse(warehouse, la)
     try:
         explanation = explain(con, la, month, indicator_id)
         frame = changes_since(con, la, month, since, indicator_id) if since else explanation.rows
@@ -257,7 +255,7 @@ def explain_command(
         report = sys.stderr
     else:
         path = write_private_csv(
-            frame, Path(out) if out else default_output(warehouse_path, la, month, indicator_id, since)
+            frame, Path(out) if out else default_output(warehouse, la, month, indicator_id, since)
         )
         lines.append(f"written (owner-only, child-level: do not share): {path}")
         report = sys.stdout

@@ -88,12 +88,12 @@ def already_done(
     again once it has the warehouse), so no shared lock is taken.
     """
     run_json = paths.output_dir(la, month) / "run.json"
-    if not run_json.is_file() or not paths.warehouse.is_file():
+    if not run_json.is_file() or not paths.warehouse_file(la).is_file():
         return None
     try:
         published = json.loads(run_json.read_text(encoding="utf-8"))
-        with nullcontext() if locked else warehouse_lock(paths.warehouse, timeout=0, shared=True):
-            con = warehouse.connect(paths.warehouse, read_only=True)
+        with nullcontext() if locked else warehouse_lock(paths.warehouse_file(la), timeout=0, shared=True):
+            con = warehouse.connect(paths.warehouse_file(la), read_only=True)
             try:
                 last = warehouse.last_completed_run(con, la, month)
                 earlier = warehouse.earlier_loads(con, la, month)

@@ -4,8 +4,7 @@ the clean-up of the month's cache entry.
 Each stage is a callable (`Stages`), so `flows/` passes its Prefect tasks (cached prepare, retried
 warehouse stages) and its run logger, while tests and plain callers run the stage functions of
 csc_report.pipeline directly, through the same chain and in the same order. The month is split in two
-halves, `start_month` and `finish_month`, so that region mode can prepare many months at once on other
-processes (preparing touches no warehouse) and still finish them one at a time, in order.
+halves, `start_month` (is it due?) and `finish_month` (under the authority's writer lock).
 
 Anything unexpected inside a stage (a bug, or an input nobody foresaw) becomes StageFailed: one line
 naming the stage, the file and the month. The traceback goes to the log with its frames and exception
@@ -31,6 +30,7 @@ from csc_report import fingerprints, pipeline, settings
 from csc_report.errors import CscError, ExtractMissing, StageFailed, WarehouseBusy
 from csc_report.lock import CacheEntryUse, warehouse_lock
 from csc_report.settings import RunPaths
+from csc_report.split import split_single_file
 
 LOG = logging.getLogger("csc_report")
 
@@ -135,7 +135,7 @@ def files_named(call: dict) -> str:
 
 
 def warehouse_file(call: dict) -> Path:
-    return call["paths"].warehouse
+    return call["paths"].warehouse_file(call["la"])
 
 
 def outputs_dir(call: dict) -> Path:
@@ -215,6 +215,7 @@ def start_month(
     record = pipeline.RunRecord(la, month, run_id or "", profile, sources=pulled or [])
     out_dir = paths.output_dir(la, month)
     try:
+        split_single_file(paths.warehouse)
         files, record.timings["discover"] = stages.discover(paths, la, month)
         record.inputs = fingerprints.month_inputs(paths, la, month)
         done = None if force else fingerprints.already_done(paths, la, month, profile, record.inputs)
@@ -272,7 +273,7 @@ def finish_month(
             len(ready.issues),
             " (read and validated by an earlier run)" if record.reused else "",
         )
-        with warehouse_lock(paths.warehouse, timeout=settings.lock_timeout(), on_wait=on_wait):
+        with warehouse_lock(paths.warehouse_file(la), timeout=settings.lock_timeout(), on_wait=on_wait):
             done = not force and fingerprints.already_done(
                 paths, la, month, profile, record.inputs, locked=True
             )
@@ -285,7 +286,7 @@ def finish_month(
             count, record.timings["indicators"] = stages.compute(paths, la, month)
             _, record.timings["publish"] = stages.publish(paths, la, month, ready.issues, entry, profile)
             message = f"{count} indicators published"
-            record.finish("done", message, out_dir, paths.warehouse)
+            record.finish("done", message, out_dir, paths.warehouse_file(la))
         finished = True
     except CscError as exc:
         record.finish("failed", str(exc), out_dir)

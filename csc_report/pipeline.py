@@ -32,6 +32,7 @@ from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
 from csc_report.issues import Issue, issues_to_arrow, write_data_quality
 from csc_report.months import shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
+from csc_report.publish.index import published_on_disk
 from csc_report.settings import RunPaths
 from csc_report.transforms.extract import Extract, SourceFile
 from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
@@ -222,7 +223,7 @@ def load(
     names = authority_names(reference / "authorities.csv")
     commentary_md = paths.month_dir(la, month) / "commentary.md"
     commentary = parse_commentary(commentary_md) if commentary_md.exists() else {}
-    con = warehouse.connect(paths.warehouse)
+    con = warehouse.connect(paths.warehouse_file(la))
     try:
         warehouse.apply_schema(con)
         if population_csv.exists():
@@ -281,7 +282,7 @@ def prepared_tables(prepared: Prepared, entry: Path) -> dict[str, pa.Table]:
 def compute(paths: RunPaths, la: str, month: str) -> int:
     """Compute the month's indicators and tables from the warehouse (targets included) and store them
     there; returns how many indicators."""
-    con = warehouse.connect(paths.warehouse)
+    con = warehouse.connect(paths.warehouse_file(la))
     try:
         rows = indicators.compute_indicators(con, la, month, targets=warehouse.stored_targets(con))
         tables = indicators.compute_tables(con, la, month)
@@ -301,10 +302,11 @@ def publish(
     action lists (`actions/`, owner-only, csc_report.actions); under the public profile a month keeps none.
     """
     out_dir = paths.output_dir(la, month)
-    con = warehouse.connect(paths.warehouse, read_only=True)
+    con = warehouse.connect(paths.warehouse_file(la), read_only=True)
     try:
         ctx = build_report_context(con, la, month, issues)
         published = warehouse.published_months(con)
+        names = warehouse.la_names(con)
         if profile == "internal":
             out_dir.mkdir(parents=True, exist_ok=True)
             actions.write_actions(con, la, month, out_dir)
@@ -317,7 +319,9 @@ def publish(
         shutil.copytree(entry / "data_docs", out_dir / "data_docs")
     written = publish_report(ctx, out_dir, profile=profile)
     # this month's run is recorded once it is published, so it is not in `runs` yet
-    write_index(paths.outputs, [*published, (la, ctx.la_name, month)])
+    write_index(
+        paths.outputs, [*published_on_disk(paths.outputs, names), *published, (la, ctx.la_name, month)]
+    )
     return written
 
 

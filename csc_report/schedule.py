@@ -84,7 +84,7 @@ def demo_text(demo_dir: Path) -> str:
     entry = {
         "la": DEMO_LA,
         "inbox": str(base / "inbox"),
-        "warehouse": str(base / "warehouse" / "csc.duckdb"),
+        "warehouse": str(base / "warehouse"),
         "outputs": str(base / "outputs"),
         "key_file": str(base / "pseudonym.key"),
         "cron": DEFAULT_CRON,

@@ -1,8 +1,9 @@
 """Where things live: one place for every default path and environment setting.
 
-Paths default relative to the working directory (contract section 5: warehouse `warehouse/csc.duckdb`,
-outputs `outputs/`). The pseudonymisation key lives outside the repository and the outputs; Prefect's
-state lives in a directory of its own so that nothing writes into a user's real Prefect home.
+Paths default relative to the working directory (contract section 5: the warehouse folder `warehouse/`,
+one `<la_code>.duckdb` per authority and `region.duckdb` for regional aggregates; outputs `outputs/`).
+The pseudonymisation key lives outside the repository and the outputs; Prefect's state lives in a
+directory of its own so that nothing writes into a user's real Prefect home.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ CONFIG_DIR = package_dir("csc_report.config")
 SQL_DIR = package_dir("csc_report.sql")
 EXPECTATIONS_DIR = package_dir("csc_report.expectations")
 
-DEFAULT_WAREHOUSE = Path("warehouse/csc.duckdb")
+DEFAULT_WAREHOUSE = Path("warehouse")
+SINGLE_FILE = "csc.duckdb"  # the one-file warehouse of releases before issue 20, split on first use
+REGION_FILE = "region.duckdb"
 DEFAULT_OUTPUTS = Path("outputs")
 DEFAULT_SCHEDULE = Path("schedule.yaml")  # `csc-report serve`'s; the operator's, never the package's
 DEMO_DIR = Path("demo")
@@ -71,14 +74,42 @@ def configure_prefect_environment(home: Path | None = None) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+def warehouse_folder(path: Path | str) -> Path:
+    """The warehouse folder a `--warehouse` names: a path to a `.duckdb` file (the single-file form of
+    earlier releases, still in old schedules and scripts) means the folder it is in."""
+    path = Path(path)
+    return path.parent if path.suffix == ".duckdb" else path
+
+
+def authority_file(warehouse: Path | str, la: str) -> Path:
+    """An authority's own DuckDB file in the warehouse folder `warehouse`."""
+    return warehouse_folder(warehouse) / f"{la}.duckdb"
+
+
 @dataclass(frozen=True)
 class RunPaths:
-    """The locations one run reads and writes."""
+    """The locations one run reads and writes.
+
+    `warehouse` is a folder holding one DuckDB file per authority (`warehouse_file`), so that each
+    authority's rows live apart and each file has its own writer. A path to a `.duckdb` file (the
+    single-file form of earlier releases, still in old schedules and scripts) means the folder it is in.
+    """
 
     inbox: Path
     warehouse: Path = DEFAULT_WAREHOUSE
     outputs: Path = DEFAULT_OUTPUTS
     key_file: Path | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "warehouse", warehouse_folder(self.warehouse))
+
+    def warehouse_file(self, la: str) -> Path:
+        """The authority's own warehouse file: the only place its rows live, with its own writer lock."""
+        return authority_file(self.warehouse, la)
+
+    def region_file(self) -> Path:
+        """The regional aggregates, rebuilt from the authorities' published figures (csc_report.region)."""
+        return self.warehouse / REGION_FILE
 
     def month_dir(self, la: str, month: str) -> Path:
         return self.inbox / la / month
@@ -95,4 +126,4 @@ class RunPaths:
         Kept out of the outputs (which are shared) and out of Prefect's home (which may be a user's);
         safe to delete at any time: the next run reads the extract again.
         """
-        return self.warehouse.parent / "cache"
+        return self.warehouse / "cache"

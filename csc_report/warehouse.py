@@ -498,6 +498,11 @@ def la_name(con: duckdb.DuckDBPyConnection, la_code: str) -> str:
     return str(rows[0][0]) if rows else la_code
 
 
+def la_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every authority's display name from the loaded reference/authorities.csv (the whole inbox's)."""
+    return dict(con.execute("SELECT la_code, la_name FROM authorities").fetchall())
+
+
 def load_commentary(
     con: duckdb.DuckDBPyConnection, la_code: str, month: str | date, sections: dict[str, str]
 ) -> None:

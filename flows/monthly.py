@@ -25,7 +25,7 @@ from prefect.states import Completed, Failed
 from csc_report import month as lifecycle
 from csc_report import sources
 from csc_report.errors import CscError, ExtractMissing
-from csc_report.month import MonthOutcome, PendingMonth
+from csc_report.month import MonthOutcome
 from csc_report.months import months_between, parse_month, previous_month
 from csc_report.settings import RunPaths
 
@@ -58,35 +58,6 @@ def run_month(
     logger = get_run_logger()
     outcome = lifecycle.run_month(
         paths, la, month, profile, force, stages=tasks.STAGES, log=logger, run_id=run_id, pulled=pulled
-    )
-    if outcome.status == "done":
-        publish_artifacts_safely(outcome)
-    return outcome
-
-
-def start_month(
-    paths: RunPaths, la: str, month: str, profile: str, force: bool
-) -> PendingMonth | MonthOutcome:
-    """csc_report.month.start_month in this flow run."""
-    run_id = str(flow_run.get_id() or "")
-    return lifecycle.start_month(
-        paths, la, month, profile, force, stages=tasks.STAGES, log=get_run_logger(), run_id=run_id
-    )
-
-
-def finish_month(
-    paths: RunPaths, pending: PendingMonth, prepare_state, profile: str, force: bool = False
-) -> MonthOutcome:
-    """csc_report.month.finish_month of a month whose prepare task ended in `prepare_state`, then its
-    artifacts."""
-    outcome = lifecycle.finish_month(
-        paths,
-        pending,
-        tasks.prepared(prepare_state),
-        profile,
-        force,
-        stages=tasks.STAGES,
-        log=get_run_logger(),
     )
     if outcome.status == "done":
         publish_artifacts_safely(outcome)
@@ -146,7 +117,7 @@ def monthly_report(
     la: str,
     inbox: str,
     month: str | None = None,
-    warehouse: str = "warehouse/csc.duckdb",
+    warehouse: str = "warehouse",
     outputs: str = "outputs",
     key_file: str | None = None,
     profile: str = "public",
@@ -203,7 +174,7 @@ def backfill(
     first: str,
     last: str,
     inbox: str,
-    warehouse: str = "warehouse/csc.duckdb",
+    warehouse: str = "warehouse",
     outputs: str = "outputs",
     key_file: str | None = None,
     profile: str = "public",
@@ -217,10 +188,27 @@ def backfill(
     inbox is pulled a month at a time, without waiting."""
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     months = months_between(parse_month(first), parse_month(last))
+    return run_months(paths, la, months, profile, force, inbox, inbox_options, inbox_secret)
+
+
+def run_months(
+    paths: RunPaths,
+    la: str,
+    months: list[str],
+    profile: str = "public",
+    force: bool = False,
+    inbox: str | None = None,
+    inbox_options: dict | None = None,
+    inbox_secret: str | None = None,
+) -> list[MonthOutcome]:
+    """One authority's months in order, in the current flow or task run (backfill's, or a region
+    worker's): a failed month, or one awaiting data, is reported and the rest go on. A month already done
+    is skipped, and re-loading one makes the later ones due (their history includes it), so a re-run
+    redoes only what is not done. `inbox` is needed only when it is a URL, pulled a month at a time."""
     outcomes = []
     for n, month in enumerate(months, 1):
         try:
-            if sources.is_url(inbox):
+            if inbox and sources.is_url(inbox):
                 outcomes.append(
                     pull_and_run(paths, la, month, profile, force, inbox, inbox_options, inbox_secret)
                 )

@@ -1,32 +1,35 @@
-"""Region mode: many authorities' months at once, prepared on a Dask cluster, loaded by one writer.
+"""Region mode: many authorities at once, each authority's whole chain of months on one Dask worker.
 
-Preparing a month (read, validate, pseudonymise, write Parquet into its cache entry) touches no
-warehouse, so the (authority, month) units fan out over prefect-dask's DaskTaskRunner: a local cluster
-of single-threaded worker processes by default (the work is CPU-bound Python; threads would share one
-GIL), or an existing cluster by its address. DuckDB allows one writer per file, so the flow itself then
-finishes the months one at a time, in order per authority, because each month's history is built from
-the snapshots loaded before it. Finishing overlaps with the preparing of later units.
+Each authority has its own warehouse file (`<warehouse>/<la>.duckdb`) with its own writer, so nothing
+makes two authorities wait for each other: an authority's months (read, validate, pseudonymise, load,
+indicators, publish, in month order, because each month's history is built from the snapshots loaded
+before it) go to a worker as one task, `authority-months`, through prefect-dask's DaskTaskRunner: a local
+cluster of single-threaded worker processes by default (the work is CPU-bound Python; threads would share
+one GIL), or an existing cluster by its address. The flow's own process only submits the authorities and
+collects their outcomes. Once all have finished, one more task rebuilds the regional aggregates
+(`<warehouse>/region.duckdb`) from the authorities' published figures and writes the regional report
+(csc_report.region).
 
-On a remote cluster the inbox, the key file and the cache folder beside the warehouse must be on a
-filesystem that the workers share with the flow: units exchange file paths, never data.
+On a remote cluster the inbox, the warehouse folder (with its cache) and the key file must be on a
+filesystem that the workers share with the flow: tasks exchange file paths and outcomes, never data.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from csc_report.flows import tasks
 from csc_report.flows.console import run_flow
-from csc_report.flows.monthly import MonthOutcome, finish_month, report_progress, start_month
-from prefect import flow
+from csc_report.flows.monthly import MonthOutcome, run_months
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect_dask import DaskTaskRunner
 
-from csc_report import settings
-from csc_report.errors import CscError
+from csc_report import region, settings
 from csc_report.months import months_between, parse_month
 from csc_report.settings import RunPaths
 
@@ -56,6 +59,26 @@ def dask_runner(address: str | None = None, workers: int = 2) -> DaskTaskRunner:
     )
 
 
+@task(name="authority-months", cache_policy=NO_CACHE)
+def authority_months(
+    paths: RunPaths, la: str, months: list[str], profile: str, force: bool
+) -> list[MonthOutcome]:
+    """One authority's months in order, on the worker that was given them (flows.monthly.run_months)."""
+    return run_months(paths, la, months, profile, force)
+
+
+@task(name="region-report", cache_policy=NO_CACHE)
+def region_report(paths: RunPaths, las: list[str], months: list[str], profile: str) -> list[Path]:
+    """Rebuild the regional aggregates from the authorities' files and write the regional report."""
+    return region.rebuild_and_publish(paths, las, months, profile)
+
+
+def stopped(paths: RunPaths, la: str, months: list[str], state) -> list[MonthOutcome]:
+    """Every month of an authority whose task did not finish (its worker died, say): failed, saying so."""
+    message = f"the authority's task ended {state.name}: {state.message or 'no message'}"
+    return [MonthOutcome(la, m, "failed", message, str(paths.output_dir(la, m))) for m in months]
+
+
 @flow(name="region-backfill")
 def region_backfill(
     inbox: str,
@@ -71,7 +94,8 @@ def region_backfill(
     workers: int = 2,
 ) -> list[MonthOutcome]:
     """Every month from `first` to `last` of each authority (default: all in the inbox), skipping those
-    already done; a failed month is reported and the rest go on, as in backfill.
+    already done; a failed month is reported and the authority's later months and the other authorities
+    go on, as in backfill. Then the regional report of every month in the range.
 
     `address` and `workers` are the cluster the task runner was given (see `run_region`); they are
     parameters so that the flow run records where it ran.
@@ -79,34 +103,25 @@ def region_backfill(
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     months = months_between(parse_month(first), parse_month(last))
     authorities = las or inbox_authorities(paths.inbox)
-    outcomes: dict[tuple[str, str], MonthOutcome] = {}
-    submitted = {}
-    for la in authorities:
-        # Loading a month changes the history of every later one, so after the first month that is due
-        # the rest of the authority's months are due too, whatever the warehouse says now.
-        due = force
-        for month in months:
-            try:
-                start = start_month(paths, la, month, profile, force=due)
-            except CscError as exc:
-                outcomes[la, month] = MonthOutcome.failed(paths, la, month, exc)
-                continue
-            if isinstance(start, MonthOutcome):
-                outcomes[la, month] = start
-                continue
-            due = True
-            submitted[la, month] = start, tasks.prepare_month(paths, start, force, submit=True)
-    total = len(authorities) * len(months)
-    for n, (la, month) in enumerate(((la, m) for la in authorities for m in months), 1):
-        if (la, month) in submitted:
-            pending, future = submitted[la, month]
-            future.wait()
-            try:
-                outcomes[la, month] = finish_month(paths, pending, future.state, profile, force)
-            except CscError as exc:
-                outcomes[la, month] = MonthOutcome.failed(paths, la, month, exc)
-        report_progress(n, total, outcomes[la, month])
-    return [outcomes[la, month] for la in authorities for month in months]
+    futures = [
+        authority_months.with_options(task_run_name=f"authority-{la}").submit(
+            paths, la, months, profile, force
+        )
+        for la in authorities
+    ]
+    outcomes = []
+    for la, future in zip(authorities, futures, strict=True):
+        future.wait()
+        state = future.state
+        outcomes += state.result() if state.is_completed() else stopped(paths, la, months, state)
+    start = time.perf_counter()
+    written = region_report.submit(paths, authorities, months, profile).result()
+    lines = [f"regional report: {path}" for path in written]
+    lines.append(f"regional step: {time.perf_counter() - start:.2f} s")  # benchmarks/region.py reads it
+    for line in lines:
+        get_run_logger().info(line)
+        print(line, flush=True)
+    return outcomes
 
 
 @contextmanager

@@ -82,12 +82,10 @@ def prepared(state) -> month_.PreparedResult:
     return lambda: (state.result(), state.name == "Cached")
 
 
-def prepare_month(paths, pending: month_.PendingMonth, force: bool, submit: bool = False):
-    """Run the cached prepare task here (returning its PreparedResult) or submit it to the flow's task
-    runner (returning its future). The result is stored in the month's cache entry; `force` refreshes it."""
+def prepare_month(paths, pending: month_.PendingMonth, force: bool) -> month_.PreparedResult:
+    """Run the cached prepare task. The result is stored in the month's cache entry; `force` refreshes it."""
     task_ = prepare.with_options(result_storage=pending.entry, refresh_cache=force)
-    args = pending.prepare_args(paths)
-    return task_.submit(*args) if submit else prepared(task_(*args, return_state=True))
+    return prepared(task_(*pending.prepare_args(paths), return_state=True))
 
 
 STAGES = month_.Stages(discover=discover, prepare=prepare_month, load=load, compute=compute, publish=publish)

@@ -68,12 +68,17 @@ def demo(tmp_path_factory):
     params = dict(
         la=DEMO_LA,
         inbox=str(inbox),
-        warehouse=str(root / "wh" / "csc.duckdb"),
+        warehouse=str(root / "wh"),
         outputs=str(root / "out"),
         key_file=str(root / "secret.key"),
     )
     outcomes = run_flow(backfill, first=DEMO_MONTHS[0], last=DEMO_MONTHS[-1], **params)
     return root, params, outcomes
+
+
+def la_file(params: dict) -> Path:
+    """The authority's own file in the warehouse folder of a flow's parameters."""
+    return Path(params["warehouse"]) / f"{params['la']}.duckdb"
 
 
 def fingerprint(path: str | Path, exclude: set[str] = AUDIT_TABLES) -> dict[str, str]:

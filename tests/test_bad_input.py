@@ -100,13 +100,15 @@ def base(tmp_path_factory) -> Base:
     generate_inbox(root / "inbox", la_code=LA, end=MONTH, months=1, scale=0.1, seed=11)
     paths = RunPaths(
         inbox=root / "inbox",
-        warehouse=root / "csc.duckdb",
+        warehouse=root / "wh",
         outputs=root / "out",
         key_file=root / "secret.key",
     )
     _, counts = run_chain(paths)
     assert counts["referrals"] > 50
-    return Base(next((root / "inbox" / LA / MONTH).glob("annex_a*.xlsx")), paths.warehouse, paths.key_file)
+    return Base(
+        next((root / "inbox" / LA / MONTH).glob("annex_a*.xlsx")), paths.warehouse_file(LA), paths.key_file
+    )
 
 
 class Chain:
@@ -116,12 +118,13 @@ class Chain:
         self.month_dir = root / "inbox" / LA / MONTH
         self.month_dir.mkdir(parents=True)
         self.paths = RunPaths(
-            inbox=root / "inbox", warehouse=root / "csc.duckdb", outputs=root / "out", key_file=base.key_file
+            inbox=root / "inbox", warehouse=root / "wh", outputs=root / "out", key_file=base.key_file
         )
-        shutil.copy(base.warehouse, self.paths.warehouse)
+        self.paths.warehouse.mkdir()
+        shutil.copy(base.warehouse, self.paths.warehouse_file(LA))
 
     def fingerprint(self) -> dict[str, str]:
-        con = warehouse.connect(self.paths.warehouse, read_only=True)
+        con = warehouse.connect(self.paths.warehouse_file(LA), read_only=True)
         try:
             return warehouse.table_fingerprint(con)
         finally:
@@ -143,7 +146,7 @@ class Chain:
     def loads(self):
         """The run loads; returns the validation result and the month's dq_issues as stored."""
         result, counts = run_chain(self.paths)
-        con = warehouse.connect(self.paths.warehouse, read_only=True)
+        con = warehouse.connect(self.paths.warehouse_file(LA), read_only=True)
         try:
             stored = con.execute(
                 'SELECT file, sheet, "row", "column", rule, severity FROM dq_issues '

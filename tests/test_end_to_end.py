@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, planted_values
+from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, la_file, planted_values
 from csc_report.flows.console import run_flow
 from csc_report.flows.monthly import backfill, monthly_report
 
@@ -69,11 +69,11 @@ def test_run_json_records_inputs_timings_and_flow_run(demo):
 
 def test_rerunning_a_month_changes_nothing(demo):
     root, params, _ = demo
-    before = fingerprint(params["warehouse"])
+    before = fingerprint(la_file(params))
     indicators_before = (Path(params["outputs"]) / LA / MONTHS[-1] / "indicators.csv").read_text()
     outcome = run_flow(monthly_report, month=MONTHS[-1], force=True, **params)
     assert outcome.status == "done"
-    after = fingerprint(params["warehouse"])
+    after = fingerprint(la_file(params))
     assert [t for t in before if before[t] != after.get(t)] == []
     assert (Path(params["outputs"]) / LA / MONTHS[-1] / "indicators.csv").read_text() == indicators_before
 
@@ -84,10 +84,10 @@ def test_bad_extract_stops_the_run_and_leaves_the_warehouse_as_it_was(demo, tmp_
     shutil.copytree(params["inbox"], inbox)
     workbook = next((inbox / LA / MONTHS[-1]).glob("annex_a*.xlsx"))
     workbook.write_bytes(workbook.read_bytes()[:2000])  # truncated in transit
-    before = fingerprint(params["warehouse"])
+    before = fingerprint(la_file(params))
     with pytest.raises(DataError, match=workbook.name):
         run_flow(monthly_report, **{**params, "inbox": str(inbox)}, month=MONTHS[-1])
-    assert fingerprint(params["warehouse"]) == before
+    assert fingerprint(la_file(params)) == before
     record = json.loads((Path(params["outputs"]) / LA / MONTHS[-1] / "run.json").read_text())
     assert record["status"] == "failed" and workbook.name in record["message"]
     run_flow(monthly_report, month=MONTHS[-1], **params)  # the fixed input runs clean again
@@ -106,7 +106,7 @@ def test_no_personal_data_in_outputs_or_warehouse(demo):
         if path.is_file() and path.suffix in {".md", ".html", ".csv", ".json"}
     ]
     tables = []
-    con = warehouse.connect(Path(params["warehouse"]), read_only=True)
+    con = warehouse.connect(la_file(params), read_only=True)
     try:
         for (table,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
             # the shipped DfE/ONS reference data never see the extract; a published count in them (a
@@ -162,7 +162,7 @@ def test_stock_figures_are_each_months_own_extract(demo):
     """Contract 1.2: nothing open is carried over from an older snapshot. Open early help and children on
     a plan, as published for each month, are what that month's own extract holds open at its end."""
     root, params, _ = demo
-    con = warehouse.connect(Path(params["warehouse"]), read_only=True)
+    con = warehouse.connect(la_file(params), read_only=True)
     try:
         for month in MONTHS:
             own = con.execute(

@@ -236,12 +236,12 @@ def test_since_lists_who_joined_and_left_a_month_end_figure(con):
 
 
 def test_the_command_writes_owner_only_and_says_what_the_rows_add_up_to(month, tmp_path, capsys):
-    path = tmp_path / "wh" / "csc.duckdb"
+    path = tmp_path / "wh" / f"{LA}.duckdb"
     path.parent.mkdir()
     month.execute(f"ATTACH '{path}' AS copy")
     month.execute("COPY FROM DATABASE memory TO copy")
     month.execute("DETACH copy")
-    command = ["explain", "--la", LA, "--month", "2013-06", "--warehouse", str(path)]
+    command = ["explain", "--la", LA, "--month", "2013-06", "--warehouse", str(path.parent)]
     assert cli.main([*command, "cp_plans_open"]) == 0
     written = tmp_path / "wh" / "explain" / "874-2013-06-cp_plans_open.csv"
     assert "value 2 (published 2)" in capsys.readouterr().out
@@ -270,10 +270,10 @@ def generated(tmp_path_factory):
     """May and June 2013 of the demo's layout (pre-2014), scale 0.2, run under the internal profile."""
     root = tmp_path_factory.mktemp("explain")
     generate_inbox(root / "inbox", la_code=LA, end="2013-06", months=2, scale=0.2, seed=21)
-    paths = RunPaths(root / "inbox", root / "wh" / "csc.duckdb", root / "out", root / "secret.key")
+    paths = RunPaths(root / "inbox", root / "wh", root / "out", root / "secret.key")
     for m in ("2013-05", "2013-06"):
         assert month_mod.run_month(paths, LA, m, profile="internal").status == "done"
-    con = warehouse.connect(paths.warehouse, read_only=True)
+    con = warehouse.connect(paths.warehouse_file(LA), read_only=True)
     yield paths, con
     con.close()
 
@@ -331,7 +331,7 @@ def test_since_on_a_generated_month_accounts_for_the_change_in_the_figure(genera
 
 
 def test_rows_that_do_not_add_up_to_the_published_figure_are_written_and_said(month, tmp_path, capsys):
-    path = tmp_path / "csc.duckdb"
+    path = tmp_path / f"{LA}.duckdb"  # --warehouse naming a file: the folder it is in
     month.execute(f"ATTACH '{path}' AS copy")
     month.execute("COPY FROM DATABASE memory TO copy")
     month.execute("UPDATE copy.indicator_values SET value = 3 WHERE indicator_id = 'cp_plans_open'")

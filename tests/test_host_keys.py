@@ -116,7 +116,7 @@ def test_a_scheduled_run_meeting_a_changed_key_fails_at_once_and_tells(sftp, tmp
         state = monthly_report(
             la=LA, inbox=sftp.url, inbox_options=sftp.options, inbox_secret=secret, month=MONTH, wait=True,
             check_interval=1.0, grace_working_days=60 / 86400, settle_seconds=0,
-            warehouse=str(tmp_path / "wh" / "csc.duckdb"), outputs=str(tmp_path / "out"),
+            warehouse=str(tmp_path / "wh"), outputs=str(tmp_path / "out"),
             key_file=str(tmp_path / "secret.key"), notify=[f"secret/{block}"], return_state=True,
         )  # fmt: skip
     finally:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BIN, DEMO_LA, DEMO_MONTHS, fingerprint, fingerprint_before
+from conftest import BIN, DEMO_LA, DEMO_MONTHS, fingerprint, fingerprint_before, la_file
 from faulty_run import PLANTED_VALUE
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
@@ -40,11 +40,11 @@ def setup(demo, prefect_server, tmp_path):
     inbox = tmp_path / "inbox"
     shutil.copytree(params["inbox"], inbox)
     (tmp_path / "wh").mkdir()
-    shutil.copy(params["warehouse"], tmp_path / "wh" / "csc.duckdb")
+    shutil.copy(la_file(params), tmp_path / "wh")
     copy = {
         **params,
         "inbox": str(inbox),
-        "warehouse": str(tmp_path / "wh" / "csc.duckdb"),
+        "warehouse": str(tmp_path / "wh"),
         "outputs": str(tmp_path / "out"),
     }
     return copy, prefect_server.client_env(tmp_path / "prefect")
@@ -83,7 +83,7 @@ def test_month_with_only_lists_3_7_8_as_cp1252_csv_publishes_with_not_available(
     for path in month_dir.iterdir():
         if path.suffix != ".csv":
             path.unlink()
-    before = fingerprint_before(params["warehouse"], MONTH)
+    before = fingerprint_before(la_file(params), MONTH)
     result = csc_report(env, params, "run", "--month", MONTH, "--force")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -91,7 +91,7 @@ def test_month_with_only_lists_3_7_8_as_cp1252_csv_publishes_with_not_available(
     missing = f"not available: {LIST_NAMES['cin']} was not in this month's extract"
     assert f"Open cases and average caseload by team: {missing}" in report
     assert f"not available: {LIST_NAMES['referrals']}" not in report
-    assert fingerprint_before(params["warehouse"], MONTH) == before
+    assert fingerprint_before(la_file(params), MONTH) == before
 
 
 def test_month_folder_with_only_the_workforce_file_awaits_its_extract(setup):
@@ -101,10 +101,10 @@ def test_month_folder_with_only_the_workforce_file_awaits_its_extract(setup):
     for path in month_dir.iterdir():
         if not path.name.startswith("workforce."):
             path.unlink()
-    before = fingerprint(params["warehouse"], exclude=set())
+    before = fingerprint(la_file(params), exclude=set())
     line = assert_one_line(csc_report(env, params, "run", "--month", MONTH, "--force"))
     assert f"no Annex A extract for {LA} {MONTH} yet (the folder holds only workforce." in line
-    assert fingerprint(params["warehouse"], exclude=set()) == before
+    assert fingerprint(la_file(params), exclude=set()) == before
 
 
 def figures(path: str) -> list[tuple]:
@@ -126,7 +126,7 @@ def test_concurrent_runs_of_one_month(setup, tmp_path, runs, force):
 
     The first run is held inside its load until every other run is waiting for the warehouse."""
     params, env = setup
-    before = figures(params["warehouse"])
+    before = figures(la_file(params))
     release, marker = tmp_path / "release", tmp_path / "in-load"
     extra = ("--force",) if force else ()
     processes = []
@@ -158,13 +158,13 @@ def test_concurrent_runs_of_one_month(setup, tmp_path, runs, force):
     assert "indicators published" in outputs[0]
     for out in outputs[1:]:
         assert ("indicators published" if force else "done by another run while this one waited") in out
-    assert figures(params["warehouse"]) == before
-    assert not any((Path(params["warehouse"]).parent / "cache").glob(f"{LA}-{MONTH}-*/tables"))
+    assert figures(la_file(params)) == before
+    assert not any((Path(params["warehouse"]) / "cache").glob(f"{LA}-{MONTH}-*/tables"))
 
 
 def test_backfill_while_a_run_of_one_of_its_months_starts(setup, tmp_path):
     params, env = setup
-    before = figures(params["warehouse"])
+    before = figures(la_file(params))
     args = cli_args(params, "backfill", "--from", MONTHS[0], "--to", MONTH, "--force")
     backfill = subprocess.Popen(
         [str(BIN / "csc-report"), *args],
@@ -180,7 +180,7 @@ def test_backfill_while_a_run_of_one_of_its_months_starts(setup, tmp_path):
     results = ((single.returncode, single.stdout + single.stderr), (backfill.returncode, out + err))
     for status, text in results:
         assert status in (0, 1) and "Traceback" not in text, text
-    assert figures(params["warehouse"]) == before
+    assert figures(la_file(params)) == before
 
 
 def test_unexpected_failure_is_one_line_and_keeps_personal_values_out_of_the_log(setup, prefect_server):
@@ -205,7 +205,7 @@ def test_unexpected_failure_is_one_line_and_keeps_personal_values_out_of_the_log
 def test_stopped_month_writes_every_issue_and_the_data_docs(setup):
     params, env = setup
     month_dir = Path(params["inbox"]) / LA / MONTH
-    before = fingerprint(params["warehouse"], exclude=set())
+    before = fingerprint(la_file(params), exclude=set())
     for path in month_dir.iterdir():
         path.unlink()
     with (month_dir / "list_3.csv").open("w", newline="") as handle:
@@ -221,7 +221,7 @@ def test_stopped_month_writes_every_issue_and_the_data_docs(setup):
     assert {r["column"] for r in rows if r["severity"] == "error"} >= {"referral_date"}
     assert all(r["file"] == "list_3.csv" for r in rows)
     assert (out / "data_docs" / "index.html").exists()
-    assert fingerprint(params["warehouse"], exclude=set()) == before
+    assert fingerprint(la_file(params), exclude=set()) == before
 
 
 REMOTE = re.compile(

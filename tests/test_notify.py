@@ -63,7 +63,7 @@ def received(webhook: WebhookReceiver, smtp: SmtpReceiver) -> tuple[dict, str]:
 def run(tmp_path, **params):
     return monthly_report(
         la=LA,
-        warehouse=str(tmp_path / "wh" / "csc.duckdb"),
+        warehouse=str(tmp_path / "wh"),
         outputs=str(tmp_path / "out"),
         key_file=str(tmp_path / "secret.key"),
         return_state=True,

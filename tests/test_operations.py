@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, planted_values
+from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, la_file, planted_values
 from csc_report.flows import tasks
 from csc_report.flows.artifacts import artifact_key
 from csc_report.flows.console import run_flow
@@ -64,17 +64,18 @@ def task_runs(flow_run_id, expect: int) -> dict[str, object]:
 
 def test_month_already_done_is_a_skipped_no_op(demo):
     root, params, _ = demo
-    before = fingerprint(params["warehouse"], exclude=set())
+    before = fingerprint(la_file(params), exclude=set())
     state = monthly_report(month=MONTHS[-1], **params, return_state=True)
     assert state.name == "Skipped" and "already done" in state.message
     assert state.result().status == "skipped"
-    assert fingerprint(params["warehouse"], exclude=set()) == before  # not even a `runs` row
+    assert fingerprint(la_file(params), exclude=set()) == before  # not even a `runs` row
 
 
 def test_reloading_an_earlier_month_makes_later_months_due(demo, tmp_path):
     root, params, _ = demo
-    copy = {**params, "warehouse": str(tmp_path / "wh.duckdb"), "outputs": str(tmp_path / "out")}
-    shutil.copy(params["warehouse"], copy["warehouse"])
+    copy = {**params, "warehouse": str(tmp_path / "wh"), "outputs": str(tmp_path / "out")}
+    (tmp_path / "wh").mkdir()
+    shutil.copy(la_file(params), la_file(copy))
     shutil.copytree(params["outputs"], copy["outputs"])
     paths = RunPaths(Path(copy["inbox"]), Path(copy["warehouse"]), Path(copy["outputs"]))
 
@@ -100,7 +101,7 @@ def test_failed_month_fixed_and_rerun_reuses_read_and_validate(demo, tmp_path):
     population = inbox / "reference" / "population.csv"
     good = population.read_text()
     population.write_text(good + f"{LA},2014,lots\n")
-    run = {**params, "inbox": str(inbox), "warehouse": str(tmp_path / "wh" / "csc.duckdb")}
+    run = {**params, "inbox": str(inbox), "warehouse": str(tmp_path / "wh")}
     run["outputs"] = str(tmp_path / "out")
 
     failed = monthly_report(month=month, **run, return_state=True)
@@ -109,7 +110,7 @@ def test_failed_month_fixed_and_rerun_reuses_read_and_validate(demo, tmp_path):
     assert first["read-validate-pseudonymise"].state.name == "Completed"
     assert first["load"].state.name == "Failed" and first["load"].run_count == 1  # bad data: no retry
 
-    cache = Path(run["warehouse"]).parent / "cache"
+    cache = Path(run["warehouse"]) / "cache"
     [entry] = cache.iterdir()
     kept = [pq.read_table(p).to_pandas().to_csv() for p in entry.rglob("*.parquet")]
     records = [json.loads(p.read_bytes()) for p in entry.iterdir() if p.is_file()]  # Prefect's result
@@ -186,9 +187,10 @@ def test_warehouse_locked_by_another_process_is_retried(demo, tmp_path):
     """Another process (not a csc-report run, so it ignores our lock file) holds DuckDB's own lock until
     the indicators task has failed on it once: the task is retried after back-off and succeeds."""
     root, params, _ = demo
-    copy, release = tmp_path / "wh.duckdb", tmp_path / "release"
-    shutil.copy(params["warehouse"], copy)
-    paths = RunPaths(Path(params["inbox"]), copy, tmp_path / "out")
+    copy, release = tmp_path / "wh" / f"{params['la']}.duckdb", tmp_path / "release"
+    copy.parent.mkdir()
+    shutil.copy(la_file(params), copy)
+    paths = RunPaths(Path(params["inbox"]), copy.parent, tmp_path / "out")
     run_name = f"locked-{tmp_path.name}"
 
     @flow(name="compute-on-a-locked-warehouse", flow_run_name=run_name)
@@ -236,7 +238,7 @@ def test_artifacts_show_each_months_figures(demo):
 def test_prefect_logs_carry_no_personal_data(demo):
     root, params, _ = demo
     APILogHandler().flush()  # send the logs still queued in this process
-    con = warehouse.connect(Path(params["warehouse"]), read_only=True)
+    con = warehouse.connect(la_file(params), read_only=True)
     try:
         ids = [r for (r,) in con.execute("SELECT DISTINCT flow_run_id FROM runs").fetchall()]
     finally:

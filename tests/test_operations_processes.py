@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BIN, DEMO_LA, DEMO_MONTHS, ROOT, fingerprint
+from conftest import BIN, DEMO_LA, DEMO_MONTHS, ROOT, fingerprint, la_file
 from csc_report.flows.console import run_flow
 from csc_report.flows.monthly import monthly_report
 from prefect.client.orchestration import get_client
@@ -64,9 +64,9 @@ def wait_for(predicate, what: str, process: subprocess.Popen | None = None, time
 def copy_of_demo(demo, tmp_path):
     """The demo's inbox and key with a copy of its warehouse and fresh outputs, for runs that write."""
     root, params, _ = demo
-    copy = {**params, "warehouse": str(tmp_path / "wh" / "csc.duckdb"), "outputs": str(tmp_path / "out")}
-    Path(copy["warehouse"]).parent.mkdir()
-    shutil.copy(params["warehouse"], copy["warehouse"])
+    copy = {**params, "warehouse": str(tmp_path / "wh"), "outputs": str(tmp_path / "out")}
+    Path(copy["warehouse"]).mkdir()
+    shutil.copy(la_file(params), la_file(copy))
     return copy
 
 
@@ -88,7 +88,7 @@ def test_two_concurrent_runs_one_waits_for_the_other(prefect_server, copy_of_dem
     held inside its load until the other says it is waiting; then both finish, one after the other,
     and the figures are those of a clean run."""
     params = copy_of_demo
-    before, done_before = fingerprint(params["warehouse"]), completed_runs(params["warehouse"])
+    before, done_before = fingerprint(la_file(params)), completed_runs(la_file(params))
     env = prefect_server.client_env(tmp_path / "prefect")
     release = tmp_path / "release"
     runs = []
@@ -113,8 +113,8 @@ def test_two_concurrent_runs_one_waits_for_the_other(prefect_server, copy_of_dem
     for process, _, err in runs:
         assert process.wait(timeout=120) == 0, err.read_text()
         assert "indicators published" in process.stdout.read()
-    assert fingerprint(params["warehouse"]) == before
-    assert completed_runs(params["warehouse"]) == done_before + 2
+    assert fingerprint(la_file(params)) == before
+    assert completed_runs(la_file(params)) == done_before + 2
 
 
 def completed_runs(path: str) -> int:
@@ -127,7 +127,7 @@ def completed_runs(path: str) -> int:
 
 def test_hard_kill_during_load_leaves_the_warehouse_as_it_was(prefect_server, copy_of_demo, tmp_path):
     params = copy_of_demo
-    before, figures = fingerprint(params["warehouse"], exclude=set()), fingerprint(params["warehouse"])
+    before, figures = fingerprint(la_file(params), exclude=set()), fingerprint(la_file(params))
     env = prefect_server.client_env(tmp_path / "prefect")
     marker = tmp_path / "in-load"
     args = [str(PAUSED_RUN), str(marker), str(tmp_path / "never"), *run_args(params, MONTHS[-1], "--force")]
@@ -137,10 +137,10 @@ def test_hard_kill_during_load_leaves_the_warehouse_as_it_was(prefect_server, co
     wait_for(marker.exists, "the run to reach its load", victim)
     os.kill(victim.pid, signal.SIGKILL)
     assert victim.wait(timeout=30) == -signal.SIGKILL
-    assert fingerprint(params["warehouse"], exclude=set()) == before  # the open transaction is gone
+    assert fingerprint(la_file(params), exclude=set()) == before  # the open transaction is gone
     outcome = run_flow(monthly_report, month=MONTHS[-1], force=True, **params)  # and the lock with it
     assert outcome.status == "done"
-    assert fingerprint(params["warehouse"]) == figures
+    assert fingerprint(la_file(params)) == figures
 
 
 def test_serve_and_prefect_yaml_register_scheduled_deployments(prefect_server, tmp_path):
@@ -253,7 +253,7 @@ def test_a_served_run_killed_with_sigkill_is_told_and_awaiting_data_ends_quietly
     without a traceback anywhere. Both runs are started as the README says, with `prefect deployment run`.
     Stopping serve leaves no process behind."""
     (tmp_path / "inbox").mkdir()
-    common = {"inbox": str(tmp_path / "inbox"), "warehouse": str(tmp_path / "wh" / "csc.duckdb")}
+    common = {"inbox": str(tmp_path / "inbox"), "warehouse": str(tmp_path / "wh")}
     common.update(outputs=str(tmp_path / "out"), key_file=str(tmp_path / "k.key"), settle_seconds=0)
     authorities = [
         {"la": "901", **common, "check_interval": 3600, "due_working_days": 30},

@@ -72,7 +72,7 @@ def read_validate(files: list[Path], paths: RunPaths):
 def finish(paths: RunPaths, safe: Extract, rejected, downstream: bool = True) -> None:
     """load -> indicators -> publish, as finish_month does under the writer lock (load only unless
     `downstream`)."""
-    con = warehouse.connect(paths.warehouse)
+    con = warehouse.connect(paths.warehouse_file(LA))
     try:
         warehouse.apply_schema(con)
         warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
@@ -88,10 +88,10 @@ def finish(paths: RunPaths, safe: Extract, rejected, downstream: bool = True) ->
 def good(tmp_path_factory) -> Good:
     root = tmp_path_factory.mktemp("partial")
     generate_inbox(root / "gen", la_code=LA, end=MONTH, months=2, scale=0.1, seed=3)
-    paths = RunPaths(root / "gen", root / "base.duckdb", root / "out-base", root / "secret.key")
+    paths = RunPaths(root / "gen", root / "base", root / "out-base", root / "secret.key")
     files = pipeline.discover(paths, LA, EARLIER)
     safe, rejected = read_validate(files, paths)
-    con = warehouse.connect(paths.warehouse)
+    con = warehouse.connect(paths.warehouse_file(LA))
     try:
         warehouse.apply_schema(con)
         warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
@@ -114,8 +114,8 @@ def good(tmp_path_factory) -> Good:
     write_xlsx(month_dir / "extract.xlsx", {f"List_{n}": rows for n, rows in sheets.items()})
     shutil.copy(next(source.glob("workforce.*")), month_dir)
     safe, rejected = read_validate(sorted(month_dir.iterdir()), paths)
-    fingerprint = fingerprint_before(paths.warehouse, MONTH)
-    return Good(root, paths.warehouse, fingerprint, sheets, month_dir, safe, rejected)
+    fingerprint = fingerprint_before(paths.warehouse_file(LA), MONTH)
+    return Good(root, paths.warehouse_file(LA), fingerprint, sheets, month_dir, safe, rejected)
 
 
 class Case:
@@ -127,15 +127,16 @@ class Case:
         self.month_dir.mkdir(parents=True)
         shutil.copytree(good.root / "gen" / "reference", self.root / "inbox" / "reference")
         self.paths = RunPaths(
-            self.root / "inbox", self.root / "csc.duckdb", self.root / "out", good.root / "secret.key"
+            self.root / "inbox", self.root / "wh", self.root / "out", good.root / "secret.key"
         )
-        shutil.copy(good.base, self.paths.warehouse)
+        self.paths.warehouse.mkdir()
+        shutil.copy(good.base, self.paths.warehouse_file(LA))
         self.good = good
 
     def check_earlier_unchanged(self) -> None:
-        if filecmp.cmp(self.paths.warehouse, self.good.base, shallow=False):
+        if filecmp.cmp(self.paths.warehouse_file(LA), self.good.base, shallow=False):
             return  # never opened: a stop before the load
-        assert fingerprint_before(self.paths.warehouse, MONTH) == self.good.earlier
+        assert fingerprint_before(self.paths.warehouse_file(LA), MONTH) == self.good.earlier
 
     def report(self) -> str:
         return (self.paths.output_dir(LA, MONTH) / "report.md").read_text(encoding="utf-8")

@@ -1,17 +1,123 @@
-"""Region mode end to end: two authorities prepared on a local Dask cluster of two worker processes,
-through the real Prefect engine, must give the same figures as the single-process backfill."""
+"""Region mode: regional figures from aggregates (hand-worked cases), the regional report's disclosure
+control, and end to end: 12 authorities x 6 months on a local Dask cluster of two worker processes,
+through the real Prefect engine, each authority's figures identical to its own single-authority backfill
+and every regional figure the sum of the authorities' numerators over the sum of their denominators."""
 
 from __future__ import annotations
 
 import csv
+import math
+from dataclasses import replace
 
+import duckdb
 import pytest
 
-from csc_report import warehouse
+from csc_report import month, region, warehouse
+from csc_report.errors import DataError
 from csc_report.generate import generate_inbox
+from csc_report.publish.disclosure import SUPPRESSED
+from csc_report.publish.region import AreaFigure, IndicatorRows, disclosed
+from csc_report.settings import RunPaths
 
-LAS = ["874", "875"]
-FIRST, LAST = "2013-05", "2013-06"
+# --- regional figures, by hand ----------------------------------------------------------------------
+
+
+def regional(figures: list[tuple], authorities=("A", "B")) -> dict[str, tuple]:
+    """region_figures of hand-made authority figures: (la, indicator, unit, value, numerator, denominator)."""
+    con = duckdb.connect()
+    con.execute(region.FIGURES_TABLE)
+    con.executemany(
+        "INSERT INTO region_authorities VALUES (?, ?)", [(la, f"Council {la}") for la in authorities]
+    )
+    con.executemany(
+        "INSERT INTO authority_figures VALUES (?, DATE '2013-06-01', ?, ?, 's', ?, ?, ?, ?, NULL, NULL)",
+        [(la, ind, ind, unit, v, n, d) for la, ind, unit, v, n, d in figures],
+    )
+    con.execute(region.region_sql())
+    rows = con.execute(
+        "SELECT indicator_id, value, numerator, denominator, note FROM region_figures"
+    ).fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_a_regional_percentage_is_the_sum_of_numerators_over_the_sum_of_denominators():
+    # A: 1 of 4 (25%), B: 3 of 6 (50%): the region is 4 of 10 = 40%, not the average of rates (37.5%)
+    got = regional([("A", "p", "pct", 25.0, 1, 4), ("B", "p", "pct", 50.0, 3, 6)])
+    assert got["p"] == (40.0, 4, 10, None)
+
+
+def test_a_regional_rate_per_10k_is_the_sum_of_counts_over_the_sum_of_populations():
+    # A: 30 per 20,000 (15.0), B: 10 per 5,000 (20.0): the region is 40 per 25,000 = 16.0 per 10,000
+    got = regional(
+        [("A", "r", "rate_per_10k", 15.0, 30, 20_000), ("B", "r", "rate_per_10k", 20.0, 10, 5_000)]
+    )
+    assert got["r"][0] == pytest.approx(16.0)
+
+
+def test_regional_counts_are_summed():
+    got = regional([("A", "c", "count", 7, 7, None), ("B", "c", "count", 0, 0, None)])
+    assert got["c"][0] == 7
+
+
+def test_a_figure_one_authority_lacks_makes_the_regional_figure_not_available_naming_it():
+    got = regional(
+        [("A", "p", "pct", 25.0, 1, 4), ("B", "p", "pct", None, None, None), ("A", "c", "count", 3, 3, None)]
+    )
+    assert got["p"][0] is None and got["p"][3] == "not available: no figure from Council B (B)"
+    assert got["c"][0] is None and got["c"][3] == "not available: no figure from Council B (B)"
+
+
+def test_a_regional_rate_over_nothing_is_not_available():
+    got = regional([("A", "p", "pct", None, 0, 0), ("B", "p", "pct", None, 0, 0)])
+    assert got["p"][0] is None and got["p"][3] == "not available: the denominator is 0"
+
+
+# --- disclosure control of the regional report -------------------------------------------------------
+
+
+def rows(unit: str, figures: list[tuple]) -> IndicatorRows:
+    areas = [AreaFigure("authority", la, la, v, n, d) for la, v, n, d in figures]
+    total = [sum(x) for x in zip(*[f[1:] for f in figures], strict=True)]
+    return IndicatorRows("x", "x", "s", unit, areas, AreaFigure("region", "region", "Region", *total))
+
+
+def test_a_small_count_is_suppressed_with_a_second_so_that_the_total_does_not_give_it_away():
+    frame = disclosed(rows("count", [("A", 3, 3, 0), ("B", 40, 40, 0), ("C", 12, 12, 0)]), "public")
+    assert list(frame["value"]) == [SUPPRESSED, 40, SUPPRESSED, 55]
+    assert list(disclosed(rows("count", [("A", 3, 3, 0), ("B", 40, 40, 0)]), "internal")["value"]) == [
+        3,
+        40,
+        43,
+    ]
+
+
+def test_a_percentage_of_few_children_is_suppressed_with_its_counts():
+    # A: 2 of 4 (primary); C, the next smallest, so that A's cannot be had from the region's total
+    frame = disclosed(rows("pct", [("A", 50.0, 2, 4), ("B", 50.0, 20, 40), ("C", 100 / 3, 10, 30)]), "public")
+    assert list(frame["numerator"]) == [SUPPRESSED, 20, SUPPRESSED, 32]
+    assert list(frame["denominator"]) == [SUPPRESSED, 40, SUPPRESSED, 74]
+    assert list(frame["value"])[:3] == [SUPPRESSED, 50.0, SUPPRESSED]
+
+
+def test_the_note_of_a_suppressed_figure_goes_with_it():
+    figures = rows("pct", [("A", 10.3, 3, 29), ("B", 50.0, 20, 40), ("C", 25.0, 10, 40)])
+    quoting = IndicatorRows(
+        "x",
+        "x",
+        "s",
+        "pct",
+        [replace(figures.authorities[0], note="disagrees for 3 of 29"), *figures.authorities[1:]],
+        figures.region,
+    )
+    frame = disclosed(quoting, "public")
+    assert "3 of 29" not in " ".join(frame["note"])
+
+
+# --- end to end on two Dask workers ------------------------------------------------------------------
+
+LAS = [str(code) for code in range(871, 883)]
+MONTHS = ["2013-01", "2013-02", "2013-03", "2013-04", "2013-05", "2013-06"]
+BROKEN = ("879", "2013-04")  # a workbook that cannot be read: that month fails, the others go on
 
 
 def indicator_rows(path) -> list[tuple]:
@@ -22,46 +128,125 @@ def indicator_rows(path) -> list[tuple]:
         con.close()
 
 
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory):
+    root = tmp_path_factory.mktemp("region")
+    for seed, la in enumerate(LAS, 1):
+        generate_inbox(root / "inbox", la_code=la, end=MONTHS[-1], months=len(MONTHS), scale=0.1, seed=seed)
+    broken = next((root / "inbox" / BROKEN[0] / BROKEN[1]).glob("annex_a*"))
+    broken.write_bytes(b"not a workbook")
+    return root
+
+
+def expected_regional(paths: RunPaths) -> dict[tuple[str, str], tuple[float | None, str | None]]:
+    """Each regional figure, summed here in Python from the authorities' own files."""
+    figures: dict[tuple[str, str], dict[str, tuple]] = {}
+    units = {}
+    for la in LAS:
+        for la_code, m, ind, _label, _section, unit, value, num, den, *_ in indicator_rows(
+            paths.warehouse_file(la)
+        ):
+            figures.setdefault((m.strftime("%Y-%m"), ind), {})[la_code] = (value, num, den)
+            units[ind] = unit
+    expected = {}
+    for (m, ind), by_la in figures.items():
+        unit = units[ind]
+        lacking = [
+            la
+            for la in LAS
+            if la not in by_la or (by_la[la][0] is None if unit in region.SUMMED else None in by_la[la][1:])
+        ]
+        if lacking:
+            expected[m, ind] = (None, lacking)
+        elif unit in region.SUMMED:
+            expected[m, ind] = (sum(v for v, _, _ in by_la.values()), None)
+        else:
+            num, den = (sum(f[i] for f in by_la.values()) for i in (1, 2))
+            expected[m, ind] = (None if den == 0 else num / den * region.SCALE[unit], None)
+    return expected
+
+
 @pytest.mark.slow
-def test_region_on_two_dask_workers_matches_backfill(tmp_path):
-    from csc_report.flows.console import run_flow
-    from csc_report.flows.monthly import backfill
+def test_twelve_authorities_on_two_dask_workers(inbox, tmp_path):
     from csc_report.flows.region import run_region
 
-    inbox = tmp_path / "inbox"
-    for seed, la in enumerate(LAS, 1):
-        generate_inbox(inbox, la_code=la, end=LAST, months=2, scale=0.1, seed=seed)
-    with (inbox / "reference" / "population.csv").open() as handle:
-        assert {row["la_code"] for row in csv.DictReader(handle)} == set(LAS)
-
-    key_file = str(tmp_path / "secret.key")
-    region = tmp_path / "region" / "csc.duckdb"
-    outcomes = run_region(
-        workers=2,
-        inbox=str(inbox),
+    paths = RunPaths(inbox / "inbox", tmp_path / "wh", tmp_path / "out", inbox / "secret.key")
+    parameters = dict(
+        inbox=str(paths.inbox),
         las=None,
-        first=FIRST,
-        last=LAST,
-        warehouse=str(region),
-        outputs=str(tmp_path / "region-out"),
-        key_file=key_file,
+        first=MONTHS[0],
+        last=MONTHS[-1],
+        warehouse=str(paths.warehouse),
+        outputs=str(paths.outputs),
+        key_file=str(paths.key_file),
     )
-    assert [(o.la_code, o.month, o.status) for o in outcomes] == [
-        (la, month, "done") for la in LAS for month in (FIRST, LAST)
-    ]
+    outcomes = run_region(workers=2, **parameters)
+    status = {(o.la_code, o.month): o.status for o in outcomes}
+    assert status.pop(BROKEN) == "failed"
+    assert set(status.values()) == {"done"} and len(status) == len(LAS) * len(MONTHS) - 1
 
-    single = tmp_path / "single" / "csc.duckdb"
+    # each authority's figures are those of its own backfill (the plain lifecycle, one month at a time)
+    single = RunPaths(paths.inbox, inbox / "single", inbox / "single-out", paths.key_file)
     for la in LAS:
-        run_flow(
-            backfill,
-            la=la,
-            first=FIRST,
-            last=LAST,
-            inbox=str(inbox),
-            warehouse=str(single),
-            outputs=str(tmp_path / "single-out"),
-            key_file=key_file,
-        )
-    expected = indicator_rows(single)
-    assert {row[0] for row in expected} == set(LAS)
-    assert indicator_rows(region) == expected
+        if not single.warehouse_file(la).exists():
+            for m in MONTHS:
+                if (la, m) == BROKEN:
+                    with pytest.raises(DataError, match="not a spreadsheet"):
+                        month.run_month(single, la, m)
+                else:
+                    assert month.run_month(single, la, m).status == "done"
+        assert indicator_rows(paths.warehouse_file(la)) == indicator_rows(single.warehouse_file(la))
+
+    # every regional figure is the sum of the authorities' numerators over the sum of their denominators
+    expected = expected_regional(paths)
+    con = duckdb.connect(str(paths.region_file()), read_only=True)
+    try:
+        tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        got = {
+            (m, ind): (value, note)
+            for m, ind, value, note in con.execute(
+                "SELECT strftime(month, '%Y-%m'), indicator_id, value, note FROM region_figures"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert tables == {"authority_figures", "region_authorities", "region_figures", *region.REFERENCE_TABLES}
+    assert got.keys() == expected.keys()
+    for key, (value, lacking) in expected.items():
+        if lacking:
+            assert got[key][0] is None and all(f"({la})" in got[key][1] for la in lacking), key
+        elif value is None:
+            assert got[key][0] is None, key
+        else:
+            assert got[key][0] == pytest.approx(value), key
+    assert any(lacking == [BROKEN[0]] for _, lacking in expected.values())  # the broken month shows
+
+    for m in MONTHS:
+        folder = paths.outputs / "region" / m
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "region.csv",
+            "region.html",
+            "region.md",
+            "region.xlsx",
+        ]
+        with (folder / "region.csv").open(encoding="utf-8") as handle:
+            table = list(csv.DictReader(handle))
+        assert list(table[0]) == [
+            "indicator_id",
+            "area_type",
+            "area",
+            "value",
+            "numerator",
+            "denominator",
+            "note",
+        ]
+        assert {r["area_type"] for r in table} == {"authority", "region", "england"}
+        for r in table:
+            if r["area_type"] == "region" and r["value"] not in ("", SUPPRESSED):
+                assert math.isclose(float(r["value"]), expected[m, r["indicator_id"]][0], rel_tol=1e-6)
+        assert "http" not in (folder / "region.html").read_text(encoding="utf-8")
+
+    # a re-run redoes only what is not done: the broken month, which fails again
+    again = run_region(workers=2, **parameters)
+    redone = {(o.la_code, o.month): o.status for o in again if o.status != "skipped"}
+    assert redone == {BROKEN: "failed"}

@@ -20,7 +20,7 @@ LA, MONTH = "777", "2024-06"
 
 @pytest.fixture
 def paths(tmp_path) -> RunPaths:
-    return RunPaths(tmp_path / "inbox", tmp_path / "wh" / "csc.duckdb", tmp_path / "out", tmp_path / "key")
+    return RunPaths(tmp_path / "inbox", tmp_path / "wh", tmp_path / "out", tmp_path / "key")
 
 
 def test_folder_with_only_the_workforce_file_awaits_its_extract(paths):
@@ -75,11 +75,10 @@ def prepared(entry, tables: dict[str, pa.Table]) -> pipeline.Prepared:
 
 @pytest.mark.parametrize("damage", ["deleted", "truncated"])
 def test_load_stops_before_its_transaction_when_a_prepared_table_is_not_all_there(paths, tmp_path, damage):
-    paths.warehouse.parent.mkdir(parents=True)
-    con = warehouse.connect(paths.warehouse)
+    con = warehouse.connect(paths.warehouse_file(LA))
     warehouse.apply_schema(con)
     con.close()
-    before = fingerprint(paths.warehouse, exclude=set())
+    before = fingerprint(paths.warehouse_file(LA), exclude=set())
     entry = tmp_path / "cache" / "entry"
     contacts = pa.table({"child_id": ["a", "b"], "contact_date": pa.array([None, None], pa.date32())})
     ready = prepared(entry, {"contacts": contacts, "referrals": contacts.rename_columns(["child_id", "x"])})
@@ -93,5 +92,5 @@ def test_load_stops_before_its_transaction_when_a_prepared_table_is_not_all_ther
     found = "missing" if damage == "deleted" else "1 rows"
     assert f"referrals.parquet {found}, 2 prepared" in str(caught.value)
     assert "nothing was loaded" in str(caught.value)
-    assert fingerprint(paths.warehouse, exclude=set()) == before
+    assert fingerprint(paths.warehouse_file(LA), exclude=set()) == before
     assert not entry.exists()  # the next run reads the extract afresh

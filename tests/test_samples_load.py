@@ -227,7 +227,7 @@ def year(tmp_path_factory):
     """Twelve generated monthly snapshots, loaded month by month; about 15 s."""
     root = tmp_path_factory.mktemp("year")
     folders = generate_inbox(root / "inbox", la_code=LA, end="2013-06", months=12, scale=0.15, seed=5)
-    paths = RunPaths(inbox=root / "inbox", warehouse=root / "csc.duckdb", key_file=root / "secret.key")
+    paths = RunPaths(inbox=root / "inbox", warehouse=root / "wh", key_file=root / "secret.key")
     months = [folder.name for folder in folders]
     started = time.perf_counter()
     per_month = {}
@@ -241,7 +241,7 @@ def load_month(paths: RunPaths, month: str, load_id: str) -> dict[str, int]:
     result = validate_extract(extract, pipeline.Period(month).asat)
     result.raise_for_errors()
     safe = pseudonymise(result.extract, KEY, LA)
-    con = warehouse.connect(paths.warehouse)
+    con = warehouse.connect(paths.warehouse_file(LA))
     try:
         warehouse.apply_schema(con)
         warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
@@ -252,7 +252,7 @@ def load_month(paths: RunPaths, month: str, load_id: str) -> dict[str, int]:
 
 def test_a_generated_year_loads_and_history_is_de_duplicated(year):
     paths, months, per_month, _ = year
-    con = warehouse.connect(paths.warehouse, read_only=True)
+    con = warehouse.connect(paths.warehouse_file(LA), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM snapshots").fetchall() == [(12,)]
         for list_id, date_column in (
@@ -278,7 +278,7 @@ def test_reloading_a_month_is_idempotent(year):
     paths, months, _, _ = year
 
     def fingerprint():
-        con = warehouse.connect(paths.warehouse, read_only=True)
+        con = warehouse.connect(paths.warehouse_file(LA), read_only=True)
         try:
             return warehouse.table_fingerprint(con)
         finally:

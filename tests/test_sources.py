@@ -108,7 +108,7 @@ def test_complete_month_is_pulled_staged_recorded_and_a_rerun_is_a_no_op(server,
     Secret(value=webhook.apprise_url).save(block)
     params = dict(
         la=LA, inbox=server.url, month=MONTH, inbox_options=server.options, inbox_secret=server.secret_block,
-        warehouse=str(tmp_path / "wh" / "csc.duckdb"), outputs=str(tmp_path / "out"),
+        warehouse=str(tmp_path / "wh"), outputs=str(tmp_path / "out"),
         key_file=str(tmp_path / "secret.key"), notify=[f"secret/{block}"], notify_success=True,
     )  # fmt: skip
     try:
@@ -190,7 +190,7 @@ def test_wrong_credentials_are_one_line_without_traceback_or_password(
     put_all(server, extract)
     env = prefect_server.client_env(tmp_path / "prefect-client")
     args = [str(BIN / "csc-report"), "run", "--inbox", server.url, "--la", LA, "--month", MONTH]
-    args += ["--warehouse", str(tmp_path / "wh" / "csc.duckdb"), "--outputs", str(tmp_path / "out")]
+    args += ["--warehouse", str(tmp_path / "wh"), "--outputs", str(tmp_path / "out")]
     args += ["--key-file", str(tmp_path / "secret.key")]
     wrong = server.wrong_secret
     if isinstance(server, SftpServer):
@@ -295,7 +295,7 @@ def test_a_missing_secret_block_is_configuration_naming_it(extract, tmp_path, ca
         (inbox / name).parent.mkdir(parents=True, exist_ok=True)
         (inbox / name).write_bytes(data)
     args = ["run", "--inbox", f"file://{inbox}", "--la", LA, "--month", MONTH, "--inbox-secret", "no-such"]
-    args += ["--warehouse", str(tmp_path / "wh" / "csc.duckdb"), "--outputs", str(tmp_path / "out")]
+    args += ["--warehouse", str(tmp_path / "wh"), "--outputs", str(tmp_path / "out")]
     assert main([*args, "--key-file", str(tmp_path / "secret.key")]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("csc-report: inbox_secret: no Prefect block 'secret/no-such' at ")
@@ -311,7 +311,7 @@ def test_a_month_folder_with_only_the_workforce_file_waits_and_writes_nothing(ex
     (inbox / LA / MONTH / "workforce.csv").write_text("team,establishment,filled\nNorth,10,9\n")
     state = monthly_report(
         la=LA, inbox=str(inbox), month=MONTH, wait=True, check_interval=1.0,
-        grace_working_days=3 / 86400, settle_seconds=0, warehouse=str(tmp_path / "wh" / "csc.duckdb"),
+        grace_working_days=3 / 86400, settle_seconds=0, warehouse=str(tmp_path / "wh"),
         outputs=str(tmp_path / "out"), key_file=str(tmp_path / "secret.key"), return_state=True,
     )  # fmt: skip
     assert state.name == "AwaitingData"
@@ -341,7 +341,7 @@ def test_everything_a_run_writes_is_owner_only(extract, tmp_path):
     population = inbox / "reference" / "population.csv"
     population.write_text(extract["reference/population.csv"].decode() + f"{LA},2014,lots\n")
     params = dict(
-        la=LA, inbox=f"file://{inbox}", month=MONTH, warehouse=str(tmp_path / "data" / "wh" / "csc.duckdb"),
+        la=LA, inbox=f"file://{inbox}", month=MONTH, warehouse=str(tmp_path / "data" / "wh"),
         outputs=str(tmp_path / "data" / "out"), key_file=str(tmp_path / "data" / "keys" / "secret.key"),
     )  # fmt: skip
     assert monthly_report(**params, return_state=True).is_failed()
@@ -350,15 +350,16 @@ def test_everything_a_run_writes_is_owner_only(extract, tmp_path):
     assert any(name.startswith("wh/cache/") for name in failed) and f"wh/staging/{LA}/{LA}/{MONTH}" in failed
     population.write_bytes(extract["reference/population.csv"])
     assert run_flow(monthly_report, **params).status == "done"
-    con = warehouse.connect(data / "wh" / "csc.duckdb")
+    con = warehouse.connect(data / "wh" / f"{LA}.duckdb")
     try:
         con.execute("CREATE TABLE scratch AS SELECT 1 AS x")  # not yet checkpointed: the WAL is there
-        wal = data / "wh" / "csc.duckdb.wal"
+        wal = data / "wh" / f"{LA}.duckdb.wal"
         assert wal.exists() and stat.S_IMODE(wal.stat().st_mode) == 0o600
     finally:
         con.close()
     written = {**failed, **modes(data)}
-    for name in ("wh/csc.duckdb", "wh/csc.duckdb.lock", "keys/secret.key", f"out/{LA}/{MONTH}/report.html"):
+    expected = (f"wh/{LA}.duckdb", f"wh/{LA}.duckdb.lock", "keys/secret.key", f"out/{LA}/{MONTH}/report.html")
+    for name in expected:
         assert name in written
     assert any(name.startswith(f"out/{LA}/{MONTH}/data_docs/static/vendor/") for name in written)
     loose = {name: oct(mode) for name, mode in written.items() if mode not in (0o600, 0o700)}

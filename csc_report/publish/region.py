@@ -1,0 +1,191 @@
+"""The regional report: `<outputs>/region/<YYYY-MM>/region.{html,md,csv,xlsx}`, from plain data
+(csc_report.region reads them from region.duckdb; publishing opens no database).
+
+For each section's figures: one row per authority (name and code) with its SPC marker (from its own
+trend), the region's figure and England's published figure. `region.csv` is long
+(`indicator_id,area_type,area,value,numerator,denominator,note`; area_type authority, region or england;
+area the code, `region` for the total, `england`). Under the public profile an authority's count of 1 to
+5 (a count figure, a numerator or a denominator) is suppressed with the figures derived from it, and a
+second one beside it when a single one could be worked out from the region's total (disclosure.suppress).
+The HTML embeds everything it shows: it loads nothing from the web.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+
+from csc_report.publish.disclosure import FOOTNOTE, SUPPRESSED, check_profile, suppress
+from csc_report.publish.formatting import format_value
+
+SUPPRESSED_NOTE = "small numbers suppressed: see the authority's own report"
+CSV_COLUMNS = ["indicator_id", "area_type", "area", "value", "numerator", "denominator", "note"]
+
+
+@dataclass(frozen=True)
+class AreaFigure:
+    area_type: str  # authority | region | england
+    area: str  # the authority's code, `region` or `england`
+    name: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    note: str = ""
+    marker: str = ""  # the authority's SPC reading of this month ("common cause", "shift: concern", ...)
+
+
+@dataclass(frozen=True)
+class IndicatorRows:
+    indicator_id: str
+    label: str
+    section: str
+    unit: str
+    authorities: list[AreaFigure]
+    region: AreaFigure
+    england: AreaFigure | None = None
+
+
+@dataclass(frozen=True)
+class RegionReport:
+    month: str
+    indicators: list[IndicatorRows] = field(default_factory=list)
+
+
+def disclosed(rows: IndicatorRows, profile: str) -> pd.DataFrame:
+    """The authorities' rows and the region's total row, with small counts suppressed (public profile)."""
+    frame = pd.DataFrame(
+        [vars(a) for a in [*rows.authorities, rows.region]],
+        columns=["area_type", "area", "name", "value", "numerator", "denominator", "note", "marker"],
+    )
+    if rows.unit == "count":
+        frame = suppress(frame, ("value",), has_total=True, profile=profile)
+    else:
+        frame = suppress(
+            frame, ("numerator",), has_total=True, follows={"value": "numerator"}, profile=profile
+        )
+    if rows.unit not in ("count", "rate_per_10k"):  # a rate's denominator is a population, not children
+        hidden = frame["value"] == SUPPRESSED
+        frame = suppress(
+            frame, ("denominator",), has_total=True, follows={"value": "denominator"}, profile=profile
+        )
+        frame.loc[hidden, "value"] = SUPPRESSED
+    # an authority's note may quote its counts ("3 of 29"): it goes with them
+    hidden = (frame[["value", "numerator", "denominator"]] == SUPPRESSED).any(axis=1)
+    frame.loc[hidden, "note"] = SUPPRESSED_NOTE
+    return frame
+
+
+def _shown(value, unit: str) -> str:
+    return SUPPRESSED if value == SUPPRESSED else format_value(value, unit)
+
+
+def _raw(value) -> str:
+    if value == SUPPRESSED:
+        return SUPPRESSED
+    return "" if value is None or pd.isna(value) else f"{float(value):.15g}"
+
+
+def write_region_report(report: RegionReport, out_dir: Path, profile: str = "public") -> Path:
+    """Write the four files; returns region.html."""
+    check_profile(profile)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = [(rows, disclosed(rows, profile)) for rows in report.indicators]
+    _write_csv(out_dir / "region.csv", tables)
+    lines, body = _markdown_and_html(report, tables)
+    (out_dir / "region.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = out_dir / "region.html"
+    page.write_text(body, encoding="utf-8")
+    _write_xlsx(out_dir / "region.xlsx", tables)
+    return page
+
+
+def _csv_rows(tables):
+    for rows, frame in tables:
+        for r in frame.itertuples(index=False):
+            yield [
+                rows.indicator_id,
+                r.area_type,
+                r.area,
+                _raw(r.value),
+                _raw(r.numerator),
+                _raw(r.denominator),
+                r.note,
+            ]
+        if rows.england is not None:
+            e = rows.england
+            yield [rows.indicator_id, "england", "england", _raw(e.value), "", "", e.note]
+
+
+def _write_csv(path: Path, tables) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(_csv_rows(tables))
+
+
+def _write_xlsx(path: Path, tables) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "region"
+    sheet.append(CSV_COLUMNS)
+    for row in _csv_rows(tables):
+        sheet.append([_number(cell) for cell in row])
+    book.save(path)
+
+
+def _number(cell: str):
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
+
+
+def _markdown_and_html(report: RegionReport, tables) -> tuple[list[str], str]:
+    title = f"Regional comparison, {report.month}"
+    header = ["Area", "Code", "Figure", "SPC (own trend)", "Note"]
+    lines = [f"# {title}", ""]
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    section = None
+    for rows, frame in tables:
+        if rows.section != section:
+            section = rows.section
+            lines += [f"## {section}", ""]
+            parts.append(f"<h2>{html.escape(str(section))}</h2>")
+        table = [
+            [
+                r.name,
+                r.area if r.area_type == "authority" else "",
+                _shown(r.value, rows.unit),
+                r.marker,
+                r.note,
+            ]
+            for r in frame.itertuples(index=False)
+        ]
+        if rows.england is not None:
+            e = rows.england
+            table.append(
+                ["England (published)", "", format_value(e.value, rows.unit) or "not available", "", e.note]
+            )
+        lines += [f"### {rows.label}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in table] + [""]
+        cells = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in table
+        )
+        parts.append(f"<h3>{html.escape(rows.label)}</h3><table><tr>{cells}</tr>{body}</table>")
+    lines.append(FOOTNOTE)
+    parts.append(f"<p>{html.escape(FOOTNOTE)}</p>")
+    style = (
+        "body{font-family:sans-serif}table{border-collapse:collapse}"
+        "td,th{border:1px solid #999;padding:2px 6px}"
+    )
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n"
+    )
+    return lines, page
