@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     figures = measure(cmd, log, cwd=ROOT, allow_failure=True)
     text = log.read_text(errors="replace")
     slowest = re.findall(r"^(\d+\.\d+)s (call|setup|teardown)\s+(\S+)$", text, re.MULTILINE)
-    summary = [line for line in text.splitlines() if re.match(r"^=+ .*(passed|failed).* =+$", line)]
+    summary = [
+        line.strip("= ") for line in text.splitlines() if re.search(r"\d+ (passed|failed).* in [\d.]+s", line)
+    ]
     report = {
         "issue": 19,
         "finished_at": datetime.now().isoformat(timespec="seconds"),
