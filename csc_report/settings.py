@@ -77,7 +77,10 @@ def configure_prefect_environment(home: Path | None = None) -> None:
     Only sets what the user has not set: an existing `PREFECT_HOME`, or `PREFECT_API_URL` (a real
     server, so nothing is started), is respected.
     """
-    os.environ.setdefault("PREFECT_HOME", str((home or default_prefect_home()).resolve()))
+    if "PREFECT_HOME" not in os.environ:
+        chosen = (home or default_prefect_home()).resolve()
+        chosen.mkdir(mode=0o700, parents=True, exist_ok=True)  # Prefect makes only the last folder
+        os.environ["PREFECT_HOME"] = str(chosen)
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -13,7 +13,9 @@ def test_prefect_home_is_per_user_not_per_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.chdir(tmp_path)  # not ./.prefect
     settings.configure_prefect_environment()
-    assert os.environ["PREFECT_HOME"] == str(tmp_path / "state" / "csc-report" / "prefect")
+    home = tmp_path / "state" / "csc-report" / "prefect"
+    assert os.environ["PREFECT_HOME"] == str(home)
+    assert home.is_dir(), "made with its parents: Prefect makes only the last folder of its home"
 
 
 def test_a_prefect_home_the_user_set_is_kept(monkeypatch, tmp_path):
