@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -34,11 +33,11 @@ from datetime import datetime
 from pathlib import Path
 
 import fastexcel
+from measure import TIME_BIN, parse, wrapped
 
 LA = "874"
 MONTH = "2013-06"
 SEED = 42
-TIME_BIN = Path("/usr/bin/time")
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 # Issue 7's targets at the target scale: (name, what is compared, limit, unit).
 TARGETS = (
@@ -70,29 +69,6 @@ def run_logged(cmd: list[str], log: Path, env: dict[str, str]) -> float:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
         sys.exit(f"benchmark: {' '.join(cmd[:4])} ... failed ({done.returncode}); {log}:\n{tail}")
     return seconds
-
-
-def measured(cmd: list[str], report: Path) -> list[str]:
-    """Wrap a command so that its peak resident memory (KB) ends up in `report`.
-
-    GNU time reports the largest process of the tree; without it, a small Python parent whose only child
-    is the command reads the same figure from getrusage(RUSAGE_CHILDREN).
-    """
-    if TIME_BIN.exists():
-        return [str(TIME_BIN), "-v", "-o", str(report), *cmd]
-    probe = (
-        "import resource, subprocess, sys\n"
-        "rc = subprocess.call(sys.argv[2:])\n"
-        "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "open(sys.argv[1], 'w').write(f'Maximum resident set size (kbytes): {kb}\\n')\n"
-        "sys.exit(rc)\n"
-    )
-    return [sys.executable, "-c", probe, str(report), *cmd]
-
-
-def peak_mb(report: Path) -> float:
-    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report.read_text())
-    return int(match.group(1)) / 1024 if match else float("nan")
 
 
 def floor_seconds(month_dir: Path, repeats: int) -> float:
@@ -140,13 +116,13 @@ def run_once(scale: float, base: Path, env: dict[str, str]) -> tuple[dict, float
         ),
         "--force",  # never skip or reuse: every stage must run to be timed
     )
-    wall = run_logged(measured(run_cmd, base / "time.txt"), base / "run.log", env)
+    wall = run_logged(wrapped(run_cmd, base / "time.txt"), base / "run.log", env)
     record = json.loads((base / "outputs" / LA / MONTH / "run.json").read_text())
     if record["status"] != "done" or record.get("reused"):
         sys.exit(
             f"benchmark: scale {scale:g} did not run every stage ({record['status']}, {record['message']})"
         )
-    return record, wall, peak_mb(base / "time.txt")
+    return record, wall, parse(base / "time.txt")["peak_mb"]
 
 
 def bench_scale(scale: float, work: Path, env: dict[str, str], runs: int, repeats: int) -> dict:

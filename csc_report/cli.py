@@ -312,17 +312,39 @@ def _check_authority_config(args) -> None:
 
 
 def _already_done(args, month: str) -> str | None:
-    """The month's "already done" line, checked before any engine starts so that a no-op is fast."""
+    """The month's "already done" line, checked before any flow starts so that a no-op is fast: a local
+    month by hashing its files, a remote one by listing and hashing them where they are."""
     from csc_report import fingerprints
 
-    if "://" in args.inbox:  # a URL inbox is known only once pulled, inside the flow
-        return None
     paths = settings.RunPaths(Path(args.inbox), args.warehouse, args.outputs, args.key_file)
-    if not paths.month_dir(args.la, month).is_dir():
+    if "://" in args.inbox:
+        inputs = _remote_inputs(args, month)
+    elif paths.month_dir(args.la, month).is_dir():
+        inputs = fingerprints.month_inputs(paths, args.la, month)
+    else:
+        inputs = None
+    if inputs is None:
         return None
-    return fingerprints.already_done(
-        paths, args.la, month, args.profile, fingerprints.month_inputs(paths, args.la, month)
-    )
+    return fingerprints.already_done(paths, args.la, month, args.profile, inputs)
+
+
+def _remote_inputs(args, month: str) -> list[dict] | None:
+    """The remote month's fingerprint inputs, or None when the source cannot say (missing, half-written,
+    unreachable, refused): the flow then meets the same problem and reports or waits for it as it should.
+    Credentials in a Secret block are read through Prefect's API (flows.arrival), without a flow run."""
+    from csc_report.sources import Source
+
+    secrets = {}
+    if args.inbox_secret:
+        from csc_report.flows.arrival import secret_options
+
+        secrets = secret_options(args.inbox_secret)
+    try:
+        return Source.parse(args.inbox, _inbox_options(args.inbox_options), secrets).month_inputs(
+            args.la, month
+        )
+    except CscError:
+        return None
 
 
 def cmd_demo(args) -> int:

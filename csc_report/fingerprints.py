@@ -18,11 +18,12 @@ import json
 from contextlib import nullcontext
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 
 from csc_report import __version__, warehouse
-from csc_report.authority_config import config_path
+from csc_report.authority_config import FILE_NAME as AUTHORITY_CONFIG
 from csc_report.errors import UsageError, WarehouseBusy
 from csc_report.lock import warehouse_lock
 from csc_report.settings import CODE_PACKAGES, RunPaths, package_dir
@@ -30,12 +31,17 @@ from csc_report.settings import CODE_PACKAGES, RunPaths, package_dir
 REFERENCE_FILES = ("population.csv", "targets.yaml", "authorities.csv")
 
 
-def file_sha256(path: Path) -> str:
+def stream_sha256(handle: BinaryIO) -> str:
+    """The sha256 of what `handle` reads, a megabyte at a time (a local file or a remote one alike)."""
     digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    with Path(path).open("rb") as handle:
+        return stream_sha256(handle)
 
 
 @cache
@@ -60,16 +66,29 @@ def code_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
+def input_names(la: str, month: str, month_files: list[str]) -> list[str]:
+    """The inbox paths a month's outputs may depend on, in the fingerprint's order: the month folder's
+    files (`month_files`, by name), the authority's aliases and settings, the reference files. One list
+    for a local inbox and a remote one, so that both hash to the same fingerprint."""
+    return [
+        *(f"{la}/{month}/{name}" for name in sorted(month_files)),
+        f"{la}/aliases.yaml",
+        f"{la}/{AUTHORITY_CONFIG}",
+        *(f"reference/{name}" for name in REFERENCE_FILES),
+    ]
+
+
 def month_inputs(paths: RunPaths, la: str, month: str) -> list[dict[str, str]]:
     """Every inbox file the month's outputs depend on, as {"file": path in the inbox, "sha256": ...}."""
-    month_dir = paths.month_dir(la, month)
-    candidates = [p for p in sorted(month_dir.iterdir()) if p.is_file() and not p.name.startswith((".", "~"))]
-    candidates += [paths.inbox / la / "aliases.yaml", config_path(paths.inbox, la)]
-    candidates += [paths.inbox / "reference" / name for name in REFERENCE_FILES]
+    month_files = [
+        p.name
+        for p in paths.month_dir(la, month).iterdir()
+        if p.is_file() and not p.name.startswith((".", "~"))
+    ]
     return [
-        {"file": p.relative_to(paths.inbox).as_posix(), "sha256": file_sha256(p)}
-        for p in candidates
-        if p.is_file()
+        {"file": name, "sha256": file_sha256(paths.inbox / name)}
+        for name in input_names(la, month, month_files)
+        if (paths.inbox / name).is_file()
     ]
 
 

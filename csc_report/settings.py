@@ -63,12 +63,28 @@ def default_key_file() -> Path:
     return base / "csc-report" / "pseudonym.key"
 
 
+def default_prefect_home() -> Path:
+    """Where Prefect keeps its state for csc-report: one folder per user, not per working directory.
+
+    Prefect's temporary server creates its database on first use, a dozen CPU seconds of migrations:
+    kept per user, a run in a new folder (the demo in an empty one, say) pays that once per machine
+    rather than every time. It is csc-report's own, so a user's Prefect profile (~/.prefect) is left
+    alone.
+    """
+    base = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
+    return base / "csc-report" / "prefect"
+
+
 def configure_prefect_environment(home: Path | None = None) -> None:
     """Give Prefect a home of its own and enough time to start its ephemeral server on a small machine.
 
-    Only sets what the user has not set: an existing `PREFECT_API_URL` (a real server) is respected.
+    Only sets what the user has not set: an existing `PREFECT_HOME`, or `PREFECT_API_URL` (a real
+    server, so nothing is started), is respected.
     """
-    os.environ.setdefault("PREFECT_HOME", str((home or Path(".prefect")).resolve()))
+    if "PREFECT_HOME" not in os.environ:
+        chosen = (home or default_prefect_home()).resolve()
+        chosen.mkdir(mode=0o700, parents=True, exist_ok=True)  # Prefect makes only the last folder
+        os.environ["PREFECT_HOME"] = str(chosen)
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -43,7 +43,7 @@ from csc_report.errors import (
     SourceUnavailable,
     UsageError,
 )
-from csc_report.fingerprints import REFERENCE_FILES, file_sha256
+from csc_report.fingerprints import REFERENCE_FILES, file_sha256, input_names, stream_sha256
 from csc_report.transforms.read import choose_month_files, is_workforce
 
 SECRET_WORDS = ("password", "passphrase", "secret", "token", "credential", "sas", "connection_string")
@@ -151,6 +151,20 @@ class Source:
             found.update(_optional(fs, _join(root, la), la, {"aliases.yaml", AUTHORITY_CONFIG}))
             found.update(_optional(fs, _join(root, REFERENCE), REFERENCE, set(REFERENCE_FILES)))
         return found
+
+    def month_inputs(self, la: str, month: str) -> list[dict[str, str]]:
+        """fingerprints.month_inputs of the month as a staged copy would give them, hashed as the files
+        stream from the source and copied nowhere: a month already done is known to be done from the
+        listing and the hashes alone, before any engine starts. Raises as `listing` does."""
+        listing = self.listing(la, month)
+        month_files = [name.rsplit("/", 1)[1] for name in listing if name.startswith(f"{la}/{month}/")]
+        inputs = []
+        with self.connected() as (fs, root), source_errors(self.display):
+            for name in input_names(la, month, month_files):
+                if name in listing:
+                    with fs.open(_join(root, *name.split("/")), "rb") as handle:
+                        inputs.append({"file": name, "sha256": stream_sha256(handle)})
+        return inputs
 
     def arrived(self, la: str, month: str, settle_seconds: float) -> dict[str, FileState]:
         """The month's listing once it is complete: present, and unchanged over `settle_seconds`.

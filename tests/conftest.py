@@ -48,7 +48,12 @@ def shared_dir() -> Path:
 
 
 def pytest_configure(config):
-    """Prefect state for the test session goes to a temporary home, never the user's."""
+    """Prefect state for the test session goes to a temporary home, never the user's; under pytest-xdist
+    (`-n 2`) each worker gets its own, so two temporary servers never migrate one database at once."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        os.environ["PREFECT_HOME"] = tempfile.mkdtemp(
+            prefix=f"csc-report-prefect-{os.environ['PYTEST_XDIST_WORKER']}-"
+        )
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="csc-report-prefect-"))
     # before anything imports Prefect: its temporary server boots slowly on a busy 2-core machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -199,10 +204,22 @@ class PrefectServer:
 _server: PrefectServer | None = None
 
 
+# Session fixtures that cost a backfill or a server: under pytest-xdist with `--dist loadgroup`, every test
+# that uses one runs on the same worker, so each is built once per session, not once per worker; every
+# other test stays with its file, so a module's fixtures are built once too.
+SHARED_FIXTURES = ("prefect_server", "demo")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Start the server at once if any selected test needs it: it boots while other tests run."""
+    """Start the server at once if any selected test needs it: it boots while other tests run. Under
+    pytest-xdist only the worker that runs those tests (their group) starts it, when it first needs it."""
     global _server
-    if any("prefect_server" in getattr(item, "fixturenames", ()) for item in items):
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        shared = any(name in names for name in SHARED_FIXTURES)
+        item.add_marker(pytest.mark.xdist_group("shared-fixtures" if shared else item.nodeid.split("::")[0]))
+    needed = any("prefect_server" in getattr(item, "fixturenames", ()) for item in items)
+    if needed and not os.environ.get("PYTEST_XDIST_WORKER"):
         _server = PrefectServer()
 
 
@@ -213,6 +230,8 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(scope="session")
 def prefect_server() -> PrefectServer:
-    assert _server is not None, "started in pytest_collection_modifyitems"
+    global _server
+    if _server is None:  # a pytest-xdist worker: started here, on the one worker that needs it
+        _server = PrefectServer()
     _server.wait_healthy()
     return _server

@@ -340,6 +340,7 @@ def test_a_hand_run_stopped_with_sigterm_is_told_and_stops_its_temporary_server(
     webhook = WebhookReceiver()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["CSC_REPORT_NOTIFY"] = webhook.apprise_url
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")  # the run's Prefect home: state/csc-report/prefect
     marker = tmp_path / "in-load"
     args = [str(PAUSED_RUN), str(marker), str(tmp_path / "never"), *run_args(params, MONTHS[-1], "--force")]
     victim = subprocess.Popen(
@@ -366,7 +367,7 @@ def test_a_hand_run_stopped_with_sigterm_is_told_and_stops_its_temporary_server(
     assert crash["title"] == f"csc-report {LA} {MONTHS[-1]}: Crashed" and crash["type"] == "failure"
     assert "its process was stopped by a signal" in crash["message"]
     assert not running(seen)
-    home = tmp_path / ".prefect"
+    home = tmp_path / "state" / "csc-report" / "prefect"
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     modes = {stat.S_IMODE(p.stat().st_mode) for p in home.rglob("*")}
     assert modes <= {0o600, 0o700} and 0o600 in modes

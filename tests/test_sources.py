@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BIN, ROOT
-from csc_report.flows import arrival
+from csc_report.flows import arrival, console
 from csc_report.flows.console import run_flow
 from csc_report.flows.deploy import deployments
 from csc_report.flows.monthly import monthly_report
@@ -34,7 +34,8 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.runtime import flow_run
 from servers import S3Server, SftpServer, WebhookReceiver
 
-from csc_report import sources, warehouse
+from csc_report import cli, sources, warehouse
+from csc_report.cli import main as cli_main
 from csc_report.errors import SourceRefused, UsageError
 from csc_report.schedule import load as schedule_entries
 
@@ -101,7 +102,9 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def test_complete_month_is_pulled_staged_recorded_and_a_rerun_is_a_no_op(server, extract, tmp_path):
+def test_complete_month_is_pulled_staged_recorded_and_a_rerun_is_a_no_op(
+    server, extract, tmp_path, monkeypatch, capsys
+):
     put_all(server, extract)
     webhook = WebhookReceiver()  # a published month announces where its report is
     block = f"announce-{uuid.uuid4().hex[:8]}"
@@ -136,6 +139,22 @@ def test_complete_month_is_pulled_staged_recorded_and_a_rerun_is_a_no_op(server,
 
     again = run_flow(monthly_report, **params)  # the webhook is gone: a skipped month tells no one
     assert again.status == "skipped" and "already done" in again.message
+
+    # The command line knows it from the listing and the hashes, without a flow run (run_flow refuses).
+    def no_flow(*_args, **_kwargs):
+        raise AssertionError("a remote month already done started a flow")
+
+    monkeypatch.setattr(console, "run_flow", no_flow)
+    options = [f"--inbox-option={k}={v}" for k, v in (server.options or {}).items()]
+    argv = [
+        "run", "--inbox", server.url, "--inbox-secret", server.secret_block, *options, "--la", LA,
+        "--month", MONTH, "--warehouse", params["warehouse"], "--outputs", params["outputs"],
+        "--key-file", params["key_file"],
+    ]  # fmt: skip
+    assert cli_main(argv) == 0
+    assert "already done" in capsys.readouterr().out
+    server.put(f"{LA}/{MONTH}/commentary.md", b"## referrals\nA new word.\n")  # a changed month is due
+    assert cli._already_done(cli.build_parser().parse_args(argv), MONTH) is None
 
 
 def test_a_month_arriving_between_checks_is_run_as_soon_as_it_has(server, extract, tmp_path):

@@ -1,0 +1,78 @@
+"""`csc-report demo` from an empty folder, as a new user first meets the product (issue 19, target 3).
+
+    .venv/bin/python benchmarks/demo.py [--runs 3] [--out benchmarks/results]
+
+Each run is a new empty folder, with Prefect left to choose its home as for a user (PREFECT_* unset;
+XDG_STATE_HOME is the benchmark's own, kept over the runs, so the first run is a user's first on the
+machine and the later ones a demo in a new folder afterwards). The figure is the best of --runs (other
+load on a shared machine only ever adds time), with CPU seconds and peak memory beside it
+(benchmarks/measure.py).
+A run counts only if every month of the demo has its full output: report.html, report.md, tables.xlsx,
+indicators.csv and data_docs/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from measure import machine, measure
+
+EVERY_MONTH = ("report.html", "report.md", "tables.xlsx", "indicators.csv", "data_docs/index.html")
+
+
+def one_run(n: int, state: Path) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="csc-demo-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(XDG_STATE_HOME=str(state), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    exe = Path(sys.executable).with_name("csc-report")
+    print(f"demo run {n} in {folder} ...", flush=True)
+    try:
+        figures = measure([str(exe), "demo"], folder.parent / f"{folder.name}.log", env=env, cwd=folder)
+        months = sorted(p for p in (folder / "demo" / "outputs" / "874").iterdir() if p.is_dir())
+        missing = [f"{m.name}/{name}" for m in months for name in EVERY_MONTH if not (m / name).exists()]
+        if len(months) != 18 or missing:
+            sys.exit(f"benchmark: the demo left {len(months)} months, missing {missing[:5]}")
+        return {**figures, "months": len(months)}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    args = parser.parse_args(argv)
+    state = Path(tempfile.mkdtemp(prefix="csc-demo-state-"))
+    try:
+        runs = [one_run(n, state) for n in range(1, args.runs + 1)]
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+    best = min(runs, key=lambda r: r["wall_s"])
+    report = {
+        "issue": 19,
+        "finished_at": datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "runs": runs,
+        "best_wall_s": best["wall_s"],
+        "least_cpu_s": min(r["cpu_s"] for r in runs),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "demo.json").write_text(json.dumps(report, indent=2) + "\n")
+    walls = ", ".join(f"{r['wall_s']:.1f}" for r in runs)
+    cpus = ", ".join(f"{r['cpu_s']:.1f}" for r in runs)
+    print(
+        f"csc-report demo: best {best['wall_s']:.1f} s wall of {len(runs)} ({walls}); CPU s {cpus}; "
+        f"peak {max(r['peak_mb'] for r in runs):.0f} MB; load average {report['machine']['load_average']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
