@@ -79,6 +79,11 @@ BENCHMARKS = pd.DataFrame(
 )  # fmt: skip
 
 
+def part(html: str, element_id: str, until: str = "section") -> str:
+    """The HTML from the element with `element_id` to the end of the first `until` element after it."""
+    return html.split(f'id="{element_id}"')[1].split(f"</{until}>")[0]
+
+
 def _indicators() -> list[dict]:
     rows = FIGURES.drop(columns=["previous", "last_year"]).assign(numerator=None, denominator=None, note=None)
     records = rows.to_dict("records")
@@ -312,7 +317,7 @@ def test_readings_and_highlights_are_generated_from_figures(published):
     # 1.406, of which the last, 4.7, is above 3.267 x 1.406 = 4.59 and screened out: 12.168 / 11 =
     # 1.106; lower limit 31.29 - 2.66 x 1.106 = 28.35: this month's 26.5% is below it, and lower is better.
     # England's figure is quoted as context.
-    highlights = html.split('id="highlights"')[1].split("</section>")[0]
+    highlights = part(html, "highlights")
     assert (
         "<li>Re-referrals within 12 months (%): 26.5%, below the lower limit (28.4%) of the last 13 months: "
         "an improvement (England 2012-13: 24.7%)</li>" in highlights
@@ -333,7 +338,7 @@ def test_readings_and_highlights_are_generated_from_figures(published):
         "Re-referrals within 12 months (%) was 26.5% (31.2% last month); 1.5 points above the target of "
         "25.0%; the lowest of the last 13 months. Special cause: 26.5%, below the lower limit (28.4%)" in html
     )
-    looked_after = html.split('id="looked-after"')[1].split("</section>")[0]
+    looked_after = part(html, "looked-after")
     assert (
         "Common-cause variation: no charted figure in this section shows special-cause variation"
         in looked_after
@@ -426,10 +431,10 @@ def test_trend_csv_names_special_causes(published):
 def test_benchmarks_beside_the_figures_and_in_their_own_table(published, tmp_path):
     out_dir, _ = published
     html = (out_dir / "report.html").read_text(encoding="utf-8")
-    section = html.split('id="re-referrals"')[1].split("</section>")[0]
+    section = part(html, "re-referrals")
     assert '<th scope="colgroup" colspan="4" class="bench">Published by DfE, 2012-13</th>' in section
     assert all(f">{cell}</td>" in section for cell in ("24.7%", "23.4%", "27.5%", "33.5%"))
-    referrals = html.split('id="referrals"')[1].split("</section>")[0]
+    referrals = part(html, "referrals")
     assert ">suppressed</td>" in referrals and ">not published</td>" in referrals
     frame = pd.read_csv(out_dir / "tables" / "benchmarks.csv", dtype=str, keep_default_na=False)
     assert list(frame.columns) == ["indicator_id", "area_type", "area", "year", "value", "source"]
@@ -655,7 +660,7 @@ def test_figures_tables_carry_making_data_count_icons_drawn_inline(published):
     assert svgs and all(attrs.get("role") == "img" and attrs.get("aria-label") for attrs in svgs)
     assert html.count('class="icon-legend"') == 1  # one legend, under the highlights
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
-    re_referrals = html.split('id="re-referrals"')[1].split("</table>")[0]
+    re_referrals = part(html, "re-referrals", "table")
     # this month's 26.5% is below the lower limit (lower is better) and the limits lie above the target
     assert 'aria-label="Special-cause improvement: lower than expected"' in re_referrals
     assert 'aria-label="Will reliably miss the target"' in re_referrals
@@ -673,7 +678,7 @@ def test_line_panels_fit_their_values_and_say_when_the_axis_does_not_start_at_ze
     assert value_range(near_zero)[0] == 0  # the margin would reach below 0: the axis starts at 0
     out_dir, _ = published
     html = (out_dir / "report.html").read_text(encoding="utf-8")
-    looked_after = html.split('id="looked-after"')[1].split("</section>")[0]
+    looked_after = part(html, "looked-after")
     assert "The value axis does not start at 0 (marked //)." in looked_after
 
 
@@ -695,11 +700,11 @@ def test_breakdowns_are_in_the_appendix_without_zero_code_rows(published):
     report = (out_dir / "report.html").read_text(encoding="utf-8")
     appendix = (out_dir / "appendix.html").read_text(encoding="utf-8")
     assert "Children looked after by legal status</caption>" not in report
-    looked_after = report.split('id="looked-after"')[1].split("</section>")[0]
+    looked_after = part(report, "looked-after")
     assert '<a href="appendix.html#looked-after">Children looked after by legal status; Children looked ' in (
         looked_after
     )
-    legal = appendix.split('id="table-cla_by_legal_status"')[1].split("</table>")[0]
+    legal = part(appendix, "table-cla_by_legal_status", "table")
     assert '<th scope="row">C1</th>' in legal and ">J2<" not in legal
     assert "1 code with no children not shown; tables/cla_by_legal_status.csv lists every code." in appendix
     assert pd.read_csv(out_dir / "tables" / "cla_by_legal_status.csv")["legal_status"].tolist()[3] == "J2"
@@ -711,13 +716,13 @@ def test_data_quality_is_told_in_words(published):
     """No sheet, column or rule ids in print: the list's name, the Annex A header, what is wrong."""
     out_dir, _ = published
     html = (out_dir / "report.html").read_text(encoding="utf-8")
-    section = html.split('id="data-quality"')[1].split("</section>")[0]
+    section = part(html, "data-quality")
     assert (
         "3 data-quality issues were recorded (6 last month): 2 warnings, 1 rejected row. Most frequent: "
         "2 rows of List 3 (referrals): not a date; 1 row of List 8 (children looked after): unknown "
         "code." in section
     )
     appendix = (out_dir / "appendix.html").read_text(encoding="utf-8")
-    table = appendix.split('id="table-data_quality_summary"')[1].split("</table>")[0]
+    table = part(appendix, "table-data_quality_summary", "table")
     assert '<th scope="row">List 8 (children looked after)</th>' in table
     assert "code_unknown" not in table and "date_parse" not in table
