@@ -425,25 +425,29 @@ def stored_tables(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> d
     return {t: pd.DataFrame(json.loads(rows[t])) for t in order}
 
 
-def trend(
-    con: duckdb.DuckDBPyConnection, la_code: str, indicator_id: str, month: str, n: int = 13
-) -> pd.DataFrame:
-    """The last n months (ending at month) of one stored indicator: columns month ('YYYY-MM'), value, note.
+def trends(
+    con: duckdb.DuckDBPyConnection, la_code: str, indicator_ids: list[str], month: str, n: int = 13
+) -> dict[str, pd.DataFrame]:
+    """indicator_id -> the last n months (ending at month) of that stored indicator: columns month
+    ('YYYY-MM'), value, note. One query for all of them: a query per indicator cost a report 0.7 s.
 
     Every month appears; a month never computed or not available has an empty value, so a chart shows
     the gap rather than joining across it. The note says, among other things, when the history covers a
     month's figure only partly: such a point takes no part in SPC (publish/signals.py).
     """
-    return con.execute(
+    frame = con.execute(
         """
         with months as (
             select unnest(generate_series($m - to_months($n - 1), $m, interval 1 month))::date as month
-        )
-        select strftime(months.month, '%Y-%m') as month, v.value, v.note
-        from months
+        ),
+        wanted as (select unnest($ids::varchar[]) as indicator_id)
+        select wanted.indicator_id, strftime(months.month, '%Y-%m') as month, v.value, v.note
+        from wanted cross join months
         left join indicator_values as v
-            on v.month = months.month and v.la_code = $la and v.indicator_id = $id
-        order by months.month
+            on v.month = months.month and v.la_code = $la and v.indicator_id = wanted.indicator_id
+        order by wanted.indicator_id, months.month
         """,
-        {"la": la_code, "id": indicator_id, "m": month_start(month), "n": n},
+        {"la": la_code, "ids": list(indicator_ids), "m": month_start(month), "n": n},
     ).df()
+    by_id = {key: rows for key, rows in frame.groupby("indicator_id", sort=False)}
+    return {i: by_id[i].drop(columns="indicator_id").reset_index(drop=True) for i in indicator_ids}

@@ -356,7 +356,7 @@ def build_report_context(con, la: str, month: str, issues: list[Issue]) -> Repor
     previous = indicators.stored_values(con, la, previous_month)
     last_year = indicators.stored_values(con, la, last_year_month)
     ids = [row["indicator_id"] for row in rows]
-    trends = {i: indicators.trend(con, la, i, month, n=TREND_MONTHS) for i in ids}
+    trends = indicators.trends(con, la, ids, month, n=TREND_MONTHS)
     targets = warehouse.stored_targets(con)
     return ReportContext(
         la_code=la,

@@ -83,11 +83,17 @@ def test_store_replace_trend_and_csv_rows(two_months):
     count = con.execute("select count(*) from indicator_values where month = '2013-06-01'").fetchall()[0][0]
     assert count == len(rows) == len(indicator_ids())
 
-    series = indicators.trend(con, LA, "referrals", "2013-06")
+    both = indicators.trends(con, LA, ["referrals", "cp_plans_open"], "2013-06")
+    series = both["referrals"]
     assert list(series.columns) == ["month", "value", "note"]
     assert series["month"].tolist()[0] == "2012-06" and series["month"].tolist()[-1] == "2013-06"
     assert series["value"].tolist()[-2:] == [1.0, 1.0]
     assert series["value"].isna().sum() == 11
+    plans = con.execute(
+        "select value from indicator_values where indicator_id = 'cp_plans_open' order by month"
+    ).fetchall()
+    stored = [float("nan") if v is None else v for (v,) in plans]
+    assert both["cp_plans_open"]["value"].tolist()[-2:] == pytest.approx(stored, nan_ok=True)
 
     assert indicators.stored_values(con, LA, "2013-06")["referrals_r12"] == 2
     weekly = indicators.stored_tables(con, LA, "2013-06")["referrals_weekly"]

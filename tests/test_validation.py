@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import pyarrow as pa
@@ -463,3 +464,21 @@ def test_issues_and_data_docs_hold_no_personal_values(tmp_path):
         assert value not in text
     page = next(p for p in files if p.name == "cp_plans.html" and "validations" in p.parts).read_text()
     assert "source_row" in page  # failing rows are shown by Excel row number
+
+
+def test_memoised_configurations_change_no_outcome_and_end_with_the_validation(monkeypatch):
+    """gx_engine reuses each expectation's configuration while a suite validates (GX rebuilds it ~60
+    times): every rule case gives the same issues and rejects with and without that reuse."""
+    tables = {}
+    for list_id, _, good, bad in RULE_CASES:
+        tables.setdefault(list_id, []).extend([good, bad])
+    extract = {list_id: table(rows) for list_id, rows in tables.items()}
+
+    def found(result):
+        return sorted(map(repr, result.issues)), result.rejected.to_pylist()
+
+    memoised = found(validate(extract))
+    assert len(memoised[0]) >= len(RULE_CASES)  # every bad row is found
+    monkeypatch.setattr(gx_engine, "_configurations_memoised", contextlib.nullcontext)
+    assert found(validate(extract)) == memoised
+    assert getattr(gx_engine._memo, "configurations", None) is None  # built afresh on every read again
