@@ -118,6 +118,9 @@ def test_the_note_of_a_suppressed_figure_goes_with_it():
 LAS = [str(code) for code in range(871, 883)]
 MONTHS = ["2013-01", "2013-02", "2013-03", "2013-04", "2013-05", "2013-06"]
 BROKEN = ("879", "2013-04")  # a workbook that cannot be read: that month fails, the others go on
+# The single-authority reference runs each month's plain lifecycle up to its figures. Publishing only
+# reads them, so it is left out there: it was 40% of each of the 72 reference months.
+FIGURES_ONLY = month.Stages(publish=lambda *args: ({}, 0.0))
 
 
 def indicator_rows(path) -> list[tuple]:
@@ -192,9 +195,9 @@ def test_twelve_authorities_on_two_dask_workers(inbox, tmp_path):
             for m in MONTHS:
                 if (la, m) == BROKEN:
                     with pytest.raises(DataError, match="not a spreadsheet"):
-                        month.run_month(single, la, m)
+                        month.run_month(single, la, m, stages=FIGURES_ONLY)
                 else:
-                    assert month.run_month(single, la, m).status == "done"
+                    assert month.run_month(single, la, m, stages=FIGURES_ONLY).status == "done"
         assert indicator_rows(paths.warehouse_file(la)) == indicator_rows(single.warehouse_file(la))
 
     # every regional figure is the sum of the authorities' numerators over the sum of their denominators
