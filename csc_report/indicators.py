@@ -429,7 +429,7 @@ def trends(
     con: duckdb.DuckDBPyConnection, la_code: str, indicator_ids: list[str], month: str, n: int = 13
 ) -> dict[str, pd.DataFrame]:
     """indicator_id -> the last n months (ending at month) of that stored indicator: columns month
-    ('YYYY-MM'), value, note. One query for all of them: a query per indicator cost a report 0.7 s.
+    ('YYYY-MM'), value, note. One query for all of them: one per indicator cost five times the CPU.
 
     Every month appears; a month never computed or not available has an empty value, so a chart shows
     the gap rather than joining across it. The note says, among other things, when the history covers a

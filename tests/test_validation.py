@@ -479,6 +479,6 @@ def test_memoised_configurations_change_no_outcome_and_end_with_the_validation(m
 
     memoised = found(validate(extract))
     assert len(memoised[0]) >= len(RULE_CASES)  # every bad row is found
+    assert gx_engine._memo.configurations is None  # after the validation, built afresh on every read
     monkeypatch.setattr(gx_engine, "_configurations_memoised", contextlib.nullcontext)
     assert found(validate(extract)) == memoised
-    assert getattr(gx_engine._memo, "configurations", None) is None  # built afresh on every read again

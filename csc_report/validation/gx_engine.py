@@ -92,10 +92,9 @@ def _memoise_configuration(expectation_class) -> None:
         memo = getattr(_memo, "configurations", None)
         if memo is None:
             return build(self)
-        kept = memo.get(id(self))
-        if kept is None or kept[0] is not self:
-            kept = memo[id(self)] = (self, build(self))
-        return kept[1]
+        if id(self) not in memo:  # the expectation is kept beside it, so its id cannot be reused
+            memo[id(self)] = (self, build(self))
+        return memo[id(self)][1]
 
     expectation_class.configuration = property(configuration, doc=expectation_class.configuration.__doc__)
 
