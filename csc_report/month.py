@@ -19,7 +19,7 @@ import logging
 import os
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -189,6 +189,9 @@ class Stages:
         guarded("discover", month_dir)(pipeline.discover)
     )
     prepare: Callable[[RunPaths, PendingMonth, bool], PreparedResult] = _plain_prepare
+    # how a month started early (`run_in_order`) is prepared: Prefect's backfill hands it to a second
+    # process, so that it runs while the month before it loads and publishes
+    prepare_ahead: Callable[[RunPaths, PendingMonth, bool], PreparedResult] = _plain_prepare
     load: Callable[..., tuple[dict, float]] = timed(guarded("load", warehouse_file)(pipeline.load))
     compute: Callable[..., tuple[int, float]] = timed(guarded("indicators", warehouse_file)(pipeline.compute))
     publish: Callable[..., tuple[dict, float]] = timed(guarded("publish", outputs_dir)(pipeline.publish))
@@ -322,3 +325,72 @@ def run_month(
     if isinstance(pending, MonthOutcome):
         return pending
     return finish_month(paths, pending, stages.prepare(paths, pending, force), profile, force, stages, log)
+
+
+# A month started early is started again, in its turn, if that fails or finds it done: nothing of the
+# early attempt is told, so its log is this one, which goes nowhere.
+_UNTOLD = logging.getLogger("csc_report.month.early")
+_UNTOLD.addHandler(logging.NullHandler())
+_UNTOLD.propagate = False
+
+
+def _start_early(
+    paths: RunPaths,
+    la: str,
+    month: str,
+    profile: str,
+    force: bool,
+    stages: Stages,
+    run_id: str | None,
+) -> tuple[PendingMonth, PreparedResult] | None:
+    """Start `month` and hand its prepare to `stages.prepare_ahead`, if it is due now; else None.
+
+    A month done now may be due once the month before it is loaded (its history includes that month),
+    and one whose start fails is told in its turn: either way it is started again then, by run_in_order.
+    Preparing depends only on the month's files and the key, never on the warehouse, so it may run
+    before the month before is loaded; finish_month's re-check under the lock still decides."""
+    try:
+        pending = start_month(paths, la, month, profile, force, stages, _UNTOLD, run_id)
+    except CscError:
+        return None
+    if isinstance(pending, MonthOutcome):
+        return None
+    return pending, stages.prepare_ahead(paths, pending, force)
+
+
+def run_in_order(
+    paths: RunPaths,
+    la: str,
+    months: list[str],
+    profile: str = "public",
+    force: bool = False,
+    stages: Stages | None = None,
+    log: logging.Logger = LOG,
+    run_id: str | None = None,
+) -> Iterator[MonthOutcome]:
+    """Each month's outcome, in order: a failed month, or one awaiting data, is reported and the rest go
+    on (the next month's flow figures still count its events, from the next extract's window).
+
+    While a month loads and publishes, the next one is already started and being prepared
+    (`stages.prepare_ahead`): where that runs in another process, a backfill uses both cores. Months
+    still load one at a time and in order, as their history requires.
+    """
+    stages = stages or Stages()
+    early = None
+    for n, month in enumerate(months):
+        try:
+            if early and early[0].month == month:
+                pending, prepared = early
+            else:
+                pending = start_month(paths, la, month, profile, force, stages, log, run_id)
+                if isinstance(pending, MonthOutcome):
+                    yield pending
+                    continue
+                prepared = stages.prepare(paths, pending, force)
+            early = None
+            if n + 1 < len(months):
+                early = _start_early(paths, la, months[n + 1], profile, force, stages, run_id)
+            outcome = finish_month(paths, pending, prepared, profile, force, stages, log)
+        except CscError as exc:
+            outcome = MonthOutcome.failed(paths, la, month, exc)
+        yield outcome

@@ -58,6 +58,15 @@ def quiet_console() -> None:
                     handler.addFilter(_ExpectedFailureFilter())
 
 
+def quiet_worker() -> None:
+    """The same for a task runner's worker process (backfill's second process): Prefect sets its
+    logging up there only for the first task, so it is set up first, to be quietened."""
+    from prefect.logging.configuration import ensure_logging_setup
+
+    ensure_logging_setup()
+    quiet_console()
+
+
 def run_flow(flow, **parameters):
     """Call `flow` through the real Prefect engine and return its result, re-raising a CscError; a
     SIGTERM during the run (Prefect's TerminationSignal) is csc_report.stopping's Stopped."""

@@ -13,14 +13,18 @@ whose message says which folder is missing. A URL inbox is pulled into a staging
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from csc_report.flows import arrival, tasks
+from csc_report.flows.api import shared_api
 from csc_report.flows.artifacts import publish_artifacts
+from csc_report.flows.console import quiet_worker
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
+from prefect.task_runners import ProcessPoolTaskRunner
 
 from csc_report import month as lifecycle
 from csc_report import sources
@@ -52,21 +56,26 @@ def run_month(
     force: bool = False,
     pulled: list[dict] | None = None,
 ) -> MonthOutcome:
-    """csc_report.month.run_month with Prefect's tasks as its stages and the run's logger; once the month
-    is done, its headline figures go to the Prefect UI as artifacts."""
+    """csc_report.month.run_month with Prefect's tasks as its stages and the run's logger."""
     run_id = str(flow_run.get_id() or "")
-    logger = get_run_logger()
-    outcome = lifecycle.run_month(
-        paths, la, month, profile, force, stages=tasks.STAGES, log=logger, run_id=run_id, pulled=pulled
+    return lifecycle.run_month(
+        paths,
+        la,
+        month,
+        profile,
+        force,
+        stages=tasks.STAGES,
+        log=get_run_logger(),
+        run_id=run_id,
+        pulled=pulled,
     )
-    if outcome.status == "done":
-        publish_artifacts_safely(outcome)
-    return outcome
 
 
 def publish_artifacts_safely(outcome: MonthOutcome) -> None:
-    """The month's artifacts; it is done whether or not they can be made (only its summary in the
-    Prefect UI is then missing)."""
+    """A done month's headline figures, as artifacts in the Prefect UI; the month is done whether or not
+    they can be made (only its summary is then missing)."""
+    if outcome.status != "done":
+        return
     try:
         publish_artifacts(outcome.la_code, outcome.month, Path(outcome.output_dir))
     except Exception as exc:
@@ -163,12 +172,13 @@ def monthly_report(
             outcome = run_month(replace(paths, inbox=Path(inbox)), la, month, profile, force)
     except ExtractMissing as exc:
         return Failed(name="AwaitingData", message=str(exc), data=exc)
+    publish_artifacts_safely(outcome)
     if outcome.status == "skipped":
         return Completed(name="Skipped", message=outcome.message, data=outcome)
     return outcome
 
 
-@flow(name="backfill")
+@flow(name="backfill", task_runner=ProcessPoolTaskRunner(max_workers=1, initializer=quiet_worker))
 def backfill(
     la: str,
     first: str,
@@ -185,10 +195,16 @@ def backfill(
     """Every month from `first` to `last` in order, skipping those already done; a failed month, or one
     whose extract has not arrived (awaiting data), is reported and the rest go on: the next month's flow
     figures still count a missing month's events, from the next extract's window (contract 1.2). A URL
-    inbox is pulled a month at a time, without waiting."""
+    inbox is pulled a month at a time, without waiting.
+
+    From a local inbox, while one month loads and publishes, the next is read, validated and
+    pseudonymised in a second process (the flow's task runner), so that a backfill uses two cores."""
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     months = months_between(parse_month(first), parse_month(last))
-    return run_months(paths, la, months, profile, force, inbox, inbox_options, inbox_secret)
+    with shared_api():  # the second process reports to this flow's API
+        return run_months(
+            paths, la, months, profile, force, inbox, inbox_options, inbox_secret, tasks.BACKFILL_STAGES
+        )
 
 
 def run_months(
@@ -200,21 +216,39 @@ def run_months(
     inbox: str | None = None,
     inbox_options: dict | None = None,
     inbox_secret: str | None = None,
+    stages: lifecycle.Stages = tasks.STAGES,
 ) -> list[MonthOutcome]:
     """One authority's months in order, in the current flow or task run (backfill's, or a region
     worker's): a failed month, or one awaiting data, is reported and the rest go on. A month already done
     is skipped, and re-loading one makes the later ones due (their history includes it), so a re-run
-    redoes only what is not done. `inbox` is needed only when it is a URL, pulled a month at a time."""
+    redoes only what is not done. A local inbox runs through csc_report.month.run_in_order, which
+    prepares the next month while one finishes (on a second process in backfill: `stages`); a URL inbox
+    (`inbox`) is pulled a month at a time."""
+    if inbox and sources.is_url(inbox):
+        in_order = _pulled_in_order(paths, la, months, profile, force, inbox, inbox_options, inbox_secret)
+    else:
+        run_id = str(flow_run.get_id() or "")
+        in_order = lifecycle.run_in_order(paths, la, months, profile, force, stages, get_run_logger(), run_id)
     outcomes = []
-    for n, month in enumerate(months, 1):
-        try:
-            if inbox and sources.is_url(inbox):
-                outcomes.append(
-                    pull_and_run(paths, la, month, profile, force, inbox, inbox_options, inbox_secret)
-                )
-            else:
-                outcomes.append(run_month(paths, la, month, profile, force))
-        except CscError as exc:
-            outcomes.append(MonthOutcome.failed(paths, la, month, exc))
-        report_progress(n, len(months), outcomes[-1])
+    for n, outcome in enumerate(in_order, 1):
+        publish_artifacts_safely(outcome)
+        report_progress(n, len(months), outcome)
+        outcomes.append(outcome)
     return outcomes
+
+
+def _pulled_in_order(
+    paths: RunPaths,
+    la: str,
+    months: list[str],
+    profile: str,
+    force: bool,
+    inbox: str,
+    inbox_options: dict | None,
+    inbox_secret: str | None,
+) -> Iterator[MonthOutcome]:
+    for month in months:
+        try:
+            yield pull_and_run(paths, la, month, profile, force, inbox, inbox_options, inbox_secret)
+        except CscError as exc:
+            yield MonthOutcome.failed(paths, la, month, exc)

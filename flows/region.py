@@ -17,16 +17,13 @@ filesystem that the workers share with the flow: tasks exchange file paths and o
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from csc_report.flows.api import shared_api
 from csc_report.flows.console import run_flow
 from csc_report.flows.monthly import MonthOutcome, run_months
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.server.api.server import SubprocessASGIServer
-from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect_dask import DaskTaskRunner
 
 from csc_report import region, settings
@@ -122,24 +119,6 @@ def region_backfill(
         get_run_logger().info(line)
         print(line, flush=True)
     return outcomes
-
-
-@contextmanager
-def shared_api() -> Iterator[None]:
-    """Make the Dask workers report to the flow's own Prefect API.
-
-    With no server configured, Prefect starts a temporary one in each process that needs it: each Dask
-    worker would start its own (seconds apiece) and keep its task runs from the flow's. So the process's
-    temporary server is started here and its address handed on in the settings that prefect-dask ships
-    to the workers with each task; Prefect stops it when the process exits, as it always does.
-    """
-    if PREFECT_API_URL.value():
-        yield
-        return
-    server = SubprocessASGIServer()
-    server.start()
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
-        yield
 
 
 def run_region(address: str | None = None, workers: int = 2, **parameters) -> list[MonthOutcome]:

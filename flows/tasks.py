@@ -19,6 +19,7 @@ and the month (csc_report.month.guarded); the message-free traceback goes to the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -82,10 +83,36 @@ def prepared(state) -> month_.PreparedResult:
     return lambda: (state.result(), state.name == "Cached")
 
 
+def _prepare_task(pending: month_.PendingMonth, force: bool):
+    """The cached prepare task for this month: its result is stored in the month's cache entry; `force`
+    refreshes it."""
+    return prepare.with_options(result_storage=pending.entry, refresh_cache=force)
+
+
 def prepare_month(paths, pending: month_.PendingMonth, force: bool) -> month_.PreparedResult:
-    """Run the cached prepare task. The result is stored in the month's cache entry; `force` refreshes it."""
-    task_ = prepare.with_options(result_storage=pending.entry, refresh_cache=force)
-    return prepared(task_(*pending.prepare_args(paths), return_state=True))
+    """Run the cached prepare task here and now."""
+    return prepared(_prepare_task(pending, force)(*pending.prepare_args(paths), return_state=True))
 
 
-STAGES = month_.Stages(discover=discover, prepare=prepare_month, load=load, compute=compute, publish=publish)
+def submit_prepare(paths, pending: month_.PendingMonth, force: bool) -> month_.PreparedResult:
+    """Submit the cached prepare task to the flow's task runner (backfill's runs it in a second process)
+    and return at once: the month is prepared while the month before it loads and publishes."""
+    future = _prepare_task(pending, force).submit(*pending.prepare_args(paths))
+
+    def result() -> tuple:
+        future.wait()
+        return prepared(future.state)()
+
+    return result
+
+
+STAGES = month_.Stages(
+    discover=discover,
+    prepare=prepare_month,
+    prepare_ahead=prepare_month,
+    load=load,
+    compute=compute,
+    publish=publish,
+)
+# backfill's: a month started early is prepared on the flow's process pool (flows/monthly.py)
+BACKFILL_STAGES = replace(STAGES, prepare_ahead=submit_prepare)

@@ -13,12 +13,15 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, la_file, planted_values
 from csc_report.flows.console import run_flow
 from csc_report.flows.monthly import backfill, monthly_report
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
 from csc_report import indicators, warehouse
 from csc_report.errors import DataError
@@ -65,6 +68,28 @@ def test_run_json_records_inputs_timings_and_flow_run(demo):
     assert {"read", "validate", "load", "indicators", "publish"} <= set(record["timings"])
     assert all(len(item["sha256"]) == 64 for item in record["inputs"])
     assert record["row_counts"]["referrals"] > 0
+
+
+def test_backfill_prepares_in_a_second_process_that_reports_to_its_flow_run(demo):
+    """Months after the first are prepared on the flow's process pool: their task runs reach the flow's
+    own API (a pool process left to itself would start a temporary server of its own, and its runs
+    would be missing here), one per month, and the months' records say they were read and validated."""
+    root, params, _ = demo
+    records = [json.loads((Path(params["outputs"]) / LA / m / "run.json").read_text()) for m in MONTHS]
+    assert len({r["flow_run_id"] for r in records}) == 1
+    only = FlowRunFilter(id=FlowRunFilterId(any_=[records[0]["flow_run_id"]]))
+    deadline = time.monotonic() + 30  # task run states reach the API as events
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = client.read_task_runs(flow_run_filter=only)
+            prepared = [
+                r for r in runs if r.name.startswith("read-validate-pseudonymise") and r.state.is_completed()
+            ]
+            if len(prepared) >= len(MONTHS) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    assert len(prepared) == len(MONTHS)
+    assert all(r["timings"]["validate"] > 0 and not r["reused"] for r in records)
 
 
 def test_rerunning_a_month_changes_nothing(demo):

@@ -1,0 +1,91 @@
+"""A backfill prepares the next month while one finishes (csc_report.month.run_in_order).
+
+The plain lifecycle is driven with stages that record what they are asked to do, in what order: the
+month after the one being finished is started early and handed to `prepare_ahead` before that one
+loads; a month done now is not started early (a re-run would otherwise prepare every month for
+nothing), and is started again in its turn, when the month before it may have made it due; a month
+whose folder is missing is awaiting data, told once, in its turn.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from csc_report import month
+from csc_report.generate import generate_inbox
+from csc_report.settings import RunPaths
+
+LA = "874"
+MONTHS = ["2013-04", "2013-05", "2013-06"]
+MISSING = "2013-07"
+
+
+@pytest.fixture(scope="module")
+def paths(tmp_path_factory) -> RunPaths:
+    root = tmp_path_factory.mktemp("in-order")
+    generate_inbox(root / "inbox", la_code=LA, end=MONTHS[-1], months=len(MONTHS), scale=0.1, seed=3)
+    return RunPaths(root / "inbox", root / "wh", root / "out", root / "secret.key")
+
+
+def recording(events: list[tuple[str, str]]) -> month.Stages:
+    """The plain stages, each telling `events` which month it was asked for."""
+    plain = month.Stages()
+
+    def prepare(name, stage):
+        def wrapper(paths, pending, force):
+            events.append((name, pending.month))
+            return stage(paths, pending, force)
+
+        return wrapper
+
+    def load(paths, la, month_, *args):
+        events.append(("load", month_))
+        return plain.load(paths, la, month_, *args)
+
+    return month.Stages(
+        prepare=prepare("prepare", plain.prepare),
+        prepare_ahead=prepare("ahead", plain.prepare_ahead),
+        load=load,
+    )
+
+
+def test_each_month_is_prepared_ahead_while_the_one_before_finishes(paths):
+    events = []
+    outcomes = list(month.run_in_order(paths, LA, MONTHS + [MISSING], stages=recording(events)))
+    assert [o.status for o in outcomes] == ["done", "done", "done", "awaiting data"], [
+        o.message for o in outcomes
+    ]
+    assert MISSING in outcomes[-1].message
+    assert events == [
+        ("prepare", "2013-04"),
+        ("ahead", "2013-05"),
+        ("load", "2013-04"),
+        ("ahead", "2013-06"),
+        ("load", "2013-05"),
+        ("load", "2013-06"),  # 2013-07 is missing: started early in vain, nothing prepared
+    ]
+
+
+def test_a_month_done_now_is_started_again_in_its_turn(paths):
+    """After the test above every month is done. Without the first's run record, it is due again;
+    the second is done until the first is re-loaded (its history includes it), so it is not prepared
+    early but in its turn; the third is due by then, and is prepared ahead."""
+    (paths.output_dir(LA, MONTHS[0]) / "run.json").unlink()
+    events = []
+    outcomes = list(month.run_in_order(paths, LA, MONTHS, stages=recording(events)))
+    assert [o.status for o in outcomes] == ["done", "done", "done"], [o.message for o in outcomes]
+    assert events == [
+        ("prepare", "2013-04"),
+        ("load", "2013-04"),
+        ("prepare", "2013-05"),
+        ("ahead", "2013-06"),
+        ("load", "2013-05"),
+        ("load", "2013-06"),
+    ]
+
+
+def test_nothing_is_prepared_when_every_month_is_done(paths):
+    events = []
+    outcomes = list(month.run_in_order(paths, LA, MONTHS, stages=recording(events)))
+    assert [o.status for o in outcomes] == ["skipped"] * len(MONTHS)
+    assert events == []
