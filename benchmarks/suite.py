@@ -4,8 +4,9 @@
 
 Runs `pytest -q --durations=40` under benchmarks/measure.py (CPU seconds include every process the tests
 start: Prefect servers, `csc-report` runs, SFTP and S3 servers) and writes the summary line, the figures
-and the 40 slowest test phases to suite.json / suite.md. Extra arguments go to pytest (`-- -n 2` with
-pytest-xdist). On a shared machine compare CPU seconds; wall seconds carry other people's load.
+and the 40 slowest test phases to suite.json / suite.md. The suite runs on two pytest-xdist workers by
+default (pyproject.toml); extra arguments go to pytest (`-- -n 0` runs it serially). On a shared
+machine compare CPU seconds; wall seconds carry other people's load.
 """
 
 from __future__ import annotations

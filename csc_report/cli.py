@@ -348,14 +348,18 @@ def _remote_inputs(args, month: str) -> list[dict] | None:
 
 
 def cmd_demo(args) -> int:
-    from csc_report.flows.console import run_flow
+    from csc_report.flows.api import start_in_background
+    from csc_report.flows.console import quiet_console, run_flow
     from csc_report.flows.monthly import backfill
     from csc_report.generate import generate_inbox
 
     inbox = args.dir / "inbox"
+    quiet_console()
+    api_answers = start_in_background()  # while the inbox is made
     if not (inbox / settings.DEMO_LA).is_dir():
         print(f"making the demo inbox in {inbox} ...")
         generate_inbox(inbox)
+    api_answers()
     months = sorted(p.name for p in (inbox / settings.DEMO_LA).iterdir() if p.is_dir())
     outcomes = run_flow(
         backfill,

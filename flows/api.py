@@ -9,7 +9,8 @@ if it has started) and puts its address in the settings that Prefect ships to th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from prefect.server.api.server import SubprocessASGIServer
@@ -27,3 +28,16 @@ def shared_api() -> Iterator[None]:
     server.start()
     with temporary_settings({PREFECT_API_URL: server.api_url}):
         yield
+
+
+def start_in_background() -> Callable[[], None]:
+    """Start this process's temporary server on a thread, when no server is configured, and return the
+    wait for it to answer. Its start-up takes seconds, and on a user's first run a dozen more to create
+    its database; `csc-report demo` makes its inbox meanwhile, on the other core. Call the wait before
+    the first flow: until the server answers, Prefect's client takes it as started and fails."""
+    if PREFECT_API_URL.value():
+        return lambda: None
+    starting = ThreadPoolExecutor(1, thread_name_prefix="prefect-api-start")
+    started = starting.submit(SubprocessASGIServer().start)
+    starting.shutdown(wait=False)  # the thread ends with the start; nothing else is given to it
+    return started.result

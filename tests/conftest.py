@@ -210,10 +210,16 @@ _server: PrefectServer | None = None
 SHARED_FIXTURES = ("prefect_server", "demo")
 
 
+# The longest test file, first: under pytest-xdist (`--no-loadscope-reorder` in pyproject.toml keeps
+# this order) it starts at once on one worker while the other takes the rest, rather than last, alone.
+LONGEST_FIRST = "test_region.py"
+
+
 def pytest_collection_modifyitems(config, items):
     """Start the server at once if any selected test needs it: it boots while other tests run. Under
     pytest-xdist only the worker that runs those tests (their group) starts it, when it first needs it."""
     global _server
+    items.sort(key=lambda item: item.path.name != LONGEST_FIRST)  # stable: every other file keeps its order
     for item in items:
         names = getattr(item, "fixturenames", ())
         shared = any(name in names for name in SHARED_FIXTURES)
