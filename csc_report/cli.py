@@ -358,7 +358,7 @@ def cmd_demo(args) -> int:
     api_answers = start_in_background()  # while the inbox is made
     if not (inbox / settings.DEMO_LA).is_dir():
         print(f"making the demo inbox in {inbox} ...")
-        generate_inbox(inbox)
+        generate_inbox(inbox, workers=2)  # its workbooks written by two processes, beside the server
     api_answers()
     months = sorted(p.name for p in (inbox / settings.DEMO_LA).iterdir() if p.is_dir())
     outcomes = run_flow(

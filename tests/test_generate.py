@@ -59,8 +59,9 @@ def _hashes(root: Path) -> dict[str, str]:
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(small, tmp_path):
+    """`small` was written by this process; the same inbox again by two writer processes (the demo's way)."""
     out, _ = small
-    again = generate_inbox(tmp_path / "again", end="2013-06", months=2, scale=0.2, seed=7)
+    again = generate_inbox(tmp_path / "again", end="2013-06", months=2, scale=0.2, seed=7, workers=2)
     assert len(again) == 2
     assert _hashes(tmp_path / "again") == _hashes(out)
     generate_inbox(tmp_path / "other", end="2013-06", months=2, scale=0.2, seed=8)

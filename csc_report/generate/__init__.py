@@ -9,8 +9,12 @@ one month to the next (``corrections``). The defaults reproduce the situation of
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +47,7 @@ def generate_inbox(
     layout: str = "pre2014",
     corrections: bool = True,
     missing_months: Iterable[str] = (),
+    workers: int = 1,
 ) -> list[Path]:
     """Write ``out/reference/population.csv`` and ``out/<la_code>/<YYYY-MM>/`` for each month up to ``end``.
 
@@ -52,6 +57,10 @@ def generate_inbox(
     ``corrections`` puts later extracts' corrections of earlier ones in (see ``corrections``); without it
     consecutive extracts agree wherever they overlap. ``missing_months`` are left without a folder, as when
     an authority sends no extract; the other months are exactly as they would be otherwise.
+
+    Writing the workbooks is most of the time (XlsxWriter, cell by cell: see ``xlsx``), and each month's
+    files depend only on that month's lists, so with ``workers`` > 1 they are written by that many
+    processes while this one cuts the next months. The bytes are the same either way.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
@@ -69,27 +78,43 @@ def generate_inbox(
     write_reference_extras(out / "reference", la_code)
     reopenings = Reopenings(history)
     folders = []
-    for k in range(months):
-        month = history.first_month + k
-        stream = int(month.astype(np.int64))
-        corrections_rng = np.random.default_rng([seed, stream, _CORRECTIONS])
-        if corrections:
-            reopenings.draw(month, corrections_rng)  # in a missing month too: later extracts show them
-        if month in missing:
-            continue
-        folder = out / la_code / str(month)
-        folder.mkdir(parents=True, exist_ok=True)
-        snap = Snapshot(history, month, np.random.default_rng([seed, stream, _SNAPSHOT]), reopenings)
-        asat = snap.asat.item()
-        lists = snap.lists()
-        if corrections:
-            mistakes(lists, month, corrections_rng)
-        write_annex_a(folder / f"annex_a_{month}.xlsx", lists, la_code, asat, layout, [seed, stream, _MESS])
-        wf_rng = np.random.default_rng([seed, stream, _WORKFORCE])
-        figures = month_figures(wf_rng, months - 1 - k, scale)
-        write_workforce(folder / "workforce.xlsx", workforce_month(wf_rng, establishment, snap.asat, figures))
-        folders.append(folder)
+    with ExitStack() as stack:
+        write = _writer(stack, workers)
+        for k in range(months):
+            month = history.first_month + k
+            stream = int(month.astype(np.int64))
+            corrections_rng = np.random.default_rng([seed, stream, _CORRECTIONS])
+            if corrections:
+                reopenings.draw(month, corrections_rng)  # in a missing month too: later extracts show them
+            if month in missing:
+                continue
+            folder = out / la_code / str(month)
+            folder.mkdir(parents=True, exist_ok=True)
+            snap = Snapshot(history, month, np.random.default_rng([seed, stream, _SNAPSHOT]), reopenings)
+            asat = snap.asat.item()
+            lists = snap.lists()
+            if corrections:
+                mistakes(lists, month, corrections_rng)
+            workbook = folder / f"annex_a_{month}.xlsx"
+            write(partial(write_annex_a, workbook, lists, la_code, asat, layout, [seed, stream, _MESS]))
+            wf_rng = np.random.default_rng([seed, stream, _WORKFORCE])
+            figures = month_figures(wf_rng, months - 1 - k, scale)
+            staff = workforce_month(wf_rng, establishment, snap.asat, figures)
+            write(partial(write_workforce, folder / "workforce.xlsx", staff))
+            folders.append(folder)
     return folders
+
+
+def _writer(stack: ExitStack, workers: int) -> Callable[[Callable[[], None]], None]:
+    """What runs each file's write: at once, or in a pool of `workers` processes that `stack` closes,
+    raising the first write that failed. Spawned, not forked: the demo runs Prefect's server on a
+    thread of this process meanwhile, and a forked child would inherit that thread's locks."""
+    if workers <= 1:
+        return lambda job: job()
+    pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")))
+    futures = []
+    stack.callback(lambda: [future.result() for future in futures])  # before the pool shuts down
+    return lambda job: futures.append(pool.submit(job))
 
 
 def write_reference_extras(reference: Path, la_code: str) -> None:
