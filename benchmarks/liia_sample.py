@@ -30,7 +30,7 @@ from pathlib import Path
 
 import fastexcel
 from measure import measure
-from run import csc_report, floor_seconds, options
+from run import floor_seconds, forced_run
 
 from csc_report.generate.xlsx import save
 
@@ -82,24 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     if not folder.is_dir():
         print(f"copying the sample to {args.rows:,} rows a list ...", flush=True)
         build_inbox(work / "inbox", args.rows)
-    for stale in ("warehouse", "outputs"):
-        shutil.rmtree(work / stale, ignore_errors=True)
     env = {**os.environ, "PREFECT_HOME": str((work / "prefect").resolve())}
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    cmd = csc_report(
-        "run",
-        *options(
-            inbox=work / "inbox",
-            la=LA,
-            month=MONTH,
-            warehouse=work / "warehouse",
-            outputs=work / "outputs",
-            key_file=work / "pseudonym.key",
-        ),
-        "--force",
-    )
     print("running the month ...", flush=True)
-    process = measure(cmd, work / "run.log", env)
+    process = measure(forced_run(work, LA, MONTH), work / "run.log", env)
     record = json.loads((work / "outputs" / LA / MONTH / "run.json").read_text())
     floor = floor_seconds(folder, 3)
     stages = sum(record["timings"].values())

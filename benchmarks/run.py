@@ -59,6 +59,15 @@ def options(**values) -> list[str]:
     return [part for key, value in values.items() for part in (f"--{key.replace('_', '-')}", str(value))]
 
 
+def forced_run(base: Path, la: str, month: str) -> list[str]:
+    """`csc-report run --force` of `base`/inbox's month into an emptied `base`/warehouse and outputs:
+    never skipped or reused, so that every stage runs and is timed."""
+    for stale in (base / "warehouse", base / "outputs"):
+        shutil.rmtree(stale, ignore_errors=True)
+    paths = {"warehouse": base / "warehouse", "outputs": base / "outputs", "key_file": base / "pseudonym.key"}
+    return csc_report("run", *options(inbox=base / "inbox", la=la, month=month, **paths), "--force")
+
+
 def run_logged(cmd: list[str], log: Path, env: dict[str, str]) -> float:
     """Run a command with its output in a log file; a failure stops the benchmark with the log's tail."""
     start = time.perf_counter()
@@ -102,20 +111,7 @@ def generate(scale: float, base: Path, env: dict[str, str]) -> float | None:
 
 def run_once(scale: float, base: Path, env: dict[str, str]) -> tuple[dict, float, float]:
     """One run of the flow on an empty warehouse: (its run.json, wall seconds, peak MB)."""
-    for stale in (base / "warehouse", base / "outputs"):
-        shutil.rmtree(stale, ignore_errors=True)
-    run_cmd = csc_report(
-        "run",
-        *options(
-            inbox=base / "inbox",
-            la=LA,
-            month=MONTH,
-            warehouse=base / "warehouse",
-            outputs=base / "outputs",
-            key_file=base / "pseudonym.key",
-        ),
-        "--force",  # never skip or reuse: every stage must run to be timed
-    )
+    run_cmd = forced_run(base, LA, MONTH)
     wall = run_logged(wrapped(run_cmd, base / "time.txt"), base / "run.log", env)
     record = json.loads((base / "outputs" / LA / MONTH / "run.json").read_text())
     if record["status"] != "done" or record.get("reused"):
