@@ -50,13 +50,17 @@ def run_args(params: dict, month: str, *extra: str) -> list[str]:
     ]
 
 
-def wait_for(predicate, what: str, process: subprocess.Popen | None = None, timeout: float = 180) -> None:
+def wait_for(
+    predicate, what: str, process: subprocess.Popen | None = None, timeout: float = 180, seen=lambda: ""
+) -> None:
+    """Poll `predicate` until it holds; fail if `process` ends first or `timeout` passes, saying what
+    `seen` reports (a log's tail, what arrived), so a failure on a loaded CI machine can be read."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if process is not None and process.poll() is not None:
-            raise AssertionError(f"process ended (status {process.returncode}) before {what}")
+            raise AssertionError(f"process ended (status {process.returncode}) before {what}\n{seen()}")
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what}\n{seen()}")
         time.sleep(0.1)
 
 
@@ -302,7 +306,14 @@ def test_a_served_run_killed_with_sigkill_is_told_and_awaiting_data_ends_quietly
                 victim = flow_run_process(seen, ids["901"])
                 assert victim is not None
                 os.kill(victim, signal.SIGKILL)
-                wait_for(lambda: len(webhook.bodies) >= 2, "both endings to be told", serve, 120)
+
+                def so_far() -> str:
+                    log.flush()
+                    tail = (tmp_path / "serve.log").read_text()[-4000:]
+                    return f"told: {sorted(messages(webhook))}\nserve.log ends:\n{tail}"
+
+                # On a loaded 2-core machine the second run's process can take minutes to start and end.
+                wait_for(lambda: len(webhook.bodies) >= 2, "both endings to be told", serve, 300, so_far)
                 seen.update(descendants(serve.pid))
                 crashed = client.read_flow_run(ids["901"]).state
 
