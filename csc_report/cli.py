@@ -224,10 +224,17 @@ def cmd_run(args) -> int:
         print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
         return 0
 
-    from csc_report.flows.console import run_flow
-    from csc_report.flows.monthly import monthly_report
+    from csc_report.flows.api import answering, start_temporary_api
 
-    outcome = run_flow(monthly_report, month=args.month, force=args.force, **_flow_paths(args))
+    api = start_temporary_api()  # it starts while the flows and Great Expectations are imported
+    from csc_report.flows.console import quiet_console, run_flow
+    from csc_report.flows.monthly import monthly_report
+    from csc_report.validation import gx_engine
+
+    quiet_console()  # before Great Expectations logs its set-up
+    gx_engine.warm_up()
+    with answering(api):
+        outcome = run_flow(monthly_report, month=args.month, force=args.force, **_flow_paths(args))
     print(f"{outcome.la_code} {outcome.month}: {outcome.message}; report at {outcome.output_dir}/report.html")
     return 0
 
@@ -239,10 +246,14 @@ def cmd_backfill(args) -> int:
         print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
         return 0
 
+    from csc_report.flows.api import answering, start_temporary_api
+
+    api = start_temporary_api()  # it starts while the flows are imported
     from csc_report.flows.console import run_flow
     from csc_report.flows.monthly import backfill
 
-    outcomes = run_flow(backfill, first=args.first, last=args.last, force=args.force, **_flow_paths(args))
+    with answering(api):
+        outcomes = run_flow(backfill, first=args.first, last=args.last, force=args.force, **_flow_paths(args))
     return _summarise(outcomes)
 
 
@@ -348,29 +359,30 @@ def _remote_inputs(args, month: str) -> list[dict] | None:
 
 
 def cmd_demo(args) -> int:
-    from csc_report.flows.api import start_in_background
+    from csc_report.flows.api import answering, start_temporary_api
+
+    api = start_temporary_api()  # it starts while the flows are imported and the inbox is made
     from csc_report.flows.console import quiet_console, run_flow
     from csc_report.flows.monthly import backfill
     from csc_report.generate import generate_inbox
 
     inbox = args.dir / "inbox"
     quiet_console()
-    api_answers = start_in_background()  # while the inbox is made
     if not (inbox / settings.DEMO_LA).is_dir():
         print(f"making the demo inbox in {inbox} ...")
         generate_inbox(inbox, workers=2)  # its workbooks written by two processes, beside the server
-    api_answers()
     months = sorted(p.name for p in (inbox / settings.DEMO_LA).iterdir() if p.is_dir())
-    outcomes = run_flow(
-        backfill,
-        la=settings.DEMO_LA,
-        first=months[0],
-        last=months[-1],
-        inbox=str(inbox),
-        warehouse=str(args.dir / "warehouse"),
-        outputs=str(args.dir / "outputs"),
-        key_file=str(args.dir / "pseudonym.key"),
-    )
+    with answering(api):
+        outcomes = run_flow(
+            backfill,
+            la=settings.DEMO_LA,
+            first=months[0],
+            last=months[-1],
+            inbox=str(inbox),
+            warehouse=str(args.dir / "warehouse"),
+            outputs=str(args.dir / "outputs"),
+            key_file=str(args.dir / "pseudonym.key"),
+        )
     status = _summarise(outcomes)
     latest = Path(outcomes[-1].output_dir)
     print(f"the report for {months[-1]}: {latest / 'report.html'} (and report.md, tables.xlsx beside it)")

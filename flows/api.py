@@ -5,16 +5,32 @@ that needs one. A run that hands tasks to other processes (backfill's second pro
 Dask workers) would then start one per process, seconds apiece, and keep their task runs apart from the
 flow's. `shared_api` starts the process's own temporary server (the one Prefect's client already uses,
 if it has started) and puts its address in the settings that Prefect ships to those processes.
+
+The CLI does better: `start_temporary_api` starts that server as its first step, and the seconds it
+takes to start pass while the CLI imports the flows and Great Expectations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
 
-from prefect.server.api.server import SubprocessASGIServer
-from prefect.settings import PREFECT_API_URL, temporary_settings
+import prefect
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    get_current_settings,
+    temporary_settings,
+)
 
 
 @contextmanager
@@ -24,20 +40,101 @@ def shared_api() -> Iterator[None]:
     if PREFECT_API_URL.value():
         yield
         return
+    from prefect.server.api.server import SubprocessASGIServer  # seconds to import: only when needed
+
     server = SubprocessASGIServer()
     server.start()
     with temporary_settings({PREFECT_API_URL: server.api_url}):
         yield
 
 
-def start_in_background() -> Callable[[], None]:
-    """Start this process's temporary server on a thread, when no server is configured, and return the
-    wait for it to answer. Its start-up takes seconds, and on a user's first run a dozen more to create
-    its database; `csc-report demo` makes its inbox meanwhile, on the other core. Call the wait before
-    the first flow: until the server answers, Prefect's client takes it as started and fails."""
-    if PREFECT_API_URL.value():
-        return lambda: None
-    starting = ThreadPoolExecutor(1, thread_name_prefix="prefect-api-start")
-    started = starting.submit(SubprocessASGIServer().start)
-    starting.shutdown(wait=False)  # the thread ends with the start; nothing else is given to it
-    return started.result
+class TemporaryApi:
+    """Prefect's temporary API server, started as Prefect starts it (`SubprocessASGIServer`: uvicorn
+    serving `prefect.server.api.server:create_app` on a free local port, the UI off, stopped when this
+    process exits) but without importing Prefect's server module into this process. That import takes
+    about 4 s before Prefect's own class can start anything, and a run that is given the server's
+    address never needs it."""
+
+    READY_STATUS = 200
+    PORT_TAKEN = 3  # uvicorn's exit status when another process took the port first
+
+    def __init__(self) -> None:
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+        self._spawn()
+        atexit.register(self.stop)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def _spawn(self) -> None:
+        with socket.socket() as probe:  # a port free now; uvicorn exits with PORT_TAKEN if it is not
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        server_env = {
+            "PREFECT_UI_ENABLED": "0",
+            "PREFECT__SERVER_EPHEMERAL": "1",
+            "PREFECT__SERVER_FINAL": "1",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn",
+                "--app-dir", str(Path(prefect.__file__).parent.parent),
+                "--factory", "prefect.server.api.server:create_app",
+                "--host", "127.0.0.1", "--port", str(self.port),
+                "--log-level", "error", "--lifespan", "on",
+            ],
+            env={
+                **os.environ,
+                **server_env,
+                **get_current_settings().to_environment_variables(exclude_unset=True),
+            },
+        )  # fmt: skip
+
+    def wait(self) -> str:
+        """Wait until the server answers its health check; its API address. Fails, saying why, when
+        it does not answer within Prefect's ephemeral start-up timeout."""
+        deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        while time.monotonic() < deadline:
+            status = self.process.poll()
+            if status == self.PORT_TAKEN:
+                self._spawn()
+            elif status is not None:
+                raise RuntimeError(
+                    f"Prefect's temporary API server exited with status {status} as it started"
+                )
+            with suppress(urllib.error.URLError, ConnectionError, TimeoutError):
+                with urllib.request.urlopen(f"{self.url}/health", timeout=5) as answer:
+                    if answer.status == self.READY_STATUS:
+                        return self.url
+            time.sleep(0.1)
+        raise RuntimeError("Timed out while attempting to connect to Prefect's temporary API server")
+
+    def stop(self) -> None:
+        """Stop the server as Prefect stops its own: terminate, and kill if it has not ended in 5 s."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def start_temporary_api() -> TemporaryApi | None:
+    """Start this process's temporary server now, when no server is configured (None when one is)."""
+    return None if PREFECT_API_URL.value() else TemporaryApi()
+
+
+@contextmanager
+def answering(api: TemporaryApi | None) -> Iterator[None]:
+    """Within it, flows use `api` (once it answers: until then Prefect's client would fail), or the
+    configured server when `api` is None."""
+    if api is None:
+        yield
+        return
+    with temporary_settings({PREFECT_API_URL: api.wait()}):
+        yield

@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -55,6 +55,15 @@ class Outcome:
     success: bool
     positions: list[int]  # rows (positions in the table) that failed
     errored: str | None  # set when the check raised instead of evaluating
+
+
+def warm_up() -> None:
+    """Build the context now, for a process with time to spare before it validates (waiting for
+    Prefect's temporary server to answer). Any error is left for validation to meet again and report,
+    inside the run. It runs on the calling thread: importing GX on a second thread while the first
+    imports Prefect can deadlock in importlib's module locks."""
+    with suppress(Exception):
+        context()
 
 
 def context():
