@@ -8,6 +8,8 @@ but the flows and the CLI, so a new module cannot slip past it unlisted.
 from __future__ import annotations
 
 import pkgutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -54,3 +56,23 @@ def test_packaged_resources_are_found_through_the_package():
     assert len(list(settings.EXPECTATIONS_DIR.glob("*.json"))) == 12
     for package in settings.CODE_PACKAGES:
         assert any(settings.package_dir(package).iterdir()), package
+
+
+def test_the_flows_leave_prefects_server_module_unimported():
+    """`csc-report run` starts Prefect's temporary server itself (flows/api.py), so that the 4 s of
+    importing Prefect's server module are not paid before the server can start (issue 19). A new
+    top-level import of it anywhere under the flows would bring that back; a fresh interpreter shows it."""
+    probe = (
+        "import sys, csc_report.cli, csc_report.flows.monthly, csc_report.flows.api; "
+        "print('prefect.server.api.server' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_configured_server_means_no_temporary_one():
+    from csc_report.flows.api import start_temporary_api
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        assert start_temporary_api() is None
