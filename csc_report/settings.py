@@ -88,6 +88,22 @@ def configure_prefect_environment(home: Path | None = None) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    _no_proxy_to_this_machine()
+
+
+PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+THIS_MACHINE = ("127.0.0.1", "localhost")
+
+
+def _no_proxy_to_this_machine() -> None:
+    """Where the environment names a proxy (common on council servers), add this machine to
+    `no_proxy`: Prefect's client and the wait for its temporary server would otherwise ask the proxy
+    for 127.0.0.1, which it cannot reach, and the run would fail with "Failed to reach API"."""
+    if not any(os.environ.get(name) for name in PROXY_VARIABLES):
+        return
+    for name in ("no_proxy", "NO_PROXY"):
+        hosts = [host.strip() for host in os.environ.get(name, "").split(",") if host.strip()]
+        os.environ[name] = ",".join(hosts + [host for host in THIS_MACHINE if host not in hosts])
 
 
 def warehouse_folder(path: Path | str) -> Path:

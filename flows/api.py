@@ -55,7 +55,6 @@ class TemporaryApi:
     about 4 s before Prefect's own class can start anything, and a run that is given the server's
     address never needs it."""
 
-    READY_STATUS = 200
     PORT_TAKEN = 3  # uvicorn's exit status when another process took the port first
 
     def __init__(self) -> None:
@@ -104,10 +103,8 @@ class TemporaryApi:
                 raise RuntimeError(
                     f"Prefect's temporary API server exited with status {status} as it started"
                 )
-            with suppress(urllib.error.URLError, ConnectionError, TimeoutError):
-                with urllib.request.urlopen(f"{self.url}/health", timeout=5) as answer:
-                    if answer.status == self.READY_STATUS:
-                        return self.url
+            if answers(self.url):
+                return self.url
             time.sleep(0.1)
         raise RuntimeError("Timed out while attempting to connect to Prefect's temporary API server")
 
@@ -122,6 +119,15 @@ class TemporaryApi:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+def answers(api_url: str) -> bool:
+    """Whether the API at `api_url` answers its health check (asked directly even where the
+    environment names a proxy: csc_report.settings.configure_prefect_environment sees to that)."""
+    with suppress(urllib.error.URLError, ConnectionError, TimeoutError):
+        with urllib.request.urlopen(f"{api_url}/health", timeout=5) as answer:
+            return answer.status == 200
+    return False
 
 
 def start_temporary_api() -> TemporaryApi | None:
