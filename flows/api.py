@@ -123,9 +123,10 @@ class TemporaryApi:
 
 def answers(api_url: str) -> bool:
     """Whether the API at `api_url` answers its health check (asked directly even where the
-    environment names a proxy: csc_report.settings.configure_prefect_environment sees to that)."""
+    environment names a proxy: csc_report.settings.configure_prefect_environment sees to that). A new
+    opener reads the proxy settings as they are now; `urlopen` keeps the first it saw in the process."""
     with suppress(urllib.error.URLError, ConnectionError, TimeoutError):
-        with urllib.request.urlopen(f"{api_url}/health", timeout=5) as answer:
+        with urllib.request.build_opener().open(f"{api_url}/health", timeout=5) as answer:
             return answer.status == 200
     return False
 
