@@ -8,6 +8,7 @@ import subprocess
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
@@ -250,7 +251,7 @@ def test_html_charts_are_inline_images_with_alt_text(published):
     charts = [key for key in written if key.startswith("charts/")]
     assert len(images) == len(charts) >= 10
     for image in images:
-        assert image["src"].startswith("data:image/png;base64,")
+        assert image["src"].startswith("data:image/svg+xml;base64,")
         assert len(image.get("alt", "")) > 20
 
 
@@ -276,7 +277,7 @@ def test_markdown_has_the_same_sections_and_references_chart_files(published):
     for key in written:
         if key.startswith("charts/"):
             assert f"]({key})" in markdown + appendix
-            assert written[key].read_bytes().startswith(b"\x89PNG")
+            assert written[key].read_bytes().startswith(b"<svg ")
 
 
 def test_headline_figures_are_formatted_by_unit(published):
@@ -513,7 +514,7 @@ def test_internal_profile_shows_everything(tmp_path):
 def test_planted_identifier_reaches_no_output(published):
     out_dir, _ = published
     for path in out_dir.rglob("*"):
-        if path.is_file() and path.suffix != ".png":
+        if path.is_file():
             text = path.read_bytes()
             if path.suffix == ".xlsx":
                 workbook = load_workbook(path, read_only=True)
@@ -558,7 +559,8 @@ def test_trend_of_an_indicator_not_available_this_month_is_a_line_not_a_chart(tm
         {**r, "value": None, "note": note} if r["indicator_id"] == "cla_open" else r for r in _indicators()
     ]
     written = publish_report(make_context(indicators=rows), tmp_path)
-    assert "charts/trend_cla_open.png" not in written
+    assert "charts/trend_cla_open.svg" in publish_report(make_context(), tmp_path / "with")
+    assert "charts/trend_cla_open.svg" not in written
     label = next(r["label"] for r in rows if r["indicator_id"] == "cla_open")
     assert f"{label}: {note}" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
@@ -566,6 +568,7 @@ def test_trend_of_an_indicator_not_available_this_month_is_a_line_not_a_chart(tm
 def test_republishing_replaces_stale_charts_and_tables(tmp_path):
     publish_report(make_context(), tmp_path)
     (tmp_path / "tables" / "old_table.csv").write_text("x\n")
+    (tmp_path / "charts" / "trend_referrals.png").write_bytes(b"\x89PNG")  # as earlier versions drew
     written = publish_report(make_context(trends={}, tables={}), tmp_path)
     on_disk = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert on_disk == set(written)
@@ -578,11 +581,11 @@ def test_unknown_profile_is_a_usage_error(tmp_path):
         publish_report(make_context(), tmp_path, profile="everyone")
 
 
-def test_every_chart_is_written_as_a_png(tmp_path):
+def test_every_chart_is_written_as_an_svg(tmp_path):
     written = publish_report(make_context(), tmp_path)
     charts = [path for key, path in written.items() if key.startswith("charts/")]
     assert len(charts) >= 10
-    assert all(path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for path in charts)
+    assert all(ElementTree.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg" for path in charts)
 
 
 def test_parse_commentary_splits_on_level_two_headings(tmp_path):

@@ -18,7 +18,7 @@ MAX_PAGES = 8  # issue 17: highlights, then per section its figures, one chart, 
 READER_PAGES = ("report.html", "report.md", "appendix.html", "appendix.md")
 # the reviewers' pattern: an Annex A sheet name or a snake_case id (file names aside)
 INTERNAL_ID = re.compile(r"\b(List_[0-9]+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b")
-FILE_NAME = re.compile(r"[\w./-]+\.(?:csv|xlsx|md|html|yaml|png)\b")
+FILE_NAME = re.compile(r"[\w./-]+\.(?:csv|xlsx|md|html|yaml|svg)\b")
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")  # a page, not the /Pages tree
 
 

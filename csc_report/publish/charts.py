@@ -1,63 +1,59 @@
-"""Charts for the report: matplotlib PNGs that read in greyscale and render fast.
+"""Charts for the report: SVG drawn directly, to read in greyscale, print sharp and cost next to nothing.
 
-One Figure (drawn with the Agg canvas directly, no pyplot state) is made per report and cleared between
-charts: making a figure costs more than drawing a dozen points on it. A line chart is one or more panels
-of one series each (docs/spc.md: a panel's limits are its own series'); signals differ by marker shape as
-well as colour and a target is dashed, England dash-dot, so a black-and-white print still tells them
-apart; bars carry their value as text. Alt text is generated from the same numbers.
+A chart is a few dozen lines, circles and labels, so it is written as SVG text here rather than drawn
+by a plotting library: matplotlib spent about 0.3 s a chart laying out ticks and text (70% of a month's
+publishing). The picture is the same one: a line chart is one or more panels of one series each
+(docs/spc.md: a panel's limits are its own series'); signals differ by marker shape as well as colour
+and a target is dashed, England dash-dot, so a black-and-white print still tells them apart; bars carry
+their value as text. Alt text is generated from the same numbers. Text is left to the reader's fonts
+(no web font: outputs work offline), so widths are estimated from character counts, with room to spare.
 """
 
 from __future__ import annotations
 
 import base64
-import io
+import math
 import textwrap
 from dataclasses import dataclass, field
-
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
+from xml.sax.saxutils import escape, quoteattr
 
 from csc_report import spc
 from csc_report.publish.disclosure import SUPPRESSED
 from csc_report.publish.formatting import format_value
 from csc_report.publish.tables import PublishedTable
 
+DPI = 120  # pixels per inch of the drawing's own size (the report scales it to the page)
+PT = DPI / 72  # pixels per typographic point
+WIDTH, HEIGHT = 840, 324  # 7 x 2.7 inches
+FONT = 8 * PT
+FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"
+CHAR = 0.6 * FONT  # an average character's width, for laying out labels
 LINE_COLOR = "#111111"
-TARGET_STYLE = {"color": "#444444", "linestyle": "--", "linewidth": 1.2}
+AXIS_COLOR = "#000000"
+GRID_COLOR = "#dddddd"
+TEXT_COLOR = "#222222"
+TARGET_STYLE = {"color": "#444444", "dash": (3.7, 1.6), "width": 1.2}
 # XmR: the mean solid and thin, the limits dotted, England dash-dot; special-cause points (one marker
 # each, spc.XmR.marker) differ by shape as well as colour (Making Data Count's blue and orange).
-MEAN_STYLE = {"color": "#777777", "linestyle": "-", "linewidth": 0.9}
-LIMIT_STYLE = {"color": "#777777", "linestyle": ":", "linewidth": 1.3}
-ENGLAND_STYLE = {"color": "#222222", "linestyle": "-.", "linewidth": 1.1}
+MEAN_STYLE = {"color": "#777777", "dash": (), "width": 0.9}
+LIMIT_STYLE = {"color": "#777777", "dash": (1.0, 1.65), "width": 1.3}
+ENGLAND_STYLE = {"color": "#222222", "dash": (6.4, 1.6, 1.0, 1.6), "width": 1.1}
 SIGNAL_STYLES = {
-    "improvement": {"marker": "*", "color": "#1f5fa8", "markersize": 15},
-    "concern": {"marker": "X", "color": "#d55e00", "markersize": 9},
-    "neutral": {"marker": "D", "color": "#6a3d9a", "markersize": 7},
+    "improvement": {"marker": "star", "color": "#1f5fa8", "size": 15},
+    "concern": {"marker": "x", "color": "#d55e00", "size": 9},
+    "neutral": {"marker": "diamond", "color": "#6a3d9a", "size": 7},
 }
-PARTIAL_STYLE = {
-    "linestyle": "none", "marker": "o", "markersize": 5, "markerfacecolor": "white",
-    "markeredgecolor": "#111111", "markeredgewidth": 1.0, "zorder": 4,
-}  # fmt: skip
+POINT_SIZE = 4  # points (diameter) of a month's figure on the line
+PARTIAL_SIZE = 5  # a partial month's hollow point
+SERIES_WIDTH = 1.6
 MAX_X_LABELS = 13  # month labels that fit across the full width without colliding
 AXIS_MARGIN = 0.08  # of the span of what a line panel shows, above and below it
 NEAR = 0.08  # target and England closer than this share of the axis: their end labels go apart
 BAR_COLOR = "#5a5a5a"
-STYLE = {
-    "font.size": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "grid.color": "#dddddd",
-    "lines.linewidth": 1.6,
-    "lines.markersize": 4,
-}
-SIZE_INCHES = (7.0, 2.7)
 LEGEND_ROW_CHARS = 110  # legend entries (label + key) that fit on one line above the plot
 LEGEND_ROW_INCHES = 0.2
-DPI = 120
+TICK = 3.5 * PT  # tick mark length, and the gap between a tick and its label
+MOST_TICKS = 6  # value-axis ticks at most
 
 
 @dataclass
@@ -68,13 +64,13 @@ class Chart:
     title: str
     alt: str
     reading: str
-    png: bytes
+    svg: bytes
     data: list[PublishedTable] = field(default_factory=list)  # tables behind the chart, for screen readers
     cut_axis: bool = False  # a line panel's value axis does not start at 0
 
     @property
     def path(self) -> str:
-        return f"charts/{self.id}.png"
+        return f"charts/{self.id}.svg"
 
     @property
     def axis_note(self) -> str | None:
@@ -82,8 +78,8 @@ class Chart:
 
     @property
     def data_uri(self) -> str:
-        """The PNG inline, so the HTML stands alone when emailed or printed."""
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+        """The SVG inline, so the HTML stands alone when emailed or printed."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -101,11 +97,7 @@ class Panel:
 
 
 class ChartRenderer:
-    """Draws every chart of one report on a single reused figure."""
-
-    def __init__(self) -> None:
-        self.figure = Figure(figsize=SIZE_INCHES, dpi=DPI)
-        FigureCanvasAgg(self.figure)
+    """Draws the charts of one report as SVG documents."""
 
     def panels(self, x_labels: list[str], panels: list[Panel]) -> tuple[bytes, bool]:
         """Side-by-side panels over the same months, one series each, with one legend above them.
@@ -113,69 +105,209 @@ class ChartRenderer:
         An SPC panel draws its own mean, limits and one marker per special-cause point; a partial point
         is hollow. The value axis fits the panel's data, limits, target and benchmark with a margin
         (`value_range`); where it does not start at 0, a break mark on the axis says so. Target and
-        England lines are named at their right ends, apart when they nearly coincide. Returns the PNG and
+        England lines are named at their right ends, apart when they nearly coincide. Returns the SVG and
         whether any panel's value axis does not start at 0.
         """
         legend = _legend_entries(panels)
         columns, rows = _legend_grid([label for label, _ in legend])
-        height = SIZE_INCHES[1] + LEGEND_ROW_INCHES * (rows - 1)  # the plots keep their height
-        with matplotlib.rc_context(STYLE):
-            self.figure.clear()
-            self.figure.set_size_inches(SIZE_INCHES[0], height)
-            self.figure.subplots_adjust(
-                left=0.08 if len(panels) == 1 else 0.06,
-                right=0.88,  # the end labels of target and England lines sit right of each panel
-                bottom=0.36 / height,
-                top=1 - (0.45 + LEGEND_ROW_INCHES * rows) / height,  # room for two-line panel titles
-                wspace=0.45 if len(panels) < 3 else 0.8,  # room for the end labels between panels
-            )
-            axes_list = self.figure.subplots(1, len(panels), squeeze=False)[0]
-            for axes, panel in zip(axes_list, panels, strict=True):
-                _draw_panel(axes, x_labels, panel, len(panels))
-            handles = [handle for _, handle in legend]
-            self.figure.legend(
-                handles,
-                [label for label, _ in legend],
-                loc="upper left",
-                bbox_to_anchor=(0.01, 1.0),
-                ncol=columns,
-                frameon=False,
-            )
-            return self._png(), any(value_range(panel)[0] > 0 for panel in panels)
+        height = HEIGHT + LEGEND_ROW_INCHES * DPI * (rows - 1)  # the plots keep their height
+        svg = Svg(height)
+        left = (0.08 if len(panels) == 1 else 0.06) * WIDTH
+        right = 0.88 * WIDTH  # the end labels of target and England lines sit right of each panel
+        top = (0.45 + LEGEND_ROW_INCHES * rows) * DPI  # room for two-line panel titles
+        bottom = height - 0.36 * DPI
+        space = 0.45 if len(panels) < 3 else 0.8  # of a panel's width, between panels
+        width = (right - left) / (len(panels) + space * (len(panels) - 1))
+        for n, panel in enumerate(panels):
+            x0 = left + n * width * (1 + space)
+            _draw_panel(svg, Frame(x0, top, x0 + width, bottom), x_labels, panel, len(panels))
+        _draw_legend(svg, legend, columns, rows)
+        return svg.document(), any(value_range(panel)[0] > 0 for panel in panels)
 
     def bars(
         self, categories: list[str], values: list[float | None], labels: list[str], horizontal: bool
     ) -> bytes:
         """Bars with their value written on them; a missing value (suppressed) leaves its label alone."""
-        with matplotlib.rc_context(STYLE):
-            left = 0.08 + (0.012 * max(map(len, categories), default=0) if horizontal else 0)
-            axes = self._axes(left=min(left, 0.4), bottom=0.1 if horizontal else 0.14)
-            heights = [0 if v is None else v for v in values]
-            if horizontal:
-                axes.grid(False)
-                bars = axes.barh(categories, heights, color=BAR_COLOR)
-                axes.invert_yaxis()
-            else:
-                bars = axes.bar(categories, heights, color=BAR_COLOR)
-            axes.bar_label(bars, labels=labels, padding=2, fontsize=7)
-            axes.margins(**({"x": 0.08} if horizontal else {"y": 0.12}))
-            return self._png()
+        svg = Svg(HEIGHT)
+        heights = [0.0 if v is None else float(v) for v in values]
+        high = max(heights, default=0.0) or 1.0
+        if horizontal:
+            left = min(0.08 + 0.012 * max(map(len, categories), default=0), 0.4) * WIDTH
+            frame = Frame(left, 0.14 * HEIGHT, 0.98 * WIDTH, 0.9 * HEIGHT)
+            frame.x_range = (0.0, high * 1.08)
+            frame.y_range = (len(categories) - 0.5 + 0.05, -0.5 - 0.05)  # the first category on top
+            _value_axis(svg, frame, horizontal=True)
+            for i, (category, value, label) in enumerate(zip(categories, heights, labels, strict=True)):
+                y = frame.y(i)
+                band = 0.8 * abs(frame.y(0.5) - frame.y(0))
+                svg.rect(frame.x0, y - band, frame.x(value) - frame.x0, 2 * band, BAR_COLOR)
+                svg.text(frame.x0 - TICK - 2, y, category, anchor="end")
+                svg.text(frame.x(value) + 2 * PT, y, label, size=7 * PT, anchor="start")
+        else:
+            frame = Frame(0.08 * WIDTH, 0.14 * HEIGHT, 0.98 * WIDTH, 0.86 * HEIGHT)
+            span = len(categories) - 1 + 0.8
+            frame.x_range = (-0.4 - 0.05 * span, len(categories) - 0.6 + 0.05 * span)
+            frame.y_range = (0.0, high * 1.12)
+            _value_axis(svg, frame, horizontal=False)
+            band = 0.4 * (frame.x(1) - frame.x(0))
+            for i, (category, value, label) in enumerate(zip(categories, heights, labels, strict=True)):
+                x = frame.x(i)
+                svg.rect(x - band, frame.y(value), 2 * band, frame.y1 - frame.y(value), BAR_COLOR)
+                svg.text(x, frame.y1 + TICK + FONT, category, anchor="middle")
+                svg.text(x, frame.y(value) - 2 * PT, label, size=7 * PT, anchor="middle", middle=False)
+        svg.axes_lines(frame)
+        return svg.document()
 
-    def _axes(self, left: float, bottom: float, top: float = 0.86, height: float = SIZE_INCHES[1]):
-        self.figure.clear()
-        self.figure.set_size_inches(SIZE_INCHES[0], height)
-        self.figure.subplots_adjust(left=left, right=0.98, top=top, bottom=bottom)
-        return self.figure.add_subplot()
 
-    def _png(self) -> bytes:
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+class Svg:
+    """An SVG document being written: shapes in drawing order, in pixels from the top left."""
+
+    def __init__(self, height: float) -> None:
+        self.height = height
+        self.parts: list[str] = []
+
+    def line(self, points, style: dict, width: float | None = None) -> None:
+        """A polyline (or segment) in a line style of this module: colour, dash (points), width."""
+        stroke = (width or style["width"]) * PT
+        dash = style.get("dash")
+        dashes = f' stroke-dasharray="{" ".join(_n(d * stroke) for d in dash)}"' if dash else ""
+        coordinates = " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
+        self.parts.append(
+            f'<polyline points="{coordinates}" fill="none" stroke="{style["color"]}" '
+            f'stroke-width="{_n(stroke)}"{dashes} stroke-linejoin="round"/>'
+        )
+
+    def rect(self, x: float, y: float, width: float, height: float, color: str) -> None:
+        self.parts.append(
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(max(width, 0))}" height="{_n(max(height, 0))}" '
+            f'fill="{color}"/>'
+        )
+
+    def marker(self, kind: str, x: float, y: float, size: float, fill: str, edge: str, edge_width: float):
+        """A marker `size` points across, centred on (x, y): a point, a star, an X or a diamond."""
+        r = size * PT / 2
+        paint = f'fill="{fill}" stroke="{edge}" stroke-width="{_n(edge_width * PT)}"'
+        if kind == "circle":
+            self.parts.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {paint}/>')
+            return
+        corners = " ".join(f"{_n(x + dx)},{_n(y + dy)}" for dx, dy in _SHAPES[kind](r))
+        self.parts.append(f'<polygon points="{corners}" {paint}/>')
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        size: float = FONT,
+        anchor: str = "start",
+        middle: bool = True,
+        color: str = TEXT_COLOR,
+    ) -> None:
+        """Text at (x, y): centred on y (`middle`), else with its baseline on y."""
+        shift = ' dy="0.35em"' if middle else ""
+        self.parts.append(
+            f'<text x="{_n(x)}" y="{_n(y)}"{shift} font-size="{_n(size)}" text-anchor="{anchor}" '
+            f'fill="{color}">{escape(text)}</text>'
+        )
+
+    def axes_lines(self, frame: Frame) -> None:
+        """The left and bottom spines, over everything drawn inside the frame."""
+        style = {"color": AXIS_COLOR, "width": 0.8}
+        self.line([(frame.x0, frame.y0), (frame.x0, frame.y1), (frame.x1, frame.y1)], style)
+
+    def document(self) -> bytes:
+        size = f'width="{WIDTH}" height="{_n(self.height)}" viewBox="0 0 {WIDTH} {_n(self.height)}"'
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" {size} font-family={quoteattr(FONT_FAMILY)}>'
+            f'<rect width="100%" height="100%" fill="#ffffff"/>' + "".join(self.parts) + "</svg>\n"
+        ).encode("utf-8")
+
+
+class Frame:
+    """A plot's box on the page (pixels) and the data ranges it shows: x and y map data to pixels."""
+
+    def __init__(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+        self.x_range = (0.0, 1.0)
+        self.y_range = (0.0, 1.0)
+
+    def x(self, value: float) -> float:
+        low, high = self.x_range
+        return self.x0 + (value - low) / (high - low) * (self.x1 - self.x0)
+
+    def y(self, value: float) -> float:
+        low, high = self.y_range
+        return self.y1 - (value - low) / (high - low) * (self.y1 - self.y0)
+
+
+def _n(value: float) -> str:
+    """A coordinate to one decimal place, without a trailing .0."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _star(r: float) -> list[tuple[float, float]]:
+    """Five points r from the centre, the inner corners at 0.382 r (a regular star)."""
+    radii = [r, 0.381966 * r] * 5
+    return [(d * math.sin(k * math.pi / 5), -d * math.cos(k * math.pi / 5)) for k, d in enumerate(radii)]
+
+
+def _cross(r: float) -> list[tuple[float, float]]:
+    """A filled X: a plus of arms r long and 0.4 r wide, turned 45 degrees."""
+    w = 0.2 * r
+    arm = [(w, w), (w, r), (-w, r)]  # one arm of the plus, anticlockwise; the others are it turned
+    plus = [
+        (x * cos - y * sin, x * sin + y * cos)
+        for cos, sin in ((1, 0), (0, 1), (-1, 0), (0, -1))
+        for x, y in arm
+    ]
+    c = math.sqrt(0.5)
+    return [((x - y) * c, (x + y) * c) for x, y in plus]
+
+
+def _diamond(r: float) -> list[tuple[float, float]]:
+    return [(0, -r), (r, 0), (0, r), (-r, 0)]
+
+
+_SHAPES = {"star": _star, "x": _cross, "diamond": _diamond}
+
+
+def nice_ticks(low: float, high: float, most: int = MOST_TICKS) -> tuple[list[float], int]:
+    """Axis ticks at a round step (1, 2 or 5 times a power of ten) inside [low, high], at most `most` of
+    them, and the decimal places their labels need (none for a step of 1 or more: a count's axis never
+    reads 2.5 children)."""
+    span = high - low
+    if span <= 0:
+        return [low], 0
+    magnitude = 10 ** math.floor(math.log10(span / most))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if span / (m * magnitude) <= most)
+    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+    decimals = next(d for d in range(10) if abs(round(step, d) - step) < step * 1e-6)
+    return [k * step for k in range(first, last + 1)], decimals
+
+
+def _value_axis(svg: Svg, frame: Frame, horizontal: bool) -> None:
+    """The value axis's ticks and labels, with grid lines across the plot (vertical charts only)."""
+    low, high = frame.x_range if horizontal else frame.y_range
+    ticks, decimals = nice_ticks(min(low, high), max(low, high))
+    tick = {"color": AXIS_COLOR, "width": 0.8}
+    for value in ticks:
+        label = f"{value:,.{decimals}f}"
+        if horizontal:
+            x = frame.x(value)
+            svg.line([(x, frame.y1), (x, frame.y1 + TICK)], tick)
+            svg.text(x, frame.y1 + TICK + FONT, label, anchor="middle")
+        else:
+            y = frame.y(value)
+            svg.line([(frame.x0, y), (frame.x1, y)], {"color": GRID_COLOR, "width": 0.8})
+            svg.line([(frame.x0 - TICK, y), (frame.x0, y)], tick)
+            svg.text(frame.x0 - 2 * TICK, y, label, anchor="end")
 
 
 def _legend_grid(labels: list[str]) -> tuple[int, int]:
-    """(columns, rows) of the legend above a line chart: as many columns as fit the width, where
-    matplotlib fills each column top to bottom and sizes it to its longest label."""
+    """(columns, rows) of the legend above a line chart: as many columns as fit the width, each
+    filled top to bottom and as wide as its longest label."""
     for columns in range(len(labels), 1, -1):
         rows = -(-len(labels) // columns)
         chunks = [labels[c * rows : (c + 1) * rows] for c in range(columns)]
@@ -197,86 +329,139 @@ def value_range(panel: Panel) -> tuple[float, float]:
     return (0.0 if bottom <= 0 or low - 2 * margin <= 0 else bottom), high + margin
 
 
-def _draw_panel(axes, x_labels: list[str], panel: Panel, count: int) -> None:
-    positions = list(range(len(x_labels)))
-    values = [float("nan") if v is None else v for v in panel.values]
-    axes.plot(positions, values, color=LINE_COLOR, zorder=3)
-    full = [i for i, v in enumerate(panel.values) if v is not None and i not in panel.partial]
-    axes.plot(full, [values[i] for i in full], linestyle="none", marker="o", color=LINE_COLOR, zorder=4)
-    hollow = sorted(i for i in panel.partial if panel.values[i] is not None)
-    if hollow:
-        axes.plot(hollow, [values[i] for i in hollow], **PARTIAL_STYLE)
+def _draw_panel(svg: Svg, frame: Frame, x_labels: list[str], panel: Panel, count: int) -> None:
+    positions = range(len(x_labels))
+    last = max(len(x_labels) - 1, 1)
+    frame.x_range = (-0.05 * last, last * 1.05)
+    frame.y_range = value_range(panel)
+    _value_axis(svg, frame, horizontal=False)
     chart = panel.chart
     if chart is not None and chart.has_limits:
-        axes.axhline(chart.mean, **MEAN_STYLE)
-        axes.axhline(chart.upper, **LIMIT_STYLE)
-        axes.axhline(chart.lower, **LIMIT_STYLE)
-        for kind, points in _markers(chart).items():
-            axes.plot(
-                points,
-                [chart.values[i] for i in points],
-                linestyle="none",
-                markeredgecolor="#111111",
-                markeredgewidth=0.6,
-                zorder=5,
-                **SIGNAL_STYLES[kind],
-            )
+        for level, style in (
+            (chart.mean, MEAN_STYLE),
+            (chart.upper, LIMIT_STYLE),
+            (chart.lower, LIMIT_STYLE),
+        ):
+            svg.line([(frame.x0, frame.y(level)), (frame.x1, frame.y(level))], style)
     ends = []
     if panel.target is not None:
-        axes.axhline(panel.target, **TARGET_STYLE)
+        svg.line([(frame.x0, frame.y(panel.target)), (frame.x1, frame.y(panel.target))], TARGET_STYLE)
         ends.append((panel.target, f"Target {format_value(panel.target, panel.unit)}"))
     if panel.reference is not None:
-        axes.axhline(panel.reference[1], **ENGLAND_STYLE)
-        ends.append(
-            (
-                panel.reference[1],
-                f"England {format_value(panel.reference[1], panel.unit)}",
-            )
-        )
-    bottom, top = value_range(panel)
-    axes.set_ylim(bottom, top)
-    _end_labels(axes, ends, top - bottom)
-    if bottom > 0:
-        _axis_break(axes)
+        level = panel.reference[1]
+        svg.line([(frame.x0, frame.y(level)), (frame.x1, frame.y(level))], ENGLAND_STYLE)
+        ends.append((level, f"England {format_value(level, panel.unit)}"))
+    series = {"color": LINE_COLOR, "width": SERIES_WIDTH}
+    for run in _runs(panel.values):  # a month without a figure breaks the line
+        if len(run) > 1:
+            svg.line([(frame.x(i), frame.y(panel.values[i])) for i in run], series)
+    for i in positions:
+        value = panel.values[i]
+        if value is None:
+            continue
+        if i in panel.partial:
+            svg.marker("circle", frame.x(i), frame.y(value), PARTIAL_SIZE, "#ffffff", LINE_COLOR, 1.0)
+        else:
+            svg.marker("circle", frame.x(i), frame.y(value), POINT_SIZE, LINE_COLOR, LINE_COLOR, 0)
+    if chart is not None and chart.has_limits:
+        for kind, points in _markers(chart).items():
+            style = SIGNAL_STYLES[kind]
+            for i in points:
+                x, y = frame.x(i), frame.y(chart.values[i])
+                svg.marker(style["marker"], x, y, style["size"], style["color"], LINE_COLOR, 0.6)
+    _end_labels(svg, frame, ends)
+    if frame.y_range[0] > 0:
+        _axis_break(svg, frame)
     fit = MAX_X_LABELS // count - (count > 1)  # panels side by side are narrower than a share of the width
     step = max(1, -(-len(x_labels) // fit))
-    axes.set_xticks(positions[::-1][::step][::-1], x_labels[::-1][::step][::-1])
-    axes.set_title(textwrap.fill(panel.title, 100 // count), fontsize=8, loc="left")
+    tick = {"color": AXIS_COLOR, "width": 0.8}
+    for i in list(positions)[::-1][::step]:  # the latest month always labelled
+        x = frame.x(i)
+        svg.line([(x, frame.y1), (x, frame.y1 + TICK)], tick)
+        svg.text(x, frame.y1 + TICK + FONT, x_labels[i], anchor="middle")
+    svg.axes_lines(frame)
+    lines = textwrap.wrap(panel.title, 100 // count) or [""]
+    for n, line in enumerate(reversed(lines)):
+        svg.text(frame.x0, frame.y0 - 6 * PT - n * 1.2 * FONT, line, middle=False)
 
 
-def _end_labels(axes, ends: list[tuple[float, str]], span: float) -> None:
+def _runs(values: list[float | None]) -> list[list[int]]:
+    """The positions of each unbroken run of figures."""
+    runs: list[list[int]] = [[]]
+    for i, value in enumerate(values):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append(i)
+    return [run for run in runs if run]
+
+
+def _end_labels(svg: Svg, frame: Frame, ends: list[tuple[float, str]]) -> None:
     """Name target and England lines just right of their ends; two within NEAR of the axis are moved
     apart, the lower one down and the upper one up."""
     ends = sorted(ends)
-    near = len(ends) == 2 and ends[1][0] - ends[0][0] < NEAR * span
+    low, high = frame.y_range
+    near = len(ends) == 2 and ends[1][0] - ends[0][0] < NEAR * (high - low)
     for n, (level, text) in enumerate(ends):
-        shift = (-4 if n == 0 else 4) if near else 0
-        axes.annotate(
-            text,
-            xy=(1.0, level),
-            xycoords=("axes fraction", "data"),
-            xytext=(3, shift),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=6.5,
-            color="#222222",
-            zorder=6,
-        )
+        shift = ((4 if n == 0 else -4) if near else 0) * PT
+        svg.text(frame.x1 + 3 * PT, frame.y(level) + shift, text, size=6.5 * PT)
 
 
-def _axis_break(axes) -> None:
+def _axis_break(svg: Svg, frame: Frame) -> None:
     """Two short slashes across the foot of the value axis: it does not start at 0."""
+    width, height = frame.x1 - frame.x0, frame.y1 - frame.y0
     for offset in (0.0, 0.03):
-        axes.plot(
-            [-0.012, 0.012],
-            [0.01 + offset, 0.04 + offset],
-            transform=axes.transAxes,
-            color="#111111",
-            linewidth=0.9,
-            clip_on=False,
-            zorder=7,
+        svg.line(
+            [
+                (frame.x0 - 0.012 * width, frame.y1 - (0.01 + offset) * height),
+                (frame.x0 + 0.012 * width, frame.y1 - (0.04 + offset) * height),
+            ],
+            {"color": LINE_COLOR, "width": 0.9},
         )
+
+
+def _draw_legend(svg: Svg, legend: list[tuple[str, dict]], columns: int, rows: int) -> None:
+    """The legend across the top, filled column by column; each column as wide as its longest label."""
+    x = 0.01 * WIDTH + 0.4 * FONT
+    for c in range(columns):
+        chunk = legend[c * rows : (c + 1) * rows]
+        for r, (label, key) in enumerate(chunk):
+            y = 0.4 * FONT + (r + 0.5) * LEGEND_ROW_INCHES * DPI
+            _legend_key(svg, x, y, key)
+            svg.text(x + 2.8 * FONT, y, label)
+        x += (max((len(label) for label, _ in chunk), default=0) + 8) * WIDTH / LEGEND_ROW_CHARS
+
+
+def _legend_key(svg: Svg, x: float, y: float, key: dict) -> None:
+    """A line sample two characters wide, or a marker at its middle."""
+    middle = x + FONT
+    if "marker" in key:
+        fill = key.get("fill", key["color"])
+        svg.marker(key["marker"], middle, y, key["size"], fill, LINE_COLOR, key.get("edge", 0.6))
+    else:
+        svg.line([(x, y), (x + 2 * FONT, y)], key)
+
+
+def _legend_entries(panels: list[Panel]) -> list[tuple[str, dict]]:
+    """What the panels draw, each once: target, England, average, limits, markers, partial points."""
+    entries: dict[str, dict] = {}
+    charts = [p.chart for p in panels if p.chart is not None and p.chart.has_limits]
+    if any(p.target is not None for p in panels):
+        entries["Target"] = TARGET_STYLE
+    if any(p.reference is not None for p in panels):
+        entries["England (DfE)"] = ENGLAND_STYLE
+    if charts:
+        entries["Average"] = MEAN_STYLE
+        entries["Process limits"] = LIMIT_STYLE
+    kinds = {kind for chart in charts for kind in _markers(chart)}
+    for kind, style in SIGNAL_STYLES.items():
+        if kind in kinds:
+            entries[f"Special cause: {kind}"] = style
+    if any(p.partial for p in panels):
+        entries["Partial history (not in the limits)"] = {
+            "marker": "circle", "color": LINE_COLOR, "fill": "#ffffff", "size": PARTIAL_SIZE, "edge": 1.0,
+        }  # fmt: skip
+    return list(entries.items())
 
 
 def _markers(chart: spc.XmR) -> dict[str, list[int]]:
@@ -287,28 +472,6 @@ def _markers(chart: spc.XmR) -> dict[str, list[int]]:
         if signal is not None:
             found.setdefault(signal.kind, []).append(i)
     return found
-
-
-def _legend_entries(panels: list[Panel]) -> list[tuple[str, Line2D]]:
-    """What the panels draw, each once: target, England, average, limits, markers, partial points."""
-    entries: dict[str, Line2D] = {}
-    charts = [p.chart for p in panels if p.chart is not None and p.chart.has_limits]
-    if any(p.target is not None for p in panels):
-        entries["Target"] = Line2D([], [], **TARGET_STYLE)
-    if any(p.reference is not None for p in panels):
-        entries["England (DfE)"] = Line2D([], [], **ENGLAND_STYLE)
-    if charts:
-        entries["Average"] = Line2D([], [], **MEAN_STYLE)
-        entries["Process limits"] = Line2D([], [], **LIMIT_STYLE)
-    kinds = {kind for chart in charts for kind in _markers(chart)}
-    for kind, style in SIGNAL_STYLES.items():
-        if kind in kinds:
-            entries[f"Special cause: {kind}"] = Line2D(
-                [], [], linestyle="none", markeredgecolor="#111111", markeredgewidth=0.6, **style
-            )
-    if any(p.partial for p in panels):
-        entries["Partial history (not in the limits)"] = Line2D([], [], **PARTIAL_STYLE)
-    return list(entries.items())
 
 
 def describe_panels(period_labels: list[str], panels: list[Panel]) -> str:

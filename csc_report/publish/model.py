@@ -477,13 +477,13 @@ class _Builder:
         for i in drawn:
             if self.spc_for(i, n).chart.has_limits:
                 self.charted[i] = self.spc_for(i, n)
-        png, cut = self.renderer.panels([m.strftime("%b %y") for m in months], panels)
+        svg, cut = self.renderer.panels([m.strftime("%b %y") for m in months], panels)
         chart = Chart(
             id=f"trend_{ids[0]}",
             title=f"{'; '.join(self.figure(i).label for i in drawn)}: last {len(months)} months",
             alt=describe_panels([month_label(m) for m in months], panels),
             reading=reading,
-            png=png,
+            svg=svg,
             data=[
                 trend_table(i, self.figure(i).label, self.figure(i).unit, series[i], self.spc_for(i, n).chart)
                 for i in drawn
@@ -535,11 +535,11 @@ class _Builder:
             ),
         )
         reading = rules.reading(figure, period="week", previous_phrase="the week before")
-        png = self.renderer.bars([f"{w.day} {w:%b}" for w in weeks], values, labels, horizontal=False)
+        svg = self.renderer.bars([f"{w.day} {w:%b}" for w in weeks], values, labels, horizontal=False)
         alt = describe_bars(
             f"{spec.label.lower()} started in each week", [day_label(w) for w in weeks], labels
         )
-        return Chart(spec.table_id, table.title, alt, reading, png, data=[table]), reading
+        return Chart(spec.table_id, table.title, alt, reading, svg, data=[table]), reading
 
     def team_chart(self, spec: TeamChart) -> tuple[Chart | None, str | None]:
         table = self.tables.get(spec.table_id)
@@ -551,8 +551,8 @@ class _Builder:
         labels = [SUPPRESSED if v == SUPPRESSED else format_value(v, "decimal") for v in body[spec.column]]
         items = list(zip(names, values, strict=True))
         reading = rules.spread_reading(spec.what, items, as_number(total[spec.column]), "decimal")
-        png = self.renderer.bars(names, values, labels, horizontal=True)
+        svg = self.renderer.bars(names, values, labels, horizontal=True)
         alt = describe_bars(f"{spec.what} by team", names, labels)
         return Chart(
-            f"{spec.table_id}_chart", f"{spec.what.capitalize()} by team", alt, reading, png
+            f"{spec.table_id}_chart", f"{spec.what.capitalize()} by team", alt, reading, svg
         ), reading

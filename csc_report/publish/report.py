@@ -1,7 +1,7 @@
 """publish_report: one month's outputs for one authority (contract section 4), from a ReportContext.
 
 Writes report.md and report.html (the same model through two templates), their appendix of breakdowns
-(appendix.md, appendix.html), charts/<id>.png, indicators.csv, tables/<id>.csv, tables.xlsx and
+(appendix.md, appendix.html), charts/<id>.svg, indicators.csv, tables/<id>.csv, tables.xlsx and
 data_quality.csv. Re-publishing a month replaces its charts and tables.
 """
 
@@ -69,12 +69,13 @@ def publish_report(ctx: ReportContext, out_dir: Path, profile: str = "public") -
         written[path.relative_to(out_dir).as_posix()] = path
         return path
 
-    for sub, pattern in (("charts", "*.png"), ("tables", "*.csv")):
+    # an earlier run's charts and tables go, with the PNG charts that earlier versions drew
+    for sub, patterns in (("charts", ("*.svg", "*.png")), ("tables", ("*.csv",))):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
-        for stale in (out_dir / sub).glob(pattern):
+        for stale in (p for pattern in patterns for p in (out_dir / sub).glob(pattern)):
             stale.unlink()
     for chart in report.charts:
-        keep(out_dir / chart.path).write_bytes(chart.png)
+        keep(out_dir / chart.path).write_bytes(chart.svg)
     for table in report.tables:
         table.write_csv(keep(out_dir / "tables" / f"{table.id}.csv"))
     notes = [report.disclosure_note] if report.disclosure_note else []
