@@ -466,9 +466,9 @@ def test_issues_and_data_docs_hold_no_personal_values(tmp_path):
     assert "source_row" in page  # failing rows are shown by Excel row number
 
 
-def test_memoised_configurations_change_no_outcome_and_end_with_the_validation(monkeypatch):
-    """gx_engine reuses each expectation's configuration while a suite validates (GX rebuilds it ~60
-    times): every rule case gives the same issues and rejects with and without that reuse."""
+def test_memoised_configurations_and_ids_change_no_outcome_and_end_with_the_validation(monkeypatch):
+    """gx_engine reuses each expectation's configuration (GX rebuilds it ~60 times) and each metric id
+    while a suite validates: every rule case gives the same issues and rejects with and without."""
     tables = {}
     for list_id, _, good, bad in RULE_CASES:
         tables.setdefault(list_id, []).extend([good, bad])
@@ -479,6 +479,19 @@ def test_memoised_configurations_change_no_outcome_and_end_with_the_validation(m
 
     memoised = found(validate(extract))
     assert len(memoised[0]) >= len(RULE_CASES)  # every bad row is found
-    assert gx_engine._memo.configurations is None  # after the validation, built afresh on every read
-    monkeypatch.setattr(gx_engine, "_configurations_memoised", contextlib.nullcontext)
+    # after the validation, built afresh on every read
+    assert gx_engine._memo.configurations is None and gx_engine._memo.ids is None
+    monkeypatch.setattr(gx_engine, "_memoised", contextlib.nullcontext)
     assert found(validate(extract)) == memoised
+
+
+def test_plain_stand_ins_are_equal_only_for_values_that_serialise_alike():
+    plain = gx_engine._plain
+    assert plain({"column": "a", "batch_id": "b"}) == plain({"batch_id": "b", "column": "a"})  # key order
+    assert plain({"n": [1, "x", None]}) == plain({"n": [1, "x", None]})
+    apart = [(True, 1), (0.0, -0.0), (1, 1.0), ([1], (1,)), ("1", 1), ({"a": None}, {"a": "None"})]
+    for one, other in apart:
+        assert plain(one) != plain(other), (one, other)
+    for not_plain in (date(2024, 1, 1), {1, 2}, {1: "a"}, {"a": [object()]}):
+        with pytest.raises(gx_engine._NotPlain):
+            plain(not_plain)
