@@ -67,3 +67,10 @@ class FigureDisagrees(CscError):
     month was published by other code; the rows are still written."""
 
     exit_code = 1
+
+
+class PrefectUnavailable(CscError):
+    """Prefect's temporary API server, started for this run, exited or did not answer (exit 1): nothing
+    ran, so the warehouse is as it was. The message says which, and what to change."""
+
+    exit_code = 1

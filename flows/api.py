@@ -27,10 +27,13 @@ from pathlib import Path
 import prefect
 from prefect.settings import (
     PREFECT_API_URL,
+    PREFECT_HOME,
     PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
     get_current_settings,
     temporary_settings,
 )
+
+from csc_report.errors import PrefectUnavailable
 
 
 @contextmanager
@@ -92,21 +95,30 @@ class TemporaryApi:
         )  # fmt: skip
 
     def wait(self) -> str:
-        """Wait until the server answers its health check; its API address. Fails, saying why, when
-        it does not answer within Prefect's ephemeral start-up timeout."""
-        deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        """Wait until the server answers its health check; its API address. Fails with one line
+        (PrefectUnavailable) when it exits, or does not answer within Prefect's ephemeral start-up
+        timeout; the server's own error, if it printed one, is above that line on stderr."""
+        limit = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             status = self.process.poll()
             if status == self.PORT_TAKEN:
                 self._spawn()
             elif status is not None:
-                raise RuntimeError(
-                    f"Prefect's temporary API server exited with status {status} as it started"
+                self.process = None
+                raise PrefectUnavailable(
+                    f"Prefect's temporary API server exited with status {status} as it started, so "
+                    f"nothing was run (its database is in {PREFECT_HOME.value()}; its own error, if "
+                    "any, is above); or set PREFECT_API_URL to a running Prefect server"
                 )
             if answers(self.url):
                 return self.url
             time.sleep(0.1)
-        raise RuntimeError("Timed out while attempting to connect to Prefect's temporary API server")
+        raise PrefectUnavailable(
+            f"Prefect's temporary API server did not answer within {limit} s, so nothing was run; on a "
+            "busy machine raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or set PREFECT_API_URL "
+            "to a running Prefect server"
+        )
 
     def stop(self) -> None:
         """Stop the server as Prefect stops its own: terminate, and kill if it has not ended in 5 s."""

@@ -13,6 +13,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 import csc_report
 from csc_report import settings
 
@@ -76,3 +78,32 @@ def test_a_configured_server_means_no_temporary_one():
 
     with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
         assert start_temporary_api() is None
+
+
+def test_a_temporary_server_that_cannot_start_stops_the_run_with_one_line(monkeypatch):
+    """Exited or silent, the server's failure is a PrefectUnavailable (one line, exit 1) that says what
+    to change, not a RuntimeError the CLI can only call unexpected."""
+    from csc_report.flows.api import TemporaryApi
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+
+    from csc_report.errors import PrefectUnavailable
+
+    def server(code: str):
+        def spawn(self) -> None:
+            self.port = 9  # nothing answers there
+            self.process = subprocess.Popen([sys.executable, "-c", code])
+
+        return spawn
+
+    monkeypatch.setattr(TemporaryApi, "_spawn", server("raise SystemExit(1)"))
+    with pytest.raises(
+        PrefectUnavailable, match=r"exited with status 1 as it started.*PREFECT_API_URL"
+    ) as exited:
+        TemporaryApi().wait()
+    monkeypatch.setattr(TemporaryApi, "_spawn", server("import time; time.sleep(60)"))
+    silent = TemporaryApi()
+    with temporary_settings({PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 1}):
+        with pytest.raises(PrefectUnavailable, match=r"did not answer within 1 s.*STARTUP_TIMEOUT") as late:
+            silent.wait()
+    silent.stop()
+    assert "\n" not in str(exited.value) + str(late.value) and PrefectUnavailable.exit_code == 1
