@@ -166,9 +166,9 @@ class Svg:
         self.height = height
         self.parts: list[str] = []
 
-    def line(self, points, style: dict, width: float | None = None) -> None:
+    def line(self, points, style: dict) -> None:
         """A polyline (or segment) in a line style of this module: colour, dash (points), width."""
-        stroke = (width or style["width"]) * PT
+        stroke = style["width"] * PT
         dash = style.get("dash")
         dashes = f' stroke-dasharray="{" ".join(_n(d * stroke) for d in dash)}"' if dash else ""
         coordinates = " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
