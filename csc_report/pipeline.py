@@ -16,6 +16,7 @@ import platform
 import shutil
 import time
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -140,38 +141,44 @@ def prepare(
     """Read, validate and pseudonymise; write the tables as Parquet and the Data Docs into `entry`.
 
     One unit of work so that what is kept between runs is already pseudonymised. An `error` issue
-    stops the run here, before anything is loaded, and leaves no entry behind; the month's outputs
-    folder (`stopped_dir`) then gets data_quality.csv and the Data Docs, so the engineer sees every
-    issue and not only the first.
+    stops the run here, before anything is loaded; the month's outputs folder (`stopped_dir`) then gets
+    data_quality.csv and the Data Docs, so the engineer sees every issue and not only the first.
+
+    Runs of one month with the same inputs share `entry` (forced runs may prepare it at the same time),
+    so everything is built in a folder of this run's own and only then moved in whole
+    (`_install`): GX's Data Docs build deletes pages it did not make from its site, and a failed run
+    must not delete what another run is about to load.
     """
     timings = {}
     extract = result = None
+    building = entry / f".building-{uuid.uuid4().hex}"
     try:
         started = time.perf_counter()
         extract = read_extract(files, la_aliases=la_aliases)
         timings["read"] = time.perf_counter() - started
         started = time.perf_counter()
-        result = validate_extract(extract, Period(month).asat, data_docs_dir=(entry / "data_docs").resolve())
+        result = validate_extract(
+            extract, Period(month).asat, data_docs_dir=(building / "data_docs").resolve()
+        )
         result.raise_for_errors()
         timings["validate"] = time.perf_counter() - started
         started = time.perf_counter()
         safe = pseudonymise(result.extract, load_or_create_key(key_file), la)
-        (entry / "tables").mkdir(parents=True, exist_ok=True)
-        for list_id, table in safe.tables.items():  # whole files only: another run may be reading them
-            part = entry / "tables" / f"{list_id}.parquet.{uuid.uuid4().hex}"
-            pq.write_table(table, part)
-            part.replace(entry / "tables" / f"{list_id}.parquet")
+        (building / "tables").mkdir(parents=True, exist_ok=True)
+        for list_id, table in safe.tables.items():
+            pq.write_table(table, building / "tables" / f"{list_id}.parquet")
         timings["pseudonymise"] = time.perf_counter() - started
+        _install(building, entry)
     except DataError as exc:
         found = result.extract.issues if result else extract.issues if extract else []
-        where = write_stopped(stopped_dir, found, entry / "data_docs") if stopped_dir and found else None
-        shutil.rmtree(entry, ignore_errors=True)
+        where = write_stopped(stopped_dir, found, building / "data_docs") if stopped_dir and found else None
         if where is None:
             raise
         raise DataError(f"{exc}; {where}") from None
-    except BaseException:
-        shutil.rmtree(entry, ignore_errors=True)
-        raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+        with suppress(OSError):
+            entry.rmdir()  # only when empty: a run that stopped leaves no entry behind
     return Prepared(
         columns_present=safe.columns_present,
         issues=safe.issues,
@@ -182,6 +189,25 @@ def prepare(
         timings=timings,
         prepared_rows={list_id: table.num_rows for list_id, table in safe.tables.items()},
     )
+
+
+def _install(building: Path, entry: Path) -> None:
+    """Move a finished build into the cache entry, each piece whole: a run loading or publishing from
+    the entry meanwhile sees the old file or the new one, never a half-written one or none.
+
+    The Data Docs already there are kept: they were built from the same inputs by the same code (the
+    entry's name is their hash), and replacing a folder cannot be done in one step.
+    """
+    (entry / "tables").mkdir(parents=True, exist_ok=True)
+    for table in (building / "tables").iterdir():
+        table.replace(entry / "tables" / table.name)
+    if (building / "data_docs").is_dir():
+        try:
+            (building / "data_docs").rename(entry / "data_docs")
+        except OSError:
+            if not (entry / "data_docs").is_dir():
+                raise
+            # another run installed its Data Docs first
 
 
 def write_stopped(out_dir: Path, issues: list[Issue], data_docs: Path | None) -> str:

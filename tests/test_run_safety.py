@@ -11,7 +11,8 @@ import pytest
 from conftest import fingerprint
 
 from csc_report import pipeline, warehouse
-from csc_report.errors import ExtractMissing, PreparedIncomplete
+from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
+from csc_report.generate import generate_inbox
 from csc_report.lock import CacheEntryUse
 from csc_report.settings import RunPaths
 
@@ -94,3 +95,46 @@ def test_load_stops_before_its_transaction_when_a_prepared_table_is_not_all_ther
     assert "nothing was loaded" in str(caught.value)
     assert fingerprint(paths.warehouse_file(LA), exclude=set()) == before
     assert not entry.exists()  # the next run reads the extract afresh
+
+
+@pytest.fixture(scope="module")
+def one_month(tmp_path_factory) -> tuple[RunPaths, list]:
+    """One small generated month in an inbox, with the files a run of it would prepare."""
+    root = tmp_path_factory.mktemp("one-month")
+    generate_inbox(root / "inbox", la_code=LA, end=MONTH, months=1, scale=0.1, seed=5)
+    paths = RunPaths(root / "inbox", root / "wh", root / "out", root / "key")
+    return paths, pipeline.discover(paths, LA, MONTH)
+
+
+def entry_files(entry) -> dict[str, bytes]:
+    return {p.relative_to(entry).as_posix(): p.read_bytes() for p in sorted(entry.rglob("*")) if p.is_file()}
+
+
+def test_a_prepare_leaves_what_another_run_of_the_month_put_in_the_entry(one_month, tmp_path):
+    """Forced runs of one month prepare one cache entry at the same time. GX's Data Docs build deletes
+    the pages of a site that it did not make, and a failed prepare used to delete the whole entry: either
+    way one run's files vanished under another (FileNotFoundError). Each build is now its own, moved in
+    whole; a later run keeps the Data Docs already there and never deletes the entry."""
+    paths, files = one_month
+    entry = tmp_path / "cache" / f"{LA}-{MONTH}-abc"
+    first = pipeline.prepare(files, None, LA, MONTH, paths.key_file, entry)
+    before = entry_files(entry)
+    pages = [name for name in before if name.startswith("data_docs/validations/")]
+    assert pages and "data_docs/index.html" in before
+    assert sorted(p.name for p in (entry / "tables").iterdir()) == sorted(
+        f"{list_id}.parquet" for list_id in first.prepared_rows
+    )
+    again = pipeline.prepare(files, None, LA, MONTH, paths.key_file, entry)  # a forced run of the month
+    assert again.prepared_rows == first.prepared_rows
+    assert entry_files(entry) == before  # same tables, first run's Data Docs pages all still there
+    assert sorted(p.name for p in entry.iterdir()) == ["data_docs", "tables"]  # no build folder left
+
+    broken = tmp_path / "annex_a.xlsx"
+    broken.write_bytes(b"not a workbook")
+    with pytest.raises(DataError):
+        pipeline.prepare([broken], None, LA, MONTH, paths.key_file, entry)
+    assert entry_files(entry) == before
+    empty = tmp_path / "cache" / "empty-entry"
+    with pytest.raises(DataError):
+        pipeline.prepare([broken], None, LA, MONTH, paths.key_file, empty)
+    assert not empty.exists()  # a run that stopped leaves no entry behind
