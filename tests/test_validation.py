@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+import re
+from datetime import date, datetime
 
 import pyarrow as pa
 import pytest
@@ -495,3 +496,42 @@ def test_plain_stand_ins_are_equal_only_for_values_that_serialise_alike():
     for not_plain in (date(2024, 1, 1), {1, 2}, {1: "a"}, {"a": [object()]}):
         with pytest.raises(gx_engine._NotPlain):
             plain(not_plain)
+
+
+def docs_pages(directory) -> dict[str, str]:
+    """Each Data Docs page, without what differs between any two builds (the site's name, GX's random
+    element ids)."""
+    varying = re.compile(r"run-[0-9a-f]{8}|collapse-body-[0-9a-f-]{36}")
+    return {
+        p.relative_to(directory).as_posix(): varying.sub("~", p.read_text())
+        for p in sorted(directory.rglob("*.html"))
+    }
+
+
+class FrozenClock(datetime):
+    """The time a Data Docs site is built, the same for both builds compared."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return datetime(2026, 12, 3, 12, 0, tzinfo=tz)
+
+
+def test_data_docs_from_results_kept_as_given_are_the_pages_gx_makes_from_its_own_copies(
+    tmp_path, monkeypatch
+):
+    """While the site is built the results store hands the renderers the results themselves instead
+    of JSON round trips; the pages are the same, and the store is as GX made it afterwards."""
+    extract, results = planted_extract(), {}
+    monkeypatch.setattr(gx_engine, "build_data_docs", lambda found, _: results.update(found))
+    validate_extract(extract, ASAT, data_docs_dir=tmp_path / "unused")
+    monkeypatch.undo()
+    assert len(results) == 3
+    monkeypatch.setattr(gx_engine, "datetime", FrozenClock)
+    gx_engine.build_data_docs(results, tmp_path / "kept")
+    store = gx_engine.context().validation_results_store
+    assert "serialize" not in vars(store) and "deserialize" not in vars(store)
+    assert store.list_keys() == []
+    monkeypatch.setattr(gx_engine, "_results_kept_as_given", lambda _store: contextlib.nullcontext())
+    gx_engine.build_data_docs(results, tmp_path / "copied")
+    kept, copied = docs_pages(tmp_path / "kept"), docs_pages(tmp_path / "copied")
+    assert len(kept) == 7 and kept == copied  # index, three suites, three results
