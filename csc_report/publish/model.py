@@ -185,6 +185,11 @@ class _Builder:
         self.chart_seconds = 0.0
         self.benchmarks = ctx.benchmarks
         self.spc_cache: dict[tuple[str, int | None], signals.Signals] = {}
+        # a figure's series, partial months and reading rules' view, asked for by every table row, panel
+        # and reading that shows it: each made once (their trend frames do not change while building)
+        self.series_cache: dict[tuple[str, int | None], list[tuple[pd.Period, float | None]]] = {}
+        self.partial_cache: dict[str, set[pd.Period]] = {}
+        self.figure_cache: dict[str, rules.Figure] = {}
         self.charted: dict[str, signals.Signals] = {}  # figures drawn as SPC panels with limits
         self.appendix: list[Section] = []  # filled as the sections are built
 
@@ -215,17 +220,23 @@ class _Builder:
 
     def series(self, indicator_id: str, n: int | None = None) -> list[tuple[pd.Period, float | None]]:
         """The last n months, by default the last 24 where history allows, 13 at least (signals.window),
-        ending at the report month; this month's figure is the indicator's own value."""
-        frame = self.ctx.trends.get(indicator_id)
-        points = signals.window(frame, self.month) if n is None else month_series(frame, self.month, n)
-        value = as_number(self.rows[indicator_id].get("value"))
-        return points[:-1] + [(self.month, value)]
+        ending at the report month; this month's figure is the indicator's own value. Not to be changed:
+        the list is shared by every caller."""
+        if (indicator_id, n) not in self.series_cache:
+            frame = self.ctx.trends.get(indicator_id)
+            points = signals.window(frame, self.month) if n is None else month_series(frame, self.month, n)
+            value = as_number(self.rows[indicator_id].get("value"))
+            self.series_cache[(indicator_id, n)] = points[:-1] + [(self.month, value)]
+        return self.series_cache[(indicator_id, n)]
 
     def partial_points(self, indicator_id: str, months: list[pd.Period]) -> frozenset[int]:
         """Indices of `months` whose figure the history covers only partly (signals.partial)."""
-        found = signals.partial_months(self.ctx.trends.get(indicator_id))
-        if signals.partial(self.rows[indicator_id].get("note")):
-            found.add(self.month)
+        if indicator_id not in self.partial_cache:
+            found = signals.partial_months(self.ctx.trends.get(indicator_id))
+            if signals.partial(self.rows[indicator_id].get("note")):
+                found.add(self.month)
+            self.partial_cache[indicator_id] = found
+        found = self.partial_cache[indicator_id]
         return frozenset(i for i, m in enumerate(months) if m in found)
 
     def is_partial(self, indicator_id: str, month: pd.Period) -> bool:
@@ -267,6 +278,11 @@ class _Builder:
 
     def figure(self, indicator_id: str) -> rules.Figure:
         """The figure as the reading rules see it; partial months are not figures to compare with."""
+        if indicator_id not in self.figure_cache:
+            self.figure_cache[indicator_id] = self._figure(indicator_id)
+        return self.figure_cache[indicator_id]
+
+    def _figure(self, indicator_id: str) -> rules.Figure:
         row = self.rows[indicator_id]
         series = self.series(indicator_id)
         partial = self.partial_points(indicator_id, [m for m, _ in series])
