@@ -403,7 +403,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_benchmarks(args) -> int:
-    from csc_report.benchmarks import build, lookup
+    from csc_report.dfe import build, lookup
 
     out = args.out or lookup.reference_dir()
     sizes = build.write(build.build(args.folder), out)

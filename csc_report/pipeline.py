@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from csc_report import __version__, actions, fingerprints, indicators, warehouse
 from csc_report import targets as targets_mod
 from csc_report.authority_config import config_path, load_authority_config
-from csc_report.benchmarks import lookup as benchmarks
+from csc_report.dfe import lookup as benchmarks
 from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
 from csc_report.issues import Issue, issues_to_arrow, write_data_quality
 from csc_report.months import shift

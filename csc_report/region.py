@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from csc_report import settings
-from csc_report.benchmarks.lookup import report_benchmarks
+from csc_report.dfe.lookup import report_benchmarks
 from csc_report.lock import warehouse_lock
 from csc_report.months import month_start, months_between, shift
 from csc_report.publish.region import AreaFigure, IndicatorRows, RegionReport, write_region_report

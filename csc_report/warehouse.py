@@ -4,7 +4,7 @@ look-up and a content fingerprint.
 The schema lives in `sql/schema.sql` (tables, the `calendar`, the `wd_between` macro and one
 `history_<list>(la, m)` table macro per event list); this module applies it and is the one that writes to
 it (snapshots, the inbox's reference data and the month's commentary, indicator results, run records;
-the shipped benchmarks through csc_report.benchmarks.lookup.load_reference, which `pipeline.load` calls
+the shipped benchmarks through csc_report.dfe.lookup.load_reference, which `pipeline.load` calls
 beside it). Indicators and publishing read only the warehouse: the readers of the reference data are here
 too. Every
 snapshot load is one transaction, so a failed load leaves the warehouse exactly as it was, and re-loading

@@ -82,7 +82,7 @@ def test_population_fallback_year_and_missing_population(con):
 
 def test_population_from_the_shipped_ons_estimates_when_the_inbox_has_none(con):
     """Issue 12: an authority with only its extract gets rates; the inbox file wins where it has the LA."""
-    from csc_report.benchmarks import lookup
+    from csc_report.dfe import lookup
 
     lookup.load_reference(con)
     load(con, "2013-06", referrals=[referral("a", "2013-06-03")])

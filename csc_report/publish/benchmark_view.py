@@ -1,6 +1,6 @@
 """How the published DfE benchmarks appear: cells beside each figure, England on charts, benchmarks.csv.
 
-The benchmarks come from ReportContext.benchmarks (csc_report.benchmarks.lookup.report_benchmarks). A cell
+The benchmarks come from ReportContext.benchmarks (csc_report.dfe.lookup.report_benchmarks). A cell
 never stays blank for a figure DfE did not give: it says "suppressed", "not available", "not published"
 (DfE published nothing for that year) or "not in the shipped DfE data" (DfE published it; the reference
 data lack it), so a reader can tell a missing benchmark from a missing feature. Indicators with no
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csc_report.benchmarks.measures import BY_ID, NEIGHBOURS_ON, NOT_PUBLISHED, NOT_SHIPPED, SYMBOLS
+from csc_report.dfe.measures import BY_ID, NEIGHBOURS_ON, NOT_PUBLISHED, NOT_SHIPPED, SYMBOLS
 from csc_report.publish.formatting import as_number, format_value
 from csc_report.publish.tables import Column, PublishedTable
 

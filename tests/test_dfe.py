@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from csc_report import warehouse
-from csc_report.benchmarks import build, lookup
-from csc_report.benchmarks.measures import BY_ID, reporting_year, year_label
 from csc_report.cli import main
+from csc_report.dfe import build, lookup
+from csc_report.dfe.measures import BY_ID, reporting_year, year_label
 
 
 @pytest.fixture(scope="module")

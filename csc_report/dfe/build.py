@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from csc_report.benchmarks.measures import ENGLAND, SUBREGIONS
+from csc_report.dfe.measures import ENGLAND, SUBREGIONS
 from csc_report.errors import UsageError
 
 FILES = {

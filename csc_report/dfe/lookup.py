@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from csc_report.benchmarks import build
-from csc_report.benchmarks.measures import (
+from csc_report.dfe import build
+from csc_report.dfe.measures import (
     ENGLAND,
     MEASURES,
     NOT_PUBLISHED,
