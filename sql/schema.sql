@@ -216,7 +216,7 @@ CREATE OR REPLACE MACRO history_covers_from(la, m, list) AS
 -- csc_report.warehouse.apply_schema from one template each and the scope dates of each list.
 
 -- Published benchmarks and ONS populations (issue 12) -----------------------------------------------
--- Copies of the reference data shipped in csc_report/reference_data (csc_report.benchmarks.lookup
+-- Copies of the reference data shipped in csc_report/reference_data (csc_report.dfe.lookup
 -- reloads them when their hash in reference_versions changes). benchmarks: one published figure per
 -- indicator, area and DfE year (time_period: 2013 = the year ending 31 March 2013); value is NULL when
 -- DfE gives a symbol instead (status c, u, x or z). reference_population is only a fallback: the inbox's
