@@ -531,6 +531,7 @@ def test_data_docs_from_results_kept_as_given_are_the_pages_gx_makes_from_its_ow
     store = gx_engine.context().validation_results_store
     assert "serialize" not in vars(store) and "deserialize" not in vars(store)
     assert store.list_keys() == []
+    assert gx_engine.context().expectations_store.list_keys() == []  # the suites went with the results
     monkeypatch.setattr(gx_engine, "_results_kept_as_given", lambda _store: contextlib.nullcontext())
     gx_engine.build_data_docs(results, tmp_path / "copied")
     kept, copied = docs_pages(tmp_path / "kept"), docs_pages(tmp_path / "copied")
