@@ -192,6 +192,10 @@ class Stages:
     # how a month started early (`run_in_order`) is prepared: Prefect's backfill hands it to a second
     # process, so that it runs while the month before it loads and publishes
     prepare_ahead: Callable[[RunPaths, PendingMonth, bool], PreparedResult] = _plain_prepare
+    # how many months after the one being finished are started early: as many as prepare_ahead can
+    # prepare at once (backfill's process pool), so that preparing, the longer half of a month, keeps
+    # up with finishing
+    ahead: int = 1
     load: Callable[..., tuple[dict, float]] = timed(guarded("load", warehouse_file)(pipeline.load))
     compute: Callable[..., tuple[int, float]] = timed(guarded("indicators", warehouse_file)(pipeline.compute))
     publish: Callable[..., tuple[dict, float]] = timed(guarded("publish", outputs_dir)(pipeline.publish))
@@ -371,25 +375,28 @@ def run_in_order(
     """Each month's outcome, in order: a failed month, or one awaiting data, is reported and the rest go
     on (the next month's flow figures still count its events, from the next extract's window).
 
-    While a month loads and publishes, the next one is already started and being prepared
-    (`stages.prepare_ahead`): where that runs in another process, a backfill uses both cores. Months
-    still load one at a time and in order, as their history requires.
+    While a month loads and publishes, the next ones (`stages.ahead` of them) are already started and
+    being prepared (`stages.prepare_ahead`): where that runs in other processes, a backfill uses every
+    core. A month not started early (done now, or failed to start) is tried again while it is still
+    ahead, and in its turn. Months still load one at a time and in order, as their history requires.
     """
     stages = stages or Stages()
-    early = None
+    early: dict[str, tuple[PendingMonth, PreparedResult]] = {}
     for n, month in enumerate(months):
         try:
-            if early and early[0].month == month:
-                pending, prepared = early
+            if month in early:
+                pending, prepared = early.pop(month)
             else:
                 pending = start_month(paths, la, month, profile, force, stages, log, run_id)
                 if isinstance(pending, MonthOutcome):
                     yield pending
                     continue
                 prepared = stages.prepare(paths, pending, force)
-            early = None
-            if n + 1 < len(months):
-                early = _start_early(paths, la, months[n + 1], profile, force, stages, run_id)
+            for later in months[n + 1 : n + 1 + stages.ahead]:
+                if later not in early and (
+                    started := _start_early(paths, la, later, profile, force, stages, run_id)
+                ):
+                    early[later] = started
             outcome = finish_month(paths, pending, prepared, profile, force, stages, log)
         except CscError as exc:
             outcome = MonthOutcome.failed(paths, la, month, exc)

@@ -178,7 +178,9 @@ def monthly_report(
     return outcome
 
 
-@flow(name="backfill", task_runner=ProcessPoolTaskRunner(max_workers=1, initializer=quiet_worker))
+@flow(
+    name="backfill", task_runner=ProcessPoolTaskRunner(max_workers=tasks.PREPARERS, initializer=quiet_worker)
+)
 def backfill(
     la: str,
     first: str,

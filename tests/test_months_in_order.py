@@ -1,13 +1,15 @@
-"""A backfill prepares the next month while one finishes (csc_report.month.run_in_order).
+"""A backfill prepares the next months while one finishes (csc_report.month.run_in_order).
 
 The plain lifecycle is driven with stages that record what they are asked to do, in what order: the
-month after the one being finished is started early and handed to `prepare_ahead` before that one
-loads; a month done now is not started early (a re-run would otherwise prepare every month for
-nothing), and is started again in its turn, when the month before it may have made it due; a month
-whose folder is missing is awaiting data, told once, in its turn.
+months after the one being finished (`Stages.ahead` of them) are started early and handed to
+`prepare_ahead` before that one loads; a month done now is not started early (a re-run would otherwise
+prepare every month for nothing), and is started again in its turn, when the month before it may have
+made it due; a month whose folder is missing is awaiting data, told once, in its turn.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
@@ -74,6 +76,25 @@ def test_each_month_is_prepared_ahead_while_the_one_before_finishes(paths):
         ("ahead", "2013-06"),
         ("load", "2013-05"),
         ("load", "2013-06"),  # 2013-07 is missing: started early in vain, nothing prepared
+    ]
+
+
+def test_as_many_months_are_prepared_ahead_as_the_stages_can_prepare_at_once(paths):
+    """Backfill's two preparers (flows/tasks.py): the two months after the first are started early
+    before it loads; the missing month is tried while it is ahead and told once, in its turn."""
+    events = []
+    stages = replace(recording(events), ahead=2)
+    outcomes = list(month.run_in_order(paths, LA, MONTHS + [MISSING], force=True, stages=stages))
+    assert [o.status for o in outcomes] == ["done", "done", "done", "awaiting data"], [
+        o.message for o in outcomes
+    ]
+    assert events == [
+        ("prepare", "2013-04"),
+        ("ahead", "2013-05"),
+        ("ahead", "2013-06"),
+        ("load", "2013-04"),
+        ("load", "2013-05"),
+        ("load", "2013-06"),
     ]
 
 
