@@ -189,8 +189,8 @@ class Stages:
         guarded("discover", month_dir)(pipeline.discover)
     )
     prepare: Callable[[RunPaths, PendingMonth, bool], PreparedResult] = _plain_prepare
-    # how a month started early (`run_in_order`) is prepared: Prefect's backfill hands it to a second
-    # process, so that it runs while the month before it loads and publishes
+    # how a month started early (`run_in_order`) is prepared: Prefect's backfill hands it to one of its
+    # preparing processes, so that it runs while the month before it loads and publishes
     prepare_ahead: Callable[[RunPaths, PendingMonth, bool], PreparedResult] = _plain_prepare
     # how many months after the one being finished are started early: as many as prepare_ahead can
     # prepare at once (backfill's process pool), so that preparing, the longer half of a month, keeps

@@ -1,7 +1,7 @@
 """One Prefect API for every process of a run.
 
 With no server configured (no PREFECT_API_URL), Prefect starts a temporary API server in each process
-that needs one. A run that hands tasks to other processes (backfill's second process, region mode's
+that needs one. A run that hands tasks to other processes (backfill's preparing processes, region mode's
 Dask workers) would then start one per process, seconds apiece, and keep their task runs apart from the
 flow's. `shared_api` starts the process's own temporary server (the one Prefect's client already uses,
 if it has started) and puts its address in the settings that Prefect ships to those processes.

@@ -59,7 +59,7 @@ def quiet_console() -> None:
 
 
 def quiet_worker() -> None:
-    """The same for a task runner's worker process (backfill's second process): Prefect sets its
+    """The same for a task runner's worker process (backfill's preparing processes): Prefect sets its
     logging up there only for the first task, so it is set up first, to be quietened."""
     from prefect.logging.configuration import ensure_logging_setup
 

@@ -199,11 +199,11 @@ def backfill(
     figures still count a missing month's events, from the next extract's window (contract 1.2). A URL
     inbox is pulled a month at a time, without waiting.
 
-    From a local inbox, while one month loads and publishes, the next is read, validated and
-    pseudonymised in a second process (the flow's task runner), so that a backfill uses two cores."""
+    From a local inbox, while one month loads and publishes, the next two are read, validated and
+    pseudonymised in two other processes (the flow's task runner), so that a backfill uses every core."""
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
     months = months_between(parse_month(first), parse_month(last))
-    with shared_api():  # the second process reports to this flow's API
+    with shared_api():  # the preparing processes report to this flow's API
         return run_months(
             paths, la, months, profile, force, inbox, inbox_options, inbox_secret, tasks.BACKFILL_STAGES
         )
@@ -224,7 +224,7 @@ def run_months(
     worker's): a failed month, or one awaiting data, is reported and the rest go on. A month already done
     is skipped, and re-loading one makes the later ones due (their history includes it), so a re-run
     redoes only what is not done. A local inbox runs through csc_report.month.run_in_order, which
-    prepares the next month while one finishes (on a second process in backfill: `stages`); a URL inbox
+    prepares the next months while one finishes (on other processes in backfill: `stages`); a URL inbox
     (`inbox`) is pulled a month at a time."""
     if inbox and sources.is_url(inbox):
         in_order = _pulled_in_order(paths, la, months, profile, force, inbox, inbox_options, inbox_secret)
