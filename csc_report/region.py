@@ -131,12 +131,15 @@ def report_data(con: duckdb.DuckDBPyConnection, month: str) -> RegionReport:
     """The plain data of the month's regional report, read from region.duckdb."""
     authorities = con.execute("SELECT la_code, la_name FROM region_authorities ORDER BY la_code").fetchall()
     first = shift(month, -(MAX_MONTHS - 1))
-    history = con.execute(
-        "SELECT la_code, strftime(month, '%Y-%m') AS month, indicator_id, value, numerator, denominator, "
-        "note, direction "
-        "FROM authority_figures WHERE month BETWEEN ? AND ?",
+    # each authority's figures of the charted months, by indicator and authority, in month order: looked
+    # up in plain dicts (a pandas selection per authority and indicator was 20 s of a region's 6 months)
+    history: dict[tuple[str, str], dict[str, tuple]] = {}
+    for la, m, indicator_id, *figure in con.execute(
+        "SELECT la_code, strftime(month, '%Y-%m'), indicator_id, value, numerator, denominator, note, "
+        "direction FROM authority_figures WHERE month BETWEEN ? AND ? ORDER BY month",
         [month_start(first), month_start(month)],
-    ).df()
+    ).fetchall():
+        history.setdefault((indicator_id, la), {})[m] = tuple(map(_missing_as_none, figure))
     series_months = months_between(first, month)
     region = con.execute(
         "SELECT indicator_id, label, section, unit, value, numerator, denominator, note FROM region_figures "
@@ -146,8 +149,10 @@ def report_data(con: duckdb.DuckDBPyConnection, month: str) -> RegionReport:
     england = _england(con, authorities, month)
     rows = []
     for indicator_id, label, section, unit, value, numerator, denominator, note in region:
-        figures = history[history["indicator_id"] == indicator_id]
-        areas = [_authority(figures, la, name, unit, series_months) for la, name in authorities]
+        areas = [
+            _authority(history.get((indicator_id, la), {}), la, name, unit, series_months)
+            for la, name in authorities
+        ]
         region_row = AreaFigure("region", "region", "Region", value, numerator, denominator, note or "")
         rows.append(
             IndicatorRows(indicator_id, label, section, unit, areas, region_row, england.get(indicator_id))
@@ -155,21 +160,21 @@ def report_data(con: duckdb.DuckDBPyConnection, month: str) -> RegionReport:
     return RegionReport(month, rows)
 
 
-def _authority(figures: pd.DataFrame, la: str, name: str, unit: str, series_months: list[str]) -> AreaFigure:
+def _missing_as_none(value):
+    """NULL and NaN (DuckDB's 0.0 / 0.0) alike: no figure."""
+    return None if value is None or value != value else value
+
+
+def _authority(own: dict[str, tuple], la: str, name: str, unit: str, series_months: list[str]) -> AreaFigure:
     """The authority's figure of the last month of `series_months`, with its SPC reading of that month
-    from its own trend (publish.signals.chart: the report's own rules)."""
-    own = figures[figures["la_code"] == la].set_index("month").astype(object).where(lambda f: f.notna(), None)
-    values = [
-        None if m not in own.index or own.at[m, "value"] is None else float(own.at[m, "value"])
-        for m in series_months
-    ]
+    from its own trend (publish.signals.chart: the report's own rules). `own` holds its (value, numerator,
+    denominator, note, direction) by month."""
+    values = [None if own.get(m, (None,))[0] is None else float(own[m][0]) for m in series_months]
     start = next((i for i, v in enumerate(values) if v is not None), len(values))
-    direction = next((d for d in own["direction"] if d is not None), None)
-    month = series_months[-1]
-    if month in own.index:
-        value, numerator, denominator, note = own.loc[month, ["value", "numerator", "denominator", "note"]]
-    else:
-        value, numerator, denominator, note = None, None, None, "no figure this month"
+    direction = next((figure[4] for figure in own.values() if figure[4] is not None), None)
+    value, numerator, denominator, note, _ = own.get(
+        series_months[-1], (None, None, None, "no figure this month", None)
+    )
     trend = chart(values[start:], unit, direction)
     if not trend.has_limits:
         marker = f"no limits ({trend.note})"

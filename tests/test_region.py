@@ -75,6 +75,47 @@ def test_a_regional_rate_over_nothing_is_not_available():
     assert got["p"][0] is None and got["p"][3] == "not available: the denominator is 0"
 
 
+def test_each_authority_row_has_its_figure_of_the_month_and_the_spc_reading_of_its_own_trend():
+    months = [f"2013-{m:02d}" for m in range(1, 13)] + ["2014-01"]
+    steady = [10, 12, 11, 9] * 3
+    con = duckdb.connect()
+    con.execute(region.FIGURES_TABLE)
+    con.executemany("INSERT INTO region_authorities VALUES (?, ?)", [("A", "Council A"), ("B", "Council B")])
+    figures = [
+        ("A", m, "c", "count", v, v, None, None, "lower") for m, v in zip(months, [*steady, 40], strict=True)
+    ]
+    figures += [
+        ("B", m, "c", "count", v, v, None, "B's note", "lower")
+        for m, v in zip(months[:-1], steady, strict=True)
+    ]
+    figures += [("A", "2014-01", "p", "pct", 50.0, 1, 2, None, None)]
+    figures += [("B", "2014-01", "p", "pct", float("nan"), 0, 0, None, None)]
+    con.executemany(
+        "INSERT INTO authority_figures VALUES (?, (? || '-01')::DATE, ?, ?, 's', ?, ?, ?, ?, ?, ?)",
+        [
+            (la, m, ind, ind, unit, v, n, d, note, direction)
+            for la, m, ind, unit, v, n, d, note, direction in figures
+        ],
+    )
+    con.execute(region.region_sql())
+    report = region.report_data(con, "2014-01")
+    rows = {r.indicator_id: r for r in report.indicators}
+    a, b = rows["c"].authorities
+    # 40 is far above the upper limit of its own 13 months, and higher is worse for this one
+    assert (a.value, a.numerator, a.marker) == (40, 40, "outside_limits: concern")
+    # no figure this month: said, and its trend is read over the months it has
+    assert (b.value, b.note) == (None, "no figure this month")
+    assert rows["c"].region.value is None and "Council B (B)" in rows["c"].region.note
+    a, b = rows["p"].authorities
+    assert (a.value, a.numerator, a.denominator, a.marker) == (
+        50.0,
+        1,
+        2,
+        "no limits (1 month with a figure: limits need at least 12)",
+    )
+    assert b.value is None  # 0 / 0 in DuckDB is NaN: no figure, as NULL is
+
+
 # --- disclosure control of the regional report -------------------------------------------------------
 
 
