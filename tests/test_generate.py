@@ -71,6 +71,29 @@ def test_same_seed_same_bytes_other_seed_other_bytes(small, tmp_path):
     )
 
 
+def test_a_streamed_workbook_holds_the_same_cells_as_one_built_in_memory(tmp_path, monkeypatch):
+    """Large workbooks are streamed (text inline), small ones built in memory (shared strings): the cells
+    read back are the same, messy ones included, and the same content still gives the same bytes."""
+    from csc_report.generate import xlsx
+
+    rows = [["Child ID", "Date", "Count"], ["C1", dt.date(2013, 6, 30), 3], ["=1+1", None, 2.5]]
+    rows += [["#N/A", "31/06/2013", None], ["C1", " http://x ", 0]]
+    sheets = [("List 1", rows), ("List 2", rows[:2])]
+    written = {}
+    for name, streamed_from in (("memory", 1_000), ("streamed", 1), ("streamed-again", 1)):
+        monkeypatch.setattr(xlsx, "STREAMED_FROM", streamed_from)
+        xlsx.save(sheets, tmp_path / f"{name}.xlsx", "test")
+        reader = fastexcel.read_excel(tmp_path / f"{name}.xlsx")
+        written[name] = [
+            reader.load_sheet_by_name(sheet, header_row=None, dtypes="string").to_arrow().to_pylist()
+            for sheet in reader.sheet_names
+        ]
+    assert written["memory"] == written["streamed"]
+    assert written["memory"][0][2] == {"__UNNAMED__0": "=1+1", "__UNNAMED__1": None, "__UNNAMED__2": "2.5"}
+    data = {name: (tmp_path / f"{name}.xlsx").read_bytes() for name in written}
+    assert data["streamed"] == data["streamed-again"] != data["memory"]
+
+
 def test_messy_cells_keep_their_types_and_dates_their_format(small):
     """The writer must not tidy up what the reader is there to find: numeric ids stay numbers, text dates
     and ``#N/A`` stay text, names keep their non-breaking spaces; real dates show as dd/mm/yyyy."""
