@@ -9,7 +9,8 @@ load on a shared machine only ever adds time), with CPU seconds and peak memory 
 (benchmarks/measure.py).
 A run counts only if every month of the demo has its full output: report.html, report.md, tables.xlsx,
 indicators.csv and data_docs/. Each run also says how long its months took, first start to last end,
-against the seconds its stages spent preparing months (a second process) and finishing them.
+against the seconds its stages spent preparing months (the backfill's preparing processes) and
+finishing them.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ PREPARE, FINISH = ("read", "validate", "pseudonymise"), ("load", "indicators", "
 
 def month_stages(months: list[Path]) -> dict:
     """From the months' run.json: wall seconds from the first month's start to the last one's end,
-    and the stage seconds of preparing (second process) and finishing (the flow's) summed over them."""
+    and the stage seconds of preparing (the preparing processes) and finishing (the flow's) summed over
+    them."""
     records = [json.loads((m / "run.json").read_text(encoding="utf-8")) for m in months]
     span = datetime.fromisoformat(records[-1]["finished_at"]) - datetime.fromisoformat(
         records[0]["started_at"]

@@ -95,8 +95,9 @@ def prepare_month(paths, pending: month_.PendingMonth, force: bool) -> month_.Pr
 
 
 def submit_prepare(paths, pending: month_.PendingMonth, force: bool) -> month_.PreparedResult:
-    """Submit the cached prepare task to the flow's task runner (backfill's runs it in a second process)
-    and return at once: the month is prepared while the month before it loads and publishes."""
+    """Submit the cached prepare task to the flow's task runner (backfill's runs it on one of its
+    preparing processes) and return at once: the month is prepared while the month before it loads and
+    publishes."""
     future = _prepare_task(pending, force).submit(*pending.prepare_args(paths))
 
     def result() -> tuple:
