@@ -19,7 +19,7 @@ import pytest
 from csc_report import month, region, warehouse
 from csc_report.generate import generate_inbox
 from csc_report.publish.disclosure import SUPPRESSED
-from csc_report.publish.region import AreaFigure, IndicatorRows, disclosed
+from csc_report.publish.region import AreaFigure, IndicatorRows, disclosed, write_region_report
 from csc_report.settings import RunPaths
 
 # --- regional figures, by hand ----------------------------------------------------------------------
@@ -75,7 +75,7 @@ def test_a_regional_rate_over_nothing_is_not_available():
     assert got["p"][0] is None and got["p"][3] == "not available: the denominator is 0"
 
 
-def test_each_authority_row_has_its_figure_of_the_month_and_the_spc_reading_of_its_own_trend():
+def test_each_authority_row_has_its_figure_of_the_month_and_the_spc_reading_of_its_own_trend(tmp_path):
     months = [f"2013-{m:02d}" for m in range(1, 13)] + ["2014-01"]
     steady = [10, 12, 11, 9] * 3
     con = duckdb.connect()
@@ -114,6 +114,9 @@ def test_each_authority_row_has_its_figure_of_the_month_and_the_spc_reading_of_i
         "no limits (1 month with a figure: limits need at least 12)",
     )
     assert b.value is None  # 0 / 0 in DuckDB is NaN: no figure, as NULL is
+    # the printed report says the SPC reading in words, as the authority's own report does
+    page = write_region_report(report, tmp_path, "internal").read_text(encoding="utf-8")
+    assert "outside the limits: concern" in page and "outside_limits" not in page
 
 
 # --- disclosure control of the regional report -------------------------------------------------------

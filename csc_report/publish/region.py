@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from csc_report.publish.disclosure import FOOTNOTE, SUPPRESSED, check_profile, suppress
 from csc_report.publish.formatting import format_value
+from csc_report.publish.tables import SPC_RULE_WORDS, in_words
 
 SUPPRESSED_NOTE = "small numbers suppressed: see the authority's own report"
 CSV_COLUMNS = ["indicator_id", "area_type", "area", "value", "numerator", "denominator", "note"]
@@ -73,7 +74,8 @@ def disclosed(rows: IndicatorRows, profile: str) -> pd.DataFrame:
         frame = suppress(
             frame, ("denominator",), has_total=True, follows={"value": "denominator"}, profile=profile
         )
-        frame.loc[hidden, "value"] = SUPPRESSED
+        if hidden.any():  # never under `internal`, whose numbers stay a float column that takes no text
+            frame.loc[hidden, "value"] = SUPPRESSED
     # an authority's note may quote its counts ("3 of 29"): it goes with them
     hidden = (frame[["value", "numerator", "denominator"]] == SUPPRESSED).any(axis=1)
     frame.loc[hidden, "note"] = SUPPRESSED_NOTE
@@ -161,7 +163,7 @@ def _markdown_and_html(report: RegionReport, tables) -> tuple[list[str], str]:
                 r.name,
                 r.area if r.area_type == "authority" else "",
                 _shown(r.value, rows.unit),
-                r.marker,
+                in_words(r.marker, SPC_RULE_WORDS),
                 r.note,
             ]
             for r in frame.itertuples(index=False)

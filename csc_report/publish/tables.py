@@ -171,11 +171,16 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
+def in_words(text: str, words: dict[str, str]) -> str:
+    """`text` with each id of `words` in it (`outside_limits: concern`) written in words."""
+    return re.sub(r"[a-z_]+", lambda m: words.get(m.group(0), m.group(0)), text)
+
+
 def _display(value, kind: str, words: dict[str, str] | None = None) -> str:
     if _missing(value):
         return ""
     if isinstance(value, str):
-        return re.sub(r"[a-z_]+", lambda m: words.get(m.group(0), m.group(0)), value) if words else value
+        return in_words(value, words) if words else value
     if kind == "month":
         return month_label(value)
     if kind == "date":
