@@ -481,9 +481,36 @@ def test_memoised_configurations_and_ids_change_no_outcome_and_end_with_the_vali
     memoised = found(validate(extract))
     assert len(memoised[0]) >= len(RULE_CASES)  # every bad row is found
     # after the validation, built afresh on every read
-    assert gx_engine._memo.configurations is None and gx_engine._memo.ids is None
+    assert gx_engine._memo.configurations is gx_engine._memo.expectations is gx_engine._memo.ids is None
     monkeypatch.setattr(gx_engine, "_memoised", contextlib.nullcontext)
     assert found(validate(extract)) == memoised
+
+
+def test_an_expectation_planned_from_a_configuration_is_built_once_and_only_while_planning(monkeypatch):
+    """GX rebuilds the expectation from its configuration for each metric it plans: inside a validation
+    the first is reused; outside, and for any other caller, each is built afresh."""
+    gx_engine.context()
+    from great_expectations.expectations import expectation as planner
+    from great_expectations.expectations.core import ExpectColumnValuesToNotBeNull
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    planned = []
+    read = ExpectColumnValuesToNotBeNull._get_runtime_kwargs
+
+    def reading(self, runtime_configuration=None):
+        planned.append(self)
+        return read(self, runtime_configuration=runtime_configuration)
+
+    monkeypatch.setattr(ExpectColumnValuesToNotBeNull, "_get_runtime_kwargs", reading)
+    config = ExpectationConfiguration(type="expect_column_values_to_not_be_null", kwargs={"column": "a"})
+    metric = "column_values.nonnull.unexpected_count"
+    with gx_engine._memoised():
+        inside = [planner.get_metric_kwargs(metric, config) for _ in range(2)]
+        assert config.to_domain_obj() is not config.to_domain_obj()  # not planning a metric: fresh
+    outside = [planner.get_metric_kwargs(metric, config) for _ in range(2)]
+    assert inside == outside
+    assert planned[0] is planned[1]
+    assert planned[1] is not planned[2] and planned[2] is not planned[3]
 
 
 def test_plain_stand_ins_are_equal_only_for_values_that_serialise_alike():

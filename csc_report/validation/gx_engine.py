@@ -46,7 +46,9 @@ _DOCS_ROWS = 200  # row numbers kept per check for Data Docs (GX shows the first
 
 _state: dict = {}
 # while a suite validates, on this thread: .configurations, id -> (expectation, its configuration);
-# .ids, plain content -> the id GX computes from it (_memoise_ids)
+# .expectations, id -> (configuration, the expectation built from it to plan a metric); .planning, True
+# while GX plans a metric's keywords (_memoise_planned_expectations); .ids, plain content -> the id GX
+# computes from it (_memoise_ids)
 _memo = threading.local()
 
 
@@ -82,6 +84,7 @@ def context():
             ctx.delete_data_docs_site(site)  # the default site points into a temp dir made for nothing
             shutil.rmtree(config["store_backend"]["base_directory"], ignore_errors=True)
         _memoise_configuration(gx.expectations.Expectation)
+        _memoise_planned_expectations()
         _memoise_ids()
         _share_compiled_templates()
         _state["gx"] = gx
@@ -111,6 +114,40 @@ def _memoise_configuration(expectation_class) -> None:
         return memo[id(self)][1]
 
     expectation_class.configuration = property(configuration, doc=expectation_class.configuration.__doc__)
+
+
+def _memoise_planned_expectations() -> None:
+    """Make the expectation GX rebuilds from a configuration to plan a metric built once per configuration
+    while a suite is validated.
+
+    GX 1.24's `get_metric_kwargs` turns the configuration back into an expectation (a pydantic model,
+    validated field by field) for every metric it plans, only to read its runtime keywords: a demo
+    month built 3,262 expectations, 1,172 of them again from a configuration planned before. Inside
+    `_memoised()`, and only while GX plans a metric (`.planning`), the first one built is reused; every
+    other caller, suites building their expectations above all, gets a fresh one as GX wrote it.
+    """
+    from great_expectations.expectations import expectation as planner
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    build, plan = ExpectationConfiguration.to_domain_obj, planner.get_metric_kwargs
+
+    def to_domain_obj(self):
+        memo = getattr(_memo, "expectations", None)
+        if memo is None or not getattr(_memo, "planning", False):
+            return build(self)
+        if id(self) not in memo:  # the configuration is kept beside it, so its id cannot be reused
+            memo[id(self)] = (self, build(self))
+        return memo[id(self)][1]
+
+    def get_metric_kwargs(*args, **kwargs):
+        _memo.planning = True
+        try:
+            return plan(*args, **kwargs)
+        finally:
+            _memo.planning = False
+
+    ExpectationConfiguration.to_domain_obj = to_domain_obj
+    planner.get_metric_kwargs = get_metric_kwargs
 
 
 def _share_compiled_templates() -> None:
@@ -197,13 +234,14 @@ def _memoise_ids() -> None:
 
 @contextmanager
 def _memoised():
-    """Within: expectation configurations and metric ids computed once (_memoise_configuration,
-    _memoise_ids). GX changes neither during `batch.validate`."""
-    _memo.configurations, _memo.ids = {}, {}
+    """Within: expectation configurations, the expectations planned from them and metric ids computed
+    once (_memoise_configuration, _memoise_planned_expectations, _memoise_ids). GX changes none of them
+    during `batch.validate`."""
+    _memo.configurations, _memo.expectations, _memo.ids = {}, {}, {}
     try:
         yield
     finally:
-        _memo.configurations = _memo.ids = None
+        _memo.configurations = _memo.expectations = _memo.ids = None
 
 
 def yyyymmdd(value: date) -> int:
