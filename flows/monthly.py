@@ -64,7 +64,7 @@ def run_month(
         month,
         profile,
         force,
-        stages=tasks.STAGES,
+        stages=tasks.writer_tagged(tasks.STAGES),
         log=get_run_logger(),
         run_id=run_id,
         pulled=pulled,
@@ -230,6 +230,7 @@ def run_months(
         in_order = _pulled_in_order(paths, la, months, profile, force, inbox, inbox_options, inbox_secret)
     else:
         run_id = str(flow_run.get_id() or "")
+        stages = tasks.writer_tagged(stages)
         in_order = lifecycle.run_in_order(paths, la, months, profile, force, stages, get_run_logger(), run_id)
     outcomes = []
     for n, outcome in enumerate(in_order, 1):

@@ -12,6 +12,10 @@ and write the warehouse and are cheap enough to repeat.
 Only warehouse access is retried, and only for a busy warehouse file (another process holds DuckDB's
 lock), never for bad data.
 
+The writing tasks (load, indicators) carry the `duckdb-writer` tag only where Prefect holds a concurrency
+limit on it (`writer_tagged`): for a tagged task Prefect asks its API for slots whether or not a limit
+exists, and that cost 0.4-0.7 s a task, two a month, for nothing.
+
 Anything unexpected inside a stage leaves the stage as StageFailed, one line naming the stage, the file
 and the month (csc_report.month.guarded); the message-free traceback goes to the Prefect run's log.
 """
@@ -30,7 +34,7 @@ from csc_report import pipeline
 from csc_report.errors import WarehouseBusy
 
 WAREHOUSE_RETRIES = dict(retries=3, retry_delay_seconds=[2, 5, 10])
-WRITER = ["duckdb-writer"]  # a tag concurrency limit on it serialises writers across machines too
+WRITER = "duckdb-writer"  # a tag concurrency limit on it serialises writers across machines too
 
 
 def _is_lock_conflict(_task, _run, state) -> bool:
@@ -63,14 +67,13 @@ prepare = task(
     persist_result=True,
     cache_result_in_memory=False,
 )(guarded("read-validate-pseudonymise", month_.files_named)(pipeline.prepare))
-load = task(
-    name="load", cache_policy=NO_CACHE, retry_condition_fn=_is_lock_conflict, tags=WRITER, **WAREHOUSE_RETRIES
-)(month_.timed(guarded("load", month_.warehouse_file)(pipeline.load)))
+load = task(name="load", cache_policy=NO_CACHE, retry_condition_fn=_is_lock_conflict, **WAREHOUSE_RETRIES)(
+    month_.timed(guarded("load", month_.warehouse_file)(pipeline.load))
+)
 compute = task(
     name="indicators",
     cache_policy=NO_CACHE,
     retry_condition_fn=_is_lock_conflict,
-    tags=WRITER,
     **WAREHOUSE_RETRIES,
 )(month_.timed(guarded("indicators", month_.warehouse_file)(pipeline.compute)))
 publish = task(
@@ -121,3 +124,32 @@ STAGES = month_.Stages(
 # with one preparer the flow's process sat idle a third of a backfill.
 PREPARERS = 2
 BACKFILL_STAGES = replace(STAGES, prepare_ahead=submit_prepare, ahead=PREPARERS)
+
+
+def writer_limited() -> bool:
+    """Whether Prefect holds a concurrency limit on the `duckdb-writer` tag: the global limit
+    `tag:duckdb-writer` that its task engine acquires for a tagged task (and that `prefect
+    concurrency-limit create duckdb-writer 1` makes)."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(f"tag:{WRITER}")
+        except ObjectNotFound:
+            return False
+    return True
+
+
+def writer_tagged(stages: month_.Stages) -> month_.Stages:
+    """`stages` with its load and indicators tasks tagged `duckdb-writer` where a concurrency limit on that
+    tag exists, so that the limit serialises them; else as they are. Asked once per run: a limit created
+    while a run goes on applies from the next."""
+    if not writer_limited():
+        return stages
+    tag = {id(load): load.with_options(tags={WRITER}), id(compute): compute.with_options(tags={WRITER})}
+    return replace(
+        stages,
+        load=tag.get(id(stages.load), stages.load),
+        compute=tag.get(id(stages.compute), stages.compute),
+    )

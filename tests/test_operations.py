@@ -215,6 +215,38 @@ def test_warehouse_locked_by_another_process_is_retried(demo, tmp_path):
     assert run.state.name == "Completed" and run.run_count >= 2
 
 
+def test_the_writing_tasks_carry_the_writer_tag_only_where_a_limit_on_it_exists(demo, tmp_path):
+    """Prefect asks its API for a tagged task's slots even where no limit exists (0.4-0.7 s a task): the
+    tag goes on load and indicators only once `prefect concurrency-limit create duckdb-writer 1` (the
+    same client call here) has made a limit for it to act through."""
+    root, params, _ = demo
+    copy = tmp_path / "wh" / f"{params['la']}.duckdb"
+    copy.parent.mkdir()
+    shutil.copy(la_file(params), copy)
+    paths = RunPaths(Path(params["inbox"]), copy.parent, tmp_path / "out")
+
+    @flow(name="indicators-tagged-if-limited")
+    def indicators():
+        stages = tasks.writer_tagged(tasks.STAGES)
+        assert stages.publish is tasks.STAGES.publish and stages.prepare is tasks.STAGES.prepare
+        return stages.compute(paths, LA, MONTHS[-1])
+
+    def tags_of_its_task_run() -> list[str]:
+        state = indicators(return_state=True)
+        assert state.is_completed()
+        [run] = task_runs(state.state_details.flow_run_id, expect=1).values()
+        return run.tags
+
+    assert tags_of_its_task_run() == []
+    with get_client(sync_client=True) as client:
+        client.create_concurrency_limit(tag=tasks.WRITER, concurrency_limit=1)
+        try:
+            assert tags_of_its_task_run() == [tasks.WRITER]
+        finally:
+            client.delete_concurrency_limit_by_tag(tasks.WRITER)
+    assert tasks.STAGES.load.tags == tasks.STAGES.compute.tags == set()
+
+
 def test_artifacts_show_each_months_figures(demo):
     root, params, _ = demo
     out = Path(params["outputs"]) / LA / MONTHS[-1]
