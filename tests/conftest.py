@@ -215,7 +215,7 @@ SHARED_FIXTURES = ("prefect_server", "demo")
 LONGEST_FIRST = "test_region.py"
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the groups marked here
 def pytest_collection_modifyitems(config, items):
     """Start the server at once if any selected test needs it: it boots while other tests run. Under
     pytest-xdist only the worker that runs those tests (their group) starts it, when it first needs it."""
@@ -234,7 +234,7 @@ def pytest_xdist_node_collection_finished(node, ids):
     """Stop if pytest-xdist did not take the groups above: every test would then be scheduled on its own,
     and each worker would build the same module and session fixtures again. pytest 9.2 made that happen
     silently (xdist 3.8 names a group by rewriting `item._nodeid`, which pytest 9.2 no longer reads), and
-    the suite ran that way for weeks; `constraints.txt` pins pytest 9.1.1 for it."""
+    the suite ran that way from the first lock of versions; `constraints.txt` pins pytest 9.1.1 for it."""
     if node.config.getvalue("dist") == "loadgroup" and any("@" not in nodeid for nodeid in ids):
         raise pytest.UsageError(
             f"pytest-xdist did not group the tests (--dist loadgroup) under pytest {pytest.__version__}: "
