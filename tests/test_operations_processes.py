@@ -64,6 +64,17 @@ def wait_for(
         time.sleep(0.1)
 
 
+def served_deployment(client, la: str, inbox: Path):
+    """The deployment `monthly-report/monthly-<la>` once this test's serve has registered it, else
+    None. The session's server keeps an earlier test's deployment of the same name: until serve
+    replaces it, its parameters name that test's inbox, and a run started from it waits on defaults."""
+    try:
+        deployment = client.read_deployment_by_name(f"monthly-report/monthly-{la}")
+    except Exception:
+        return None
+    return deployment if deployment.parameters.get("inbox") == str(inbox) else None
+
+
 @pytest.fixture
 def copy_of_demo(demo, tmp_path):
     """The demo's inbox and key with a copy of its warehouse and fresh outputs, for runs that write."""
@@ -168,17 +179,11 @@ def test_serve_and_prefect_yaml_register_scheduled_deployments(prefect_server, t
         with temporary_settings(updates={PREFECT_API_URL: prefect_server.url}):
             with get_client(sync_client=True) as client:
 
-                def registered(name):
-                    try:
-                        return client.read_deployment_by_name(name)
-                    except Exception:
-                        return None
+                def registered() -> bool:
+                    return all(served_deployment(client, la, tmp_path / "inbox") for la in ("901", "902"))
 
-                wait_for(lambda: registered("monthly-report/monthly-902"), "serve to register", serve, 90)
-                first, second = (
-                    registered("monthly-report/monthly-901"),
-                    registered("monthly-report/monthly-902"),
-                )
+                wait_for(registered, "serve to register", serve, 90)
+                first, second = (served_deployment(client, la, tmp_path / "inbox") for la in ("901", "902"))
                 assert (first.schedules[0].schedule.cron, first.schedules[0].schedule.timezone) == (
                     "0 6 3 * *",
                     "Europe/London",
@@ -277,9 +282,7 @@ def test_a_served_run_killed_with_sigkill_is_told_and_awaiting_data_ends_quietly
             with get_client(sync_client=True) as client:
 
                 def started(la: str):
-                    try:
-                        client.read_deployment_by_name(f"monthly-report/monthly-{la}")
-                    except Exception:
+                    if served_deployment(client, la, tmp_path / "inbox") is None:
                         return None
                     command = [str(BIN / "prefect"), "deployment", "run", f"monthly-report/monthly-{la}"]
                     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
@@ -293,7 +296,7 @@ def test_a_served_run_killed_with_sigkill_is_told_and_awaiting_data_ends_quietly
                     return ids[la]
 
                 wait_for(lambda: start("901"), "serve to register 901", serve, 120)
-                start("902")
+                wait_for(lambda: start("902"), "serve to register 902", serve, 120)
 
                 def waiting_to_check_again() -> bool:
                     seen.update(descendants(serve.pid))
