@@ -189,10 +189,11 @@ class Stages:
         guarded("discover", month_dir)(pipeline.discover)
     )
     prepare: Callable[[RunPaths, PendingMonth, bool], PreparedResult] = _plain_prepare
-    # how a month started early (`run_in_order`) is prepared: Prefect's backfill hands it to one of its
-    # preparing processes, so that it runs while the month before it loads and publishes
-    prepare_ahead: Callable[[RunPaths, PendingMonth, bool], PreparedResult] = _plain_prepare
-    # how many months after the one being finished are started early: as many as prepare_ahead can
+    # how `run_in_order` prepares its months, the first as much as those started early: Prefect's
+    # backfill hands each to one of its preparing processes, so that a month is prepared while the month
+    # before it loads and publishes, and the pool starts with the run rather than after its first month
+    prepare_in_order: Callable[[RunPaths, PendingMonth, bool], PreparedResult] = _plain_prepare
+    # how many months after the one being finished are started early: as many as prepare_in_order can
     # prepare at once (backfill's process pool), so that preparing, the longer half of a month, keeps
     # up with finishing
     ahead: int = 1
@@ -347,7 +348,7 @@ def _start_early(
     stages: Stages,
     run_id: str | None,
 ) -> tuple[PendingMonth, PreparedResult] | None:
-    """Start `month` and hand its prepare to `stages.prepare_ahead`, if it is due now; else None.
+    """Start `month` and hand its prepare to `stages.prepare_in_order`, if it is due now; else None.
 
     A month done now may be due once the month before it is loaded (its history includes that month),
     and one whose start fails is told in its turn: either way it is started again then, by run_in_order.
@@ -359,7 +360,7 @@ def _start_early(
         return None
     if isinstance(pending, MonthOutcome):
         return None
-    return pending, stages.prepare_ahead(paths, pending, force)
+    return pending, stages.prepare_in_order(paths, pending, force)
 
 
 def run_in_order(
@@ -375,10 +376,11 @@ def run_in_order(
     """Each month's outcome, in order: a failed month, or one awaiting data, is reported and the rest go
     on (the next month's flow figures still count its events, from the next extract's window).
 
-    While a month loads and publishes, the next ones (`stages.ahead` of them) are already started and
-    being prepared (`stages.prepare_ahead`): where that runs in other processes, a backfill uses every
-    core. A month not started early (done now, or failed to start) is tried again while it is still
-    ahead, and in its turn. Months still load one at a time and in order, as their history requires.
+    Every month is prepared by `stages.prepare_in_order`, and while a month loads and publishes the
+    next ones (`stages.ahead` of them) are already started and being prepared: where that runs in other
+    processes, a backfill uses every core from its start. A month not started early (done now, or failed
+    to start) is tried again while it is still ahead, and in its turn. Months still load one at a time
+    and in order, as their history requires.
     """
     stages = stages or Stages()
     early: dict[str, tuple[PendingMonth, PreparedResult]] = {}
@@ -391,7 +393,7 @@ def run_in_order(
                 if isinstance(pending, MonthOutcome):
                     yield pending
                     continue
-                prepared = stages.prepare(paths, pending, force)
+                prepared = stages.prepare_in_order(paths, pending, force)
             for later in months[n + 1 : n + 1 + stages.ahead]:
                 if later not in early and (
                     started := _start_early(paths, la, later, profile, force, stages, run_id)

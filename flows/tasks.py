@@ -113,17 +113,18 @@ def submit_prepare(paths, pending: month_.PendingMonth, force: bool) -> month_.P
 STAGES = month_.Stages(
     discover=discover,
     prepare=prepare_month,
-    prepare_ahead=prepare_month,
+    prepare_in_order=prepare_month,
     load=load,
     compute=compute,
     publish=publish,
 )
-# backfill's: the months started early are prepared on the flow's pool of PREPARERS processes
-# (flows/monthly.py), two at once while the flow's own process finishes the month before them. Preparing
-# (reading, checking, Data Docs) takes about twice as long as finishing (load, indicators, publish), so
-# with one preparer the flow's process sat idle a third of a backfill.
+# backfill's: its months are prepared on the flow's pool of PREPARERS processes (flows/monthly.py), two
+# at once while the flow's own process finishes the month before them. Preparing (reading, checking,
+# Data Docs) takes about twice as long as finishing (load, indicators, publish), so with one preparer
+# the flow's process sat idle a third of a backfill. The first month goes to the pool too: prepared in
+# the flow's process, it kept the pool from starting until it was done, and made that process import GX.
 PREPARERS = 2
-BACKFILL_STAGES = replace(STAGES, prepare_ahead=submit_prepare, ahead=PREPARERS)
+BACKFILL_STAGES = replace(STAGES, prepare_in_order=submit_prepare, ahead=PREPARERS)
 
 
 def writer_limited() -> bool:

@@ -1,10 +1,11 @@
 """A backfill prepares the next months while one finishes (csc_report.month.run_in_order).
 
-The plain lifecycle is driven with stages that record what they are asked to do, in what order: the
-months after the one being finished (`Stages.ahead` of them) are started early and handed to
-`prepare_ahead` before that one loads; a month done now is not started early (a re-run would otherwise
-prepare every month for nothing), and is started again in its turn, when the month before it may have
-made it due; a month whose folder is missing is awaiting data, told once, in its turn.
+The plain lifecycle is driven with stages that record what they are asked to do, in what order: every
+month is handed to `prepare_in_order` (backfill's pool), the first included, and the months after the
+one being finished (`Stages.ahead` of them) are started early and handed over before that one loads; a
+month done now is not started early (a re-run would otherwise prepare every month for nothing), and is
+started again in its turn, when the month before it may have made it due; a month whose folder is
+missing is awaiting data, told once, in its turn. `Stages.prepare`, a single month's, is never asked.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def recording(events: list[tuple[str, str]]) -> month.Stages:
         return plain.load(paths, la, month_, *args)
 
     return month.Stages(
-        prepare=prepare("prepare", plain.prepare),
-        prepare_ahead=prepare("ahead", plain.prepare_ahead),
+        prepare=prepare("single month", plain.prepare),
+        prepare_in_order=prepare("prepare", plain.prepare_in_order),
         load=load,
         publish=lambda *args: ({}, 0.0),
     )
@@ -71,17 +72,18 @@ def test_each_month_is_prepared_ahead_while_the_one_before_finishes(paths):
     assert MISSING in outcomes[-1].message
     assert events == [
         ("prepare", "2013-04"),
-        ("ahead", "2013-05"),
+        ("prepare", "2013-05"),
         ("load", "2013-04"),
-        ("ahead", "2013-06"),
+        ("prepare", "2013-06"),
         ("load", "2013-05"),
         ("load", "2013-06"),  # 2013-07 is missing: started early in vain, nothing prepared
     ]
 
 
 def test_as_many_months_are_prepared_ahead_as_the_stages_can_prepare_at_once(paths):
-    """Backfill's two preparers (flows/tasks.py): the two months after the first are started early
-    before it loads; the missing month is tried while it is ahead and told once, in its turn."""
+    """Backfill's two preparers (flows/tasks.py): the first month is handed to them like the rest, and
+    the two months after it are started early before it loads (so the pool's processes start with the
+    run); the missing month is tried while it is ahead and told once, in its turn."""
     events = []
     stages = replace(recording(events), ahead=2)
     outcomes = list(month.run_in_order(paths, LA, MONTHS + [MISSING], force=True, stages=stages))
@@ -90,8 +92,8 @@ def test_as_many_months_are_prepared_ahead_as_the_stages_can_prepare_at_once(pat
     ]
     assert events == [
         ("prepare", "2013-04"),
-        ("ahead", "2013-05"),
-        ("ahead", "2013-06"),
+        ("prepare", "2013-05"),
+        ("prepare", "2013-06"),
         ("load", "2013-04"),
         ("load", "2013-05"),
         ("load", "2013-06"),
@@ -110,8 +112,8 @@ def test_a_month_done_now_is_started_again_in_its_turn(paths):
     assert events == [
         ("prepare", "2013-04"),
         ("load", "2013-04"),
-        ("prepare", "2013-05"),
-        ("ahead", "2013-06"),
+        ("prepare", "2013-05"),  # in its turn
+        ("prepare", "2013-06"),  # ahead of it
         ("load", "2013-05"),
         ("load", "2013-06"),
     ]
