@@ -41,10 +41,9 @@ import os
 import shutil
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
-from measure import machine, measure
+from measure import measure, publish
 
 LA = "874"
 DEMO_MONTHS = 18
@@ -241,18 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     figures = measure_all(args.work.resolve())
-    report = {
-        "issue": 19,
-        "finished_at": datetime.now().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "figures": figures,
-        "bounds": bounds(figures),
-    }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "floors.json").write_text(json.dumps(report, indent=2) + "\n")
-    table = markdown(report)
-    (args.out / "floors.md").write_text(table)
-    print(table)
+    publish(args.out, "floors", markdown, figures=figures, bounds=bounds(figures))
     return 0
 
 

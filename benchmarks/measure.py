@@ -7,11 +7,14 @@ command needs much less so. Shared by the benchmarks in this folder.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 TIME_BIN = Path("/usr/bin/time")
@@ -88,3 +91,20 @@ def machine() -> dict:
         "platform": platform.platform(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def publish(out: Path, name: str, markdown: Callable[[dict], str], **figures) -> dict:
+    """Date and place the figures (issue 19's, with the machine they were measured on), write them to
+    `out`/name.json and their Markdown table to `out`/name.md, print the table; the report."""
+    report = {
+        "issue": 19,
+        "finished_at": datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        **figures,
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    table = markdown(report)
+    (out / f"{name}.md").write_text(table)
+    print(table)
+    return report

@@ -26,10 +26,9 @@ import os
 import shutil
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
-from measure import machine, measure
+from measure import measure, publish
 from run import LA, MONTH, csc_report, floor_seconds, generate, options
 
 
@@ -122,17 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     results = [bench_scale(s, args.work.resolve(), args.repeats) for s in sorted(args.scales)]
-    report = {
-        "issue": 19,
-        "finished_at": datetime.now().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "results": results,
-    }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "process.json").write_text(json.dumps(report, indent=2) + "\n")
-    table = markdown(report)
-    (args.out / "process.md").write_text(table)
-    print(table)
+    publish(args.out, "process", markdown, results=results)
     return 0
 
 
