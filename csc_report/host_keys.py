@@ -47,7 +47,7 @@ class _Unknown(paramiko.MissingHostKeyPolicy):
         raise HostKeyRejected(
             f"{hostname}: host key {key.fingerprint} ({key.get_name()}) is not in {self.known_hosts}; "
             "nothing was sent. Check the fingerprint with the server's administrator, then add the key "
-            "(ssh-keyscan, or host_key_policy: accept-new once; see the README's Operations section)"
+            "(ssh-keyscan, or host_key_policy: accept-new once; see docs/operations.md)"
         )
 
 

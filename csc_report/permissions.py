@@ -9,8 +9,8 @@ than each file being chmod-ed after the fact: every library that creates a file 
 owner-only too. Copies that would carry a source's mode along (shutil.copytree copies the installed
 package's 0644/0755) go through `copy_tree`, which creates each file and folder afresh under the umask.
 
-A site that wants its analysts' group to read the outputs sets `CSC_REPORT_UMASK=027` (see the
-README's Operations section); the value must be octal and may only be stricter than 022.
+A site that wants its analysts' group to read the outputs sets `CSC_REPORT_UMASK=027` (see
+docs/operations.md); the value must be octal and may only be stricter than 022.
 
 Child-level files (explain's rows, the action lists) name children by pseudonym and point at their rows in
 the authority's own extract, so with the extract in hand they identify children. They are owner-only

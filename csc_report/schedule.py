@@ -3,7 +3,7 @@
 It is the operator's file, in the folder `serve` runs from (`schedule.yaml`, or `--schedule FILE`), and
 never ships inside the package: a service must not fall back on someone else's settings. A missing
 file, a key nobody reads (a typo such as `grace_workingdays` would otherwise be silently ignored) or a
-secret written into it stops `serve` with one line, exit 2. The README's Operations section documents
+secret written into it stops `serve` with one line, exit 2. docs/operations.md documents
 every key; `csc-report demo` writes `demo/schedule.yaml` to try it with.
 """
 
@@ -42,7 +42,7 @@ def load(path: Path) -> list[dict]:
     """One dict per authority: la, inbox, and optionally the other KEYS; refuses anything else."""
     if not path.is_file():
         raise UsageError(
-            f"{path}: no schedule file; write one (see the README's Operations section) or name it with "
+            f"{path}: no schedule file; write one (see docs/operations.md) or name it with "
             "csc-report serve --schedule FILE (csc-report demo writes demo/schedule.yaml to try)"
         )
     try:
@@ -92,6 +92,6 @@ def demo_text(demo_dir: Path) -> str:
     }
     return (
         "# The demo authority on the default schedule: csc-report serve --schedule demo/schedule.yaml\n"
-        "# (the README's Operations section lists every key).\n"
+        "# (docs/operations.md lists every key).\n"
         + yaml.safe_dump({"authorities": [entry]}, sort_keys=False)
     )

@@ -91,7 +91,7 @@ class Source:
         if parts.password:
             raise UsageError(
                 f"{display_url(url)}: the URL holds a password; keep it in a Prefect Secret block or the "
-                "library's own configuration (see the README's Operations section)"
+                "library's own configuration (see docs/operations.md)"
             )
         check_options(options or {}, display_url(url))
         return cls(url.rstrip("/"), {**(options or {}), **(secrets or {})})
@@ -272,7 +272,7 @@ def source_errors(display: str) -> Iterator[None]:
         if name == "NoCredentialsError" or str(exc) == "No authentication methods available":
             raise SourceRefused(
                 f"{display}: no credentials were found, so none were sent ({name}); name a Secret block "
-                "in inbox_secret or configure the library (see the README's Operations section)"
+                "in inbox_secret or configure the library (see docs/operations.md)"
             ) from None
         if "auth" in name.lower() or "credential" in name.lower():
             raise SourceRefused(f"{display}: the server refused the credentials ({name})") from None

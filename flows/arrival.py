@@ -60,8 +60,8 @@ def load_block(slug: str, setting: str) -> Block:
     except ValueError:
         where = PREFECT_API_URL.value() or f"the Prefect home {PREFECT_HOME.value()}"
         raise UsageError(
-            f"{setting}: no Prefect block {slug!r} at {where}; store it there as the README's "
-            "Operations section shows (same PREFECT_API_URL, or the same working folder for ./.prefect)"
+            f"{setting}: no Prefect block {slug!r} at {where}; store it there as docs/operations.md "
+            "shows (same PREFECT_API_URL, or the same working folder for ./.prefect)"
         ) from None
 
 

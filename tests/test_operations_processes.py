@@ -259,8 +259,8 @@ def test_a_served_run_killed_with_sigkill_is_told_and_awaiting_data_ends_quietly
     """Under `csc-report serve`, authority 901 waits for its month (hours between checks) and its
     flow-run process is killed with SIGKILL: the runner calls the crash hook by keyword, and the
     destinations are told "Crashed". Authority 902 gives up at once (no grace period): "AwaitingData",
-    without a traceback anywhere. Both runs are started as the README says, with `prefect deployment run`.
-    Stopping serve leaves no process behind."""
+    without a traceback anywhere. Both runs are started as docs/operations.md says, with
+    `prefect deployment run`. Stopping serve leaves no process behind."""
     (tmp_path / "inbox").mkdir()
     common = {"inbox": str(tmp_path / "inbox"), "warehouse": str(tmp_path / "wh")}
     common.update(outputs=str(tmp_path / "out"), key_file=str(tmp_path / "k.key"), settle_seconds=0)

@@ -258,9 +258,9 @@ def test_a_refused_login_is_configuration_to_fix_not_lateness_to_wait_for(tmp_pa
 
 
 def readme_schedule() -> str:
-    """The schedule file the README's Operations section shows for SFTP with a Teams webhook."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("### Example: SFTP with a Teams webhook") :]
+    """The schedule file docs/operations.md shows for SFTP with a Teams webhook."""
+    text = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = text[text.index("## Example: SFTP with a Teams webhook") :]
     return section.split("```\n", 2)[1]
 
 
@@ -386,10 +386,10 @@ def test_everything_a_run_writes_is_owner_only(extract, tmp_path):
 
 
 def test_the_readmes_secret_snippet_stores_where_csc_report_reads(tmp_path):
-    """The README's command, run as written in the folder csc-report runs in (a new Prefect home there,
-    no server): a run from that folder then finds the block. The values come on stdin, as getpass
+    """docs/operations.md's command, run as written in the folder csc-report runs in (a new Prefect home
+    there, no server): a run from that folder then finds the block. The values come on stdin, as getpass
     reads them without a terminal."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     section = text[text.index("Store the two secrets once") :]
     snippet = section.split("```\n", 2)[1]
     assert snippet.startswith("cd /srv/csc-report && .venv/bin/python -c '")
