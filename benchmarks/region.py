@@ -9,10 +9,12 @@ outputs, timing the wall clock. The serial part is the work done while nothing e
 - where each authority's months run on a worker (issue 20), the regional step after the authorities
   (rebuilding region.duckdb and writing the regional report), whose seconds the command prints.
 The serial share is that over the wall time. `--csc-report` picks the command, so the code before the
-change can be measured from another checkout's environment:
+change can be measured from another checkout's environment. `--check` then runs each authority's own
+`csc-report backfill` into a warehouse apart and stops unless every authority's figures equal the
+region run's (the 12 x 6 case of the region test, which the suite runs at 4 x 3):
 
     .venv/bin/python benchmarks/region.py --work /tmp/rbench [--authorities 12 --months 6 --scale 0.1]
-        [--workers 1 2] [--csc-report /work/main/.venv/bin/csc-report]
+        [--workers 1 2] [--check] [--csc-report /work/main/.venv/bin/csc-report]
 
 Not part of the test suite; the figures depend on the machine and its load.
 """
@@ -27,6 +29,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import duckdb
 
 from csc_report.months import shift
 
@@ -72,6 +76,29 @@ def run(command: Path, inbox: Path, first: str, workers: int, base: Path) -> dic
     )
 
 
+def figures(warehouse: Path, la: str) -> list[tuple]:
+    """Every figure an authority's warehouse file holds, in a stable order."""
+    con = duckdb.connect(str(warehouse / f"{la}.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT * FROM indicator_values ORDER BY month, indicator_id").fetchall()
+    finally:
+        con.close()
+
+
+def check(command: Path, inbox: Path, first: str, codes: list[str], region_run: Path) -> None:
+    """Stop unless each authority's own backfill gives exactly the figures the region run gave it."""
+    base = region_run.with_name("single")
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    for la in codes:
+        args = [command, "backfill", "--inbox", inbox, "--la", la, "--from", first, "--to", END]
+        args += ["--warehouse", base / "warehouse", "--outputs", base / "outputs"]
+        subprocess.run(args + ["--key-file", region_run / "key"], capture_output=True, cwd=base)
+        if figures(base / "warehouse", la) != figures(region_run / "warehouse", la):
+            sys.exit(f"check: {la}'s figures from its own backfill differ from the region run's")
+    print(f"check: every figure of {len(codes)} authorities equals its own backfill's")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True)
@@ -79,10 +106,11 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--check", action="store_true", help="compare with each authority's own backfill")
     parser.add_argument("--csc-report", type=Path, default=Path(sys.executable).with_name("csc-report"))
     args = parser.parse_args()
     inbox = args.work / f"inbox-{args.authorities}x{args.months}-{args.scale}"
-    make_inbox(inbox, args.authorities, args.months, args.scale, args.csc_report)
+    codes = make_inbox(inbox, args.authorities, args.months, args.scale, args.csc_report)
     first = shift(END, -(args.months - 1))
     print(f"{args.csc_report}: {args.authorities} authorities x {args.months} months at scale {args.scale}")
     print("| workers | months done | wall s | serial s | serial share | serial part |")
@@ -94,6 +122,8 @@ def main() -> None:
             f"| {r['where']} |",
             flush=True,
         )
+    if args.check:
+        check(args.csc_report, inbox, first, codes, args.work / f"run-{args.workers[-1]}")
 
 
 if __name__ == "__main__":
