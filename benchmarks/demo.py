@@ -24,7 +24,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from measure import machine, measure
+from measure import measure, publish
 
 EVERY_MONTH = ("report.html", "report.md", "tables.xlsx", "indicators.csv", "data_docs/index.html")
 
@@ -64,6 +64,26 @@ def one_run(n: int, state: Path) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def markdown(report: dict) -> str:
+    """The best run, then each run's months against their stage time."""
+    runs = report["runs"]
+    walls = ", ".join(f"{r['wall_s']:.1f}" for r in runs)
+    cpus = ", ".join(f"{r['cpu_s']:.1f}" for r in runs)
+    lines = [
+        f"csc-report demo: best {report['best_wall_s']:.1f} s wall of {len(runs)} ({walls}); CPU s {cpus}; "
+        f"peak {max(r['peak_mb'] for r in runs):.0f} MB; load average {report['machine']['load_average']}",
+        "",
+        "| run | wall s | CPU s | months wall s | preparing s | finishing s |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {n} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['months_wall_s']:.0f} | {r['prepare_s']:.0f} "
+            f"| {r['finish_s']:.0f} |"
+            for n, r in enumerate(runs, 1)
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -74,28 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         runs = [one_run(n, state) for n in range(1, args.runs + 1)]
     finally:
         shutil.rmtree(state, ignore_errors=True)
-    best = min(runs, key=lambda r: r["wall_s"])
-    report = {
-        "issue": 19,
-        "finished_at": datetime.now().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "runs": runs,
-        "best_wall_s": best["wall_s"],
-        "least_cpu_s": min(r["cpu_s"] for r in runs),
-    }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "demo.json").write_text(json.dumps(report, indent=2) + "\n")
-    walls = ", ".join(f"{r['wall_s']:.1f}" for r in runs)
-    cpus = ", ".join(f"{r['cpu_s']:.1f}" for r in runs)
-    print(
-        f"csc-report demo: best {best['wall_s']:.1f} s wall of {len(runs)} ({walls}); CPU s {cpus}; "
-        f"peak {max(r['peak_mb'] for r in runs):.0f} MB; load average {report['machine']['load_average']}"
-    )
-    for n, r in enumerate(runs, 1):
-        print(
-            f"run {n}: months {r['months_wall_s']:.0f} s wall, stages {r['prepare_s']:.0f} s preparing "
-            f"and {r['finish_s']:.0f} s finishing"
-        )
+    publish(args.out, "demo", markdown, runs=runs, best_wall_s=min(r["wall_s"] for r in runs),
+            least_cpu_s=min(r["cpu_s"] for r in runs))  # fmt: skip
     return 0
 
 

@@ -81,8 +81,19 @@ def measure(
     return {"wall_s": round(wall, 2), **parse(report), "rc": done.returncode}
 
 
+def commit() -> str:
+    """The commit measured, with "+changes" when the checkout differs from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=Path(__file__).parent)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def machine() -> dict:
-    """What the figures were measured on, for the README's table."""
+    """What the figures were measured on, for docs/performance.md."""
     import platform
 
     return {
@@ -97,8 +108,8 @@ def publish(out: Path, name: str, markdown: Callable[[dict], str], **figures) ->
     """Date and place the figures (issue 19's, with the machine they were measured on), write them to
     `out`/name.json and their Markdown table to `out`/name.md, print the table; the report."""
     report = {
-        "issue": 19,
         "finished_at": datetime.now().isoformat(timespec="seconds"),
+        "commit": commit(),
         "machine": machine(),
         **figures,
     }

@@ -23,17 +23,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 import fastexcel
-from measure import TIME_BIN, parse, wrapped
+from measure import TIME_BIN, parse, publish, wrapped
 
 LA = "874"
 MONTH = "2013-06"
@@ -280,30 +278,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     segments = marginal_costs(results)
-    report = {
-        "issue": 7,
-        "la": LA,
-        "month": MONTH,
-        "seed": SEED,
-        "finished_at": datetime.now().isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_before": load_before,
-            "peak_memory_from": "/usr/bin/time -v" if TIME_BIN.exists() else "getrusage(RUSAGE_CHILDREN)",
-        },
-        "target_scale": args.target_scale,
-        "results": results,
-        "marginal": segments,
-        "targets": verdicts(results, segments, args.target_scale),
-    }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
-    table = markdown(report)
-    (args.out / "results.md").write_text(table)
-    print(table)
-    print(f"written: {args.out / 'results.json'}, {args.out / 'results.md'}")
+    publish(
+        args.out,
+        "stages",
+        markdown,
+        la=LA,
+        month=MONTH,
+        seed=SEED,
+        load_before=load_before,
+        peak_memory_from="/usr/bin/time -v" if TIME_BIN.exists() else "getrusage(RUSAGE_CHILDREN)",
+        target_scale=args.target_scale,
+        results=results,
+        marginal=segments,
+        targets=verdicts(results, segments, args.target_scale),
+    )
     return 0
 
 

@@ -12,15 +12,27 @@ machine compare CPU seconds; wall seconds carry other people's load.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
-from datetime import datetime
 from pathlib import Path
 
-from measure import machine, measure
+from measure import measure, publish
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def markdown(report: dict) -> str:
+    """The summary line, the figures and the slowest test phases."""
+    lines = [
+        f"{report['summary']}",
+        f"wall {report['wall_s']:.0f} s, CPU {report['cpu_s']:.0f} s, peak {report['peak_mb']:.0f} MB, "
+        f"load average {report['machine']['load_average']} at the end",
+        "",
+        "| s | phase | test |",
+        "|---|---|---|",
+        *(f"| {r['s']} | {r['phase']} | `{r['test']}` |" for r in report["slowest"]),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,27 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     summary = [
         line.strip("= ") for line in text.splitlines() if re.search(r"\d+ (passed|failed).* in [\d.]+s", line)
     ]
-    report = {
-        "issue": 19,
-        "finished_at": datetime.now().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "pytest_args": args.pytest_args,
-        "summary": summary[-1] if summary else None,
+    publish(
+        args.out,
+        "suite",
+        markdown,
+        pytest_args=args.pytest_args,
+        summary=summary[-1] if summary else None,
         **figures,
-        "slowest": [{"s": float(s), "phase": phase, "test": test} for s, phase, test in slowest],
-    }
-    (args.out / "suite.json").write_text(json.dumps(report, indent=2) + "\n")
-    lines = [
-        f"{report['summary']}",
-        f"wall {figures['wall_s']:.0f} s, CPU {figures['cpu_s']:.0f} s, peak {figures['peak_mb']:.0f} MB, "
-        f"load average {report['machine']['load_average']} at the end",
-        "",
-        "| s | phase | test |",
-        "|---|---|---|",
-        *(f"| {s} | {phase} | `{test}` |" for s, phase, test in slowest),
-    ]
-    (args.out / "suite.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines[:2]))
+        slowest=[{"s": float(s), "phase": phase, "test": test} for s, phase, test in slowest],
+    )
     return 0
 
 
