@@ -23,6 +23,9 @@ def month(tmp_path_factory) -> tuple:
     ctx = make_context()
     ctx.trends = {"re_referrals_pct": ctx.trends["re_referrals_pct"]}
     ctx.directions = {**ctx.directions, "care_leavers_in_touch_pct": "higher", "cla_open": "lower"}
+    health = {**ctx.indicators[0], "indicator_id": "health_assessments_pct", "section": "health",
+              "unit": "pct", "label": "Health assessments in time (%)", "value": 84.0}  # fmt: skip
+    ctx.indicators = [*ctx.indicators, health]  # a section the paper does not name
     out_dir = tmp_path_factory.mktemp("scorecard")
     publish_report(ctx, out_dir)
     return ctx, out_dir
@@ -76,6 +79,8 @@ def test_every_indicator_appears_once_grouped_by_section(month):
     # its own name
     assert group["Section 47 enquiries started"] == group["Children on a child protection plan"]
     assert group["Section 47 enquiries started"] == "Child protection plans"
+    assert group["Health assessments in time (%)"] == "Health"
+    assert 'id="section-health"' in (out_dir / "scorecard.html").read_text(encoding="utf-8")
     groups = list(dict.fromkeys(g for g, _, _ in rows))
     assert groups[:2] == ["Referrals", "Re-referrals"]  # the paper's order
     assert "Not available" in [cells[0] for _, label, cells in rows if label == "Pathway plans in date (%)"]

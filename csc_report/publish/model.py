@@ -381,7 +381,7 @@ class _Builder:
                 self.benchmarks, [r["indicator_id"] for r in every if r["indicator_id"] not in absent]
             ),
         )
-        section.summary += [paper.absent_line(self.figure(i).label, [why]) for i, why in absent.items()]
+        section.summary += [paper.absent_line(self.rows[i]["label"] or i, [why]) for i, why in absent.items()]
         missing = [t for t in dict.fromkeys(self.table_ids(spec)) if t in self.missing]
         section.summary += [f"{TABLE_SPECS[t].title}: {self.missing[t]}" for t in missing if t in TABLE_SPECS]
         charts = [paper.without(chart, set(absent)) for chart in [*spec.charts, *(v.chart for v in chosen)]]

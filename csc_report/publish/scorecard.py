@@ -90,7 +90,8 @@ def build_scorecard(builder, sections: list[Section]) -> Scorecard:
     }
     for row in builder.ctx.indicators:
         name = str(row.get("section") or "other")
-        group_id, title = titles.get(normalise_key(name), (name, name[:1].upper() + name[1:]))
+        key = normalise_key(name)
+        group_id, title = titles.get(key, ("section-" + key.replace(" ", "-"), name[:1].upper() + name[1:]))
         group = groups.setdefault(group_id, ScoreGroup(group_id, title))
         unit = row.get("unit") or "count"
         figure = builder.headline_row(row)
