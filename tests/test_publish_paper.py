@@ -147,3 +147,15 @@ def test_authority_report_settings_are_checked_on_load(tmp_path):
     path.write_text("report:\n  sections:\n    - id: looked-after\n      figures: cla_open\n")
     with pytest.raises(UsageError, match="`figures` must be a list"):
         load_authority_config(path)
+
+
+def test_a_section_the_layout_never_had_keeps_its_commentary_under_one_line():
+    ctx = _2024_month()
+    ctx.commentary = {**ctx.commentary, "Initial assessments": "We moved to single assessments in 2014."}
+    report = build_report(ctx)
+    initial = _section(report, "initial-assessments")
+    assert initial.rows == [] and initial.charts == [] and report.not_in_layout == []
+    assert initial.summary == [
+        f"Initial assessments: not in this extract's layout ({NO_TYPE}); single assessments since April 2014."
+    ]
+    assert "single assessments in 2014" in initial.commentary.markdown

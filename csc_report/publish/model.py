@@ -351,8 +351,8 @@ class _Builder:
     def section(self, planned: paper.PlannedSection) -> Section | None:
         """The section's figures table(s), chart, readings and commentary. A figure the extract's layout
         never had is one line, not a row (paper.structural_reason); a section made only of such figures is
-        one line under the sections (`not_in_layout`, kept as a section only for its commentary). None
-        for a section with nothing at all this month (its figures not in the catalogue yet)."""
+        one line under the sections (`not_in_layout`), or the section's only line when it has commentary
+        or breakdowns. None for a section with nothing this month (its figures not in the catalogue)."""
         spec = planned.spec
         aliases = {normalise_key(alias) for alias in spec.aliases}
         chosen = [v for v in spec.variants if any(self.has_value(i) for i in v.indicator_ids)]
@@ -366,10 +366,12 @@ class _Builder:
         commentary = self.commentary_for(*aliases)
         if every and len(absent) == len(every):
             line = paper.absent_line(title, list(absent.values()), planned.absent)
-            if commentary is None:
+            if commentary is None and not any(t in self.tables for t in self.table_ids(spec)):
                 self.not_in_layout.append(line)
                 return None
-            return Section(spec.id, title, summary=[line], commentary=commentary)
+            lines = [line]
+        else:
+            lines = [paper.absent_line(self.rows[i]["label"] or i, [why]) for i, why in absent.items()]
         if not (every or spec.charts or spec.variants or spec.appendix or commentary):
             return None
         rows = [row for row in rows if row["indicator_id"] not in absent]
@@ -381,7 +383,7 @@ class _Builder:
                 self.benchmarks, [r["indicator_id"] for r in every if r["indicator_id"] not in absent]
             ),
         )
-        section.summary += [paper.absent_line(self.rows[i]["label"] or i, [why]) for i, why in absent.items()]
+        section.summary += lines
         missing = [t for t in dict.fromkeys(self.table_ids(spec)) if t in self.missing]
         section.summary += [f"{TABLE_SPECS[t].title}: {self.missing[t]}" for t in missing if t in TABLE_SPECS]
         charts = [paper.without(chart, set(absent)) for chart in [*spec.charts, *(v.chart for v in chosen)]]
