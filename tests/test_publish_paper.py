@@ -80,6 +80,19 @@ def test_a_list_missing_this_month_still_says_so_in_its_table():
     assert report.not_in_layout == []
 
 
+def test_a_file_missing_this_month_is_said_once_in_its_sections_place():
+    """Every workforce figure lacks the same file: one line where the table would be, not four rows of
+    "Not available" (the scorecard keeps a row each), and not a layout line: it is a gap to chase."""
+    gap = "not available: the workforce extract was not in this month's files"
+    report = build_report(_month({"sw_": gap.removeprefix("not available: ")}))
+    workforce = _section(report, "workforce")
+    assert (workforce.rows, workforce.summary[0]) == ([], f"Workforce: {gap}")
+    assert report.not_in_layout == []
+    assert [r.figure.value for g in report.scorecard.groups for r in g.rows if g.title == "Workforce"] == [
+        "Not available"
+    ] * 4
+
+
 def test_a_single_figure_the_layout_never_had_is_a_line_in_its_section():
     no_review = 'List 9 (care leavers) has no column "Pathway Plan Review Date"'
     report = build_report(_month({"pathway_plans_in_date_pct": no_review}))

@@ -370,6 +370,8 @@ class _Builder:
                 self.not_in_layout.append(line)
                 return None
             lines = [line]
+        elif (gap := paper.shared_gap(every)) is not None:  # a list missing this month: said once, here
+            lines, absent = [f"{title}: {gap}"], {row["indicator_id"]: gap for row in every}
         else:
             lines = [paper.absent_line(self.rows[i]["label"] or i, [why]) for i, why in absent.items()]
         if not (every or spec.charts or spec.variants or spec.appendix or commentary):

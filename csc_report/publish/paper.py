@@ -8,8 +8,9 @@ so a layout never stops a report.
 The era rule: a figure without a value because a list that IS in the month's extract has no column it
 needs is structurally absent (Annex A's layout of that year never had the column, as List 4's
 "Assessment Type" after 2014): the paper says so in one line instead of a table row of "not available".
-A list missing from this month's extract, or a month without an extract, is not structural: the figure
-stays in its table saying why, because it is a gap to chase, not the shape of the data.
+A list missing from this month's extract, or a month without an extract, is not structural: it is a gap
+to chase, not the shape of the data, so the section keeps its place and says why ("not available: List 6
+... was not in this month's extract"), once when it is the reason for every figure of the section.
 """
 
 from __future__ import annotations
@@ -105,6 +106,16 @@ def structural_reason(row: dict) -> str | None:
     reason = note[len(NOT_AVAILABLE) :].split(" - ")[0]  # " - " starts the catalogue's own note
     parts = reason.split("; ")
     return reason if all(NO_COLUMN in part for part in parts) else None
+
+
+def shared_gap(rows: list[dict]) -> str | None:
+    """The one "not available: ..." note every figure of a section has, when they all have no value for
+    the same reason (a list missing this month): the section says it once instead of a row per figure."""
+    notes = {str(row.get("note") or "") for row in rows if as_number(row.get("value")) is None}
+    if len(rows) < 2 or len(notes) != 1 or any(as_number(row.get("value")) is not None for row in rows):
+        return None
+    (note,) = notes
+    return note if note.startswith(NOT_AVAILABLE) else None
 
 
 def absent_line(title: str, reasons: list[str], absent: str = "") -> str:
