@@ -1,8 +1,12 @@
 """An authority's own settings: `<inbox>/<la>/config.yaml` (contract 1 and 1.2), beside its aliases.
 
-Today it holds one setting, the snapshot window:
+It holds the snapshot window and the committee paper's layout over config/report.yaml:
 
     window_months: 12    # whole calendar months, ending with the extract's month, that it covers
+    report:              # sections as in config/report.yaml: an id there replaces the keys given
+      sections:
+        - id: looked-after
+          figures: [cla_open, cla_rate_per_10k]
 
 An authority whose Lists 1-5 cover twelve months says so here, so that its newer extracts overrule older
 ones over the whole year; the default is 6, what Ofsted's template promises. The file is checked when it
@@ -19,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from csc_report.errors import UsageError
+from csc_report.report_layout import PaperSection, load_layout
 
 DEFAULT_WINDOW_MONTHS = 6
 MAX_WINDOW_MONTHS = 36  # three years: no Annex A extract covers more
@@ -28,9 +33,13 @@ FILE_NAME = "config.yaml"
 @dataclass(frozen=True)
 class AuthorityConfig:
     window_months: int = DEFAULT_WINDOW_MONTHS
+    report_layout: tuple[PaperSection, ...] | None = None  # None: config/report.yaml as packaged
 
 
-SCHEMA = {"window_months": f"a whole number of months from 1 to {MAX_WINDOW_MONTHS}"}
+SCHEMA = {
+    "window_months": f"a whole number of months from 1 to {MAX_WINDOW_MONTHS}",
+    "report": "the paper's sections over config/report.yaml: `sections:` as in that file",
+}
 
 
 def config_path(inbox: Path, la: str) -> Path:
@@ -61,7 +70,11 @@ def load_authority_config(path: Path) -> AuthorityConfig:
     window = data.get("window_months", DEFAULT_WINDOW_MONTHS)
     if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= MAX_WINDOW_MONTHS:
         raise UsageError(f"{path}: window_months must be {SCHEMA['window_months']}, got {window!r}")
-    return AuthorityConfig(window_months=window)
+    report = data.get("report")
+    if report is not None and (not isinstance(report, dict) or set(report) != {"sections"}):
+        raise UsageError(f"{path}: report must be {SCHEMA['report']}")
+    layout = load_layout(report["sections"], f"{path}: report") if report is not None else None
+    return AuthorityConfig(window_months=window, report_layout=layout)
 
 
 def _known() -> str:

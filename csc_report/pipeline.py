@@ -324,13 +324,15 @@ def publish(
     """Render the month's report from the warehouse, with the Data Docs made when it was validated, and
     the outputs index from the warehouse's `runs` table and this month.
 
-    Publish never reads the inbox. Under the internal profile it also writes the month's child-level
-    action lists (`actions/`, owner-only, csc_report.actions); under the public profile a month keeps none.
+    Publish reads no data from the inbox, only the authority's config.yaml for the paper's layout. Under
+    the internal profile it also writes the month's child-level action lists (`actions/`, owner-only,
+    csc_report.actions); under the public profile a month keeps none.
     """
     out_dir = paths.output_dir(la, month)
     con = warehouse.connect(paths.warehouse_file(la), read_only=True)
     try:
         ctx = build_report_context(con, la, month, issues)
+        ctx.layout = load_authority_config(config_path(paths.inbox, la)).report_layout
         published = warehouse.published_months(con)
         names = warehouse.la_names(con)
         if profile == "internal":

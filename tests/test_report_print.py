@@ -1,7 +1,9 @@
 """The June 2013 report of a generated authority as a committee gets it: printed on A4 by Chromium, it
-is a paper of committee length, and its text (and its appendix's) names nothing by an internal id.
+is a paper of committee length, and its text (and its appendix's and scorecard's) names nothing by an
+internal id.
 
-Both read the month the session's `demo` fixture publishes through the real flow (conftest.py).
+These read the month the session's `demo` fixture publishes through the real flow (conftest.py); the
+last prints a fabricated 2014-layout month with every figure config/report.yaml names (issue 35).
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_LA, DEMO_MONTHS
+from test_publish_report import make_context
+
+from csc_report.publish import publish_report
 
 MAX_PAGES = 8  # issue 17: highlights, then per section its figures, one chart, the reading, the commentary
-READER_PAGES = ("report.html", "report.md", "appendix.html", "appendix.md")
+READER_PAGES = ("report.html", "report.md", "appendix.html", "appendix.md", "scorecard.html")
 # the reviewers' pattern: an Annex A sheet name or a snake_case id (file names aside)
 INTERNAL_ID = re.compile(r"\b(List_[0-9]+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b")
 FILE_NAME = re.compile(r"[\w./-]+\.(?:csv|xlsx|md|html|yaml|svg)\b")
@@ -60,15 +65,57 @@ def test_reader_text_holds_no_internal_identifiers(june):
     assert found == {name: [] for name in READER_PAGES}
 
 
-def test_report_prints_on_at_most_eight_a4_pages(june, tmp_path):
+def printed_pages(report: Path, tmp_path: Path) -> int:
+    """Pages of `report` printed on A4 by headless Chromium."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("Chromium is not installed (apt-get install chromium): the print test needs it to print")
     pdf = tmp_path / "report.pdf"
     subprocess.run(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", (june / "report.html").as_uri()],
+         f"--print-to-pdf={pdf}", report.as_uri()],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
-    pages = len(PAGE_OBJECT.findall(pdf.read_bytes()))
+    return len(PAGE_OBJECT.findall(pdf.read_bytes()))
+
+
+def test_report_prints_on_at_most_eight_a4_pages(june, tmp_path):
+    pages = printed_pages(june / "report.html", tmp_path)
     assert 2 <= pages <= MAX_PAGES  # at least 2: a page count of 0 or 1 would mean a broken print
+
+
+# the measures config/report.yaml puts on the paper beyond the seed's (practice blocks, children in need)
+PAPER_MEASURES = [
+    ("cin_open", "children in need", "count", "Children in need", 1204),
+    ("cin_rate_per_10k", "children in need", "rate_per_10k", "Children in need per 10,000 children", 310.5),
+    ("cin_started", "children in need", "count", "Children in need episodes started", 120),
+    ("cin_closed", "children in need", "count", "Children in need episodes closed", 110),
+    ("cin_seen_in_standard_pct", "children in need", "pct", "Seen within the standard (%)", 81.0),
+    ("cp_visits_in_standard_pct", "child protection", "pct", "Visits within the standard (%)", 88.0),
+    ("cp_reviews_in_time_pct", "child protection", "pct", "Reviews within timescale (%)", 95.0),
+    ("cla_visits_in_standard_pct", "looked after", "pct", "Visits within the standard (%)", 90.0),
+    ("cla_reviews_in_time_pct", "looked after", "pct", "Reviews within timescale (%)", 92.0),
+]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_2014_layout_month_with_every_paper_measure_prints_on_at_most_eight_pages(tmp_path):
+    """The fabricated month of test_publish_report after 2014 (no initial or core assessments: one line),
+    with each measure of PAPER_MEASURES and a 13-month trend like looked-after children's."""
+    ctx = make_context()
+    no_type = 'not available: List 4 (assessments) has no column "Assessment Type"'
+    for row in ctx.indicators:
+        if row["indicator_id"].startswith(("initial_assessments", "core_assessments")):
+            row.update(value=None, rag=None, note=no_type)
+    shape = ctx.trends["cla_open"]
+    for indicator_id, section, unit, label, value in PAPER_MEASURES:
+        ctx.indicators.append(
+            {**ctx.indicators[0], "indicator_id": indicator_id, "section": section, "unit": unit,
+             "label": label, "value": value, "target": None, "rag": None, "note": None}
+        )  # fmt: skip
+        ctx.trends[indicator_id] = shape.assign(value=shape["value"] / shape["value"].iloc[-1] * value)
+    publish_report(ctx, tmp_path / "out")
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Children in need per 10,000 children" in html
+    assert html.count(": practice, June 2013</caption>") == 2  # both practice blocks are on the paper
+    assert 2 <= printed_pages(tmp_path / "out" / "report.html", tmp_path) <= MAX_PAGES

@@ -12,6 +12,7 @@ from datetime import datetime
 import pandas as pd
 
 from csc_report.issues import ISSUE_COLUMNS
+from csc_report.report_layout import PaperSection
 
 BENCHMARK_COLUMNS = ["indicator_id", "area_type", "area", "year", "value", "status", "source"]
 
@@ -45,6 +46,8 @@ class ReportContext:
       (la, statistical_neighbours, region, england), area, year, value, status, source.
     - directions: indicator_id -> "higher" or "lower" (which way is better, from targets.yaml): SPC
       signals are improvements or concerns by it, neutral without.
+    - layout: the paper's sections (report_layout.load_layout with the authority's override); None:
+      config/report.yaml as packaged.
     """
 
     la_code: str
@@ -62,3 +65,4 @@ class ReportContext:
     commentary: dict[str, str] = field(default_factory=dict)
     benchmarks: pd.DataFrame = field(default_factory=_no_benchmarks)
     directions: dict[str, str] = field(default_factory=dict)
+    layout: tuple[PaperSection, ...] | None = None

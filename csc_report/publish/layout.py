@@ -1,8 +1,10 @@
 """The report's layout: its sections in the seed report's order, what each shows, and what it is called.
 
-Data, not logic: to move a chart or add an indicator to a section, edit SECTIONS. A section takes the
-indicators whose `section` matches one of its aliases (compared by commentary.normalise_key), and the
-author's commentary under any of those names.
+Which figures each section's table shows and charts, and the sections' order, are config/report.yaml
+(csc_report/report_layout.py, joined to SECTIONS by publish/paper.py); SECTIONS keeps what readers do not
+change: breakdowns, team and weekly charts, variants. A section takes the author's commentary under any
+of its aliases (compared by commentary.normalise_key), and without configured figures every indicator
+whose `section` matches one.
 
 The report is a paper of committee length: each section prints its figures table, one chart, the readings
 and the author's commentary. Breakdowns (a table by code or team, the weekly referrals) go to the

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from csc_report.issues import ISSUE_COLUMNS
-from csc_report.publish import benchmark_view, issue_text, signals
+from csc_report.publish import benchmark_view, issue_text, paper, signals
 from csc_report.publish import highlights as rules
 from csc_report.publish.charts import Chart, ChartRenderer, Panel, describe_bars, describe_panels
 from csc_report.publish.commentary import INTRODUCTION, Commentary, normalise_key, render
@@ -33,12 +33,12 @@ from csc_report.publish.layout import (
     DATA_QUALITY,
     FAMILY,
     HIGHLIGHTS,
-    SECTIONS,
     SectionSpec,
     TeamChart,
     TrendChart,
     WeeklyChart,
 )
+from csc_report.publish.scorecard import Scorecard, build_scorecard
 from csc_report.publish.tables import (
     TABLE_SPECS,
     PublishedTable,
@@ -47,9 +47,11 @@ from csc_report.publish.tables import (
     month_series,
     trend_table,
 )
+from csc_report.report_layout import load_layout
 
 TITLE = "Children's services performance report"
 APPENDIX_TITLE = "Appendix: breakdowns"
+SCORECARD_TITLE = "Scorecard: every measure"
 APPENDIX_NOTE = (
     "Breakdowns by code leave out codes no child has; tables.xlsx and the CSV files in tables/ list every "
     "row."
@@ -114,6 +116,7 @@ class Section:
     commentary: Commentary | None = None
     benchmark_heading: str = ""  # the column group over the benchmark cells; empty: no such columns
     appendix: list[str] = field(default_factory=list)  # titles of its breakdowns in the appendix
+    blocks: list[paper.FigureBlock] = field(default_factory=list)  # further tables ("Practice")
 
 
 @dataclass
@@ -139,6 +142,9 @@ class Report:
     appendix: list[Section] = field(default_factory=list)  # the breakdowns, under their sections' titles
     appendix_title: str = APPENDIX_TITLE
     appendix_note: str = APPENDIX_NOTE
+    not_in_layout: list[str] = field(default_factory=list)  # sections the extract's layout never had
+    scorecard: Scorecard | None = None
+    scorecard_title: str = SCORECARD_TITLE
 
     @property
     def benchmark_headers(self) -> list[str]:
@@ -192,9 +198,12 @@ class _Builder:
         self.figure_cache: dict[str, rules.Figure] = {}
         self.charted: dict[str, signals.Signals] = {}  # figures drawn as SPC panels with limits
         self.appendix: list[Section] = []  # filled as the sections are built
+        self.plan = paper.plan(ctx.layout or load_layout(), set(self.rows))
+        self.not_in_layout: list[str] = []  # filled as the sections are built
 
     def report(self) -> Report:
-        sections = [self.section(spec) for spec in SECTIONS] + self.extra_sections() + [self.data_quality()]
+        built = [self.section(planned) for planned in self.plan]
+        sections = [s for s in built if s is not None] + self.extra_sections() + [self.data_quality()]
         run_at = self.ctx.run_at
         return Report(
             title=TITLE,
@@ -214,6 +223,8 @@ class _Builder:
             benchmark_areas=benchmark_view.area_names(self.benchmarks, self.ctx.la_code),
             benchmarks=benchmark_view.benchmarks_table(self.benchmarks),
             appendix=self.appendix,
+            not_in_layout=self.not_in_layout,
+            scorecard=build_scorecard(self, sections),
         )
 
     # --- figures -----------------------------------------------------------------------------------
@@ -337,31 +348,66 @@ class _Builder:
 
     # --- sections ----------------------------------------------------------------------------------
 
-    def section(self, spec: SectionSpec) -> Section:
+    def section(self, planned: paper.PlannedSection) -> Section | None:
+        """The section's figures table(s), chart, readings and commentary. A figure the extract's layout
+        never had is one line, not a row (paper.structural_reason); a section made only of such figures is
+        one line under the sections (`not_in_layout`), or the section's only line when it has commentary
+        or breakdowns. None for a section with nothing this month (its figures not in the catalogue)."""
+        spec = planned.spec
         aliases = {normalise_key(alias) for alias in spec.aliases}
         chosen = [v for v in spec.variants if any(self.has_value(i) for i in v.indicator_ids)]
         chosen = chosen or list(spec.variants[-1:])
         hidden = {i for v in spec.variants if v not in chosen for i in v.indicator_ids}
-        rows = [
-            row
-            for row in self.ctx.indicators
-            if normalise_key(str(row.get("section", ""))) in aliases and row["indicator_id"] not in hidden
-        ]
+        rows = self.figure_rows(planned.figures, aliases, hidden)
+        blocks = [(block.title, self.figure_rows(block.figures, set(), hidden)) for block in planned.blocks]
+        every = rows + [row for _, block in blocks for row in block]
+        absent = {r["indicator_id"]: why for r in every if (why := paper.structural_reason(r)) is not None}
+        title = chosen[0].title if len(chosen) == 1 else spec.title
+        commentary = self.commentary_for(*aliases)
+        if every and len(absent) == len(every):
+            line = paper.absent_line(title, list(absent.values()), planned.absent)
+            if commentary is None and not any(t in self.tables for t in self.table_ids(spec)):
+                self.not_in_layout.append(line)
+                return None
+            lines = [line]
+        elif (gap := paper.shared_gap(every)) is not None:  # a list missing this month: said once, here
+            lines, absent = [f"{title}: {gap}"], {row["indicator_id"]: gap for row in every}
+        else:
+            lines = [paper.absent_line(self.rows[i]["label"] or i, [why]) for i, why in absent.items()]
+        if not (every or spec.charts or spec.variants or spec.appendix or commentary):
+            return None
+        rows = [row for row in rows if row["indicator_id"] not in absent]
         section = Section(
             spec.id,
-            chosen[0].title if len(chosen) == 1 else spec.title,
-            commentary=self.commentary_for(*aliases),
-            benchmark_heading=benchmark_view.heading(self.benchmarks, [r["indicator_id"] for r in rows]),
+            title,
+            commentary=commentary,
+            benchmark_heading=benchmark_view.heading(
+                self.benchmarks, [r["indicator_id"] for r in every if r["indicator_id"] not in absent]
+            ),
         )
+        section.summary += lines
         missing = [t for t in dict.fromkeys(self.table_ids(spec)) if t in self.missing]
         section.summary += [f"{TABLE_SPECS[t].title}: {self.missing[t]}" for t in missing if t in TABLE_SPECS]
-        self.draw(section, list(spec.charts) + [v.chart for v in chosen])
+        charts = [paper.without(chart, set(absent)) for chart in [*spec.charts, *(v.chart for v in chosen)]]
+        self.draw(section, [chart for chart in charts if chart is not None])
         section.rows = [self.headline_row(row) for row in rows]  # after the charts: their icons
-        quiet = self.common_cause([row["indicator_id"] for row in rows])
+        for block_title, block in blocks:
+            shown = [self.headline_row(r) for r in block if r["indicator_id"] not in absent]
+            section.blocks += [paper.FigureBlock(block_title, shown)] if shown else []
+        quiet = self.common_cause([row["indicator_id"] for row in every])
         if quiet:
             section.summary.append(quiet)
         self.add_appendix(section, spec)
         return section
+
+    def figure_rows(self, figures: tuple[str, ...] | None, aliases: set[str], hidden: set[str]) -> list[dict]:
+        """The indicator rows of a table: its configured figures in order, else every figure whose section
+        is one of `aliases`; a variant's figures that are not shown this month left out."""
+        if figures is None:
+            found = [r for r in self.ctx.indicators if normalise_key(str(r.get("section", ""))) in aliases]
+        else:
+            found = [self.rows[i] for i in figures if i in self.rows]
+        return [row for row in found if row["indicator_id"] not in hidden]
 
     def draw(self, section: Section, chart_specs: list) -> None:
         """Each chart into the section, or its reading into the summary when there is nothing to draw;
@@ -407,12 +453,14 @@ class _Builder:
         ]
 
     def extra_sections(self) -> list[Section]:
-        """Indicator sections and commentary headings the layout does not name (the seed's "Member visits
-        update"), after the standard sections, in the order they first appear."""
-        known = {normalise_key(a) for spec in (*SECTIONS, DATA_QUALITY) for a in spec.aliases}
+        """Commentary headings the layout does not name (the seed's "Member visits update"), after the
+        standard sections, in the order they appear, with the figures of an indicator section of that
+        name. Indicator sections no heading names are in the scorecard, not on the paper."""
+        specs = [planned.spec for planned in self.plan] + [DATA_QUALITY]
+        known = {normalise_key(a) for spec in specs for a in spec.aliases}
         known |= {INTRODUCTION, HIGHLIGHTS}
         titles: dict[str, str] = {}
-        for name in [str(row.get("section", "")) for row in self.ctx.indicators] + list(self.ctx.commentary):
+        for name in self.ctx.commentary:
             key = normalise_key(name)
             if key and key not in known:
                 titles.setdefault(key, name.strip()[:1].upper() + name.strip()[1:])

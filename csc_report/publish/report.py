@@ -1,8 +1,8 @@
 """publish_report: one month's outputs for one authority (contract section 4), from a ReportContext.
 
 Writes report.md and report.html (the same model through two templates), their appendix of breakdowns
-(appendix.md, appendix.html), charts/<id>.svg, indicators.csv, tables/<id>.csv, tables.xlsx and
-data_quality.csv. Re-publishing a month replaces its charts and tables.
+(appendix.md, appendix.html), scorecard.html (every measure of the month), charts/<id>.svg, indicators.csv,
+tables/<id>.csv, tables.xlsx and data_quality.csv. Re-publishing a month replaces its charts and tables.
 """
 
 from __future__ import annotations
@@ -79,12 +79,13 @@ def publish_report(ctx: ReportContext, out_dir: Path, profile: str = "public") -
     for table in report.tables:
         table.write_csv(keep(out_dir / "tables" / f"{table.id}.csv"))
     notes = [report.disclosure_note] if report.disclosure_note else []
-    write_workbook(report.tables, keep(out_dir / "tables.xlsx"), notes)
+    write_workbook(report.tables, keep(out_dir / "tables.xlsx"), notes, scorecard=report.scorecard)
     _write_rows(keep(out_dir / "indicators.csv"), INDICATOR_COLUMNS, _indicator_rows(ctx))
     _write_rows(keep(out_dir / "data_quality.csv"), ISSUE_COLUMNS, _issue_rows(ctx.data_quality))
     for page in ("report", "appendix"):
         for kind in ("md", "html"):
             keep(out_dir / f"{page}.{kind}").write_text(render(report, f"{page}.{kind}.j2"), encoding="utf-8")
+    keep(out_dir / "scorecard.html").write_text(render(report, "scorecard.html.j2"), encoding="utf-8")
     return written
 
 

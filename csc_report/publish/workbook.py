@@ -1,8 +1,8 @@
 """`tables.xlsx`: the report's tables, one sheet each, formatted for people rather than machines.
 
-A Contents sheet comes first (what each sheet holds, what the suppression mark means), as statistical
-publications do; each table sheet has a bold filled header frozen in row 1, number formats by column kind,
-and widths fitted to the text.
+The Scorecard sheet comes first (every measure of the month, publish/scorecard.py), then a Contents sheet
+(what each sheet holds, what the suppression mark means), as statistical publications do; each table sheet has
+a bold filled header frozen in row 1, number formats by column kind, and widths fitted to the text.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from csc_report.publish.scorecard import Scorecard
 from csc_report.publish.tables import PublishedTable
 from csc_report.units import UNITS
 
@@ -33,7 +34,7 @@ MAX_WIDTH = 60
 def sheet_names(table_ids: list[str]) -> list[str]:
     """Excel-safe sheet names: no []:*?/\\, at most 31 characters, unique (a `~2` suffix on a clash)."""
     names: list[str] = []
-    taken = {"contents"}
+    taken = {"contents", "scorecard"}
     for table_id in table_ids:
         base = re.sub(r"[\[\]:*?/\\]", "_", table_id)[:MAX_SHEET_NAME]
         name, n = base, 1
@@ -46,10 +47,14 @@ def sheet_names(table_ids: list[str]) -> list[str]:
     return names
 
 
-def write_workbook(tables: list[PublishedTable], path: Path, footnotes: list[str]) -> Path:
+def write_workbook(
+    tables: list[PublishedTable], path: Path, footnotes: list[str], scorecard: Scorecard | None = None
+) -> Path:
     workbook = Workbook()
     contents = workbook.active
     contents.title = "Contents"
+    if scorecard is not None:
+        _scorecard_sheet(workbook.create_sheet("Scorecard", 0), scorecard)
     names = sheet_names([table.id for table in tables])
     contents_rows = [[name, table.id, table.title] for name, table in zip(names, tables, strict=True)]
     _fill(contents, ["Sheet", "Table", "Title"], contents_rows, ["text"] * 3)
@@ -71,6 +76,15 @@ def write_workbook(tables: list[PublishedTable], path: Path, footnotes: list[str
                 cell.font = HEADER_FONT
     workbook.save(path)
     return path
+
+
+def _scorecard_sheet(sheet, scorecard: Scorecard) -> None:
+    """Every measure, one row each: value and target as numbers in their unit's format."""
+    headers, rows, units = scorecard.sheet()
+    _fill(sheet, headers, rows, ["text"] * len(headers))
+    for row_cells, unit in zip(sheet.iter_rows(min_row=2, min_col=3, max_col=4), units, strict=True):
+        for cell in row_cells:
+            cell.number_format = NUMBER_FORMATS.get(unit, "General")
 
 
 def _cell(value, kind: str):
