@@ -225,6 +225,8 @@ def pytest_collection_modifyitems(config, items):
         names = getattr(item, "fixturenames", ())
         shared = any(name in names for name in SHARED_FIXTURES)
         item.add_marker(pytest.mark.xdist_group("shared-fixtures" if shared else item.nodeid.split("::")[0]))
+        if shared:  # a session backfill or a real server: never in the quick tier (-m "not slow")
+            item.add_marker(pytest.mark.slow)
     needed = any("prefect_server" in getattr(item, "fixturenames", ()) for item in items)
     if needed and not os.environ.get("PYTEST_XDIST_WORKER"):
         _server = PrefectServer()
