@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from csc_report import arguments, permissions, settings, stopping
-from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import CscError, UsageError
+from csc_report.failures import machine_failure
 from csc_report.months import month_range, months_between, parse_month, shift
 
 
@@ -134,6 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--warehouse", type=Path, default=settings.DEFAULT_WAREHOUSE)
 
+    rebuild = sub.add_parser("rebuild", help="re-create an authority's warehouse file from the inbox")
+    rebuild.add_argument("--la", required=True, help="local authority code")
+    for name, default in (("--inbox", None), ("--warehouse", settings.DEFAULT_WAREHOUSE)):
+        rebuild.add_argument(name, type=Path, default=default, required=default is None)
+    rebuild.add_argument(
+        "--outputs", type=Path, default=settings.DEFAULT_OUTPUTS, help="the published months"
+    )
+    rebuild.add_argument("--key-file", type=Path, default=None, help="the key the months were run with")
+
     serve = sub.add_parser("serve", help="serve the scheduled monthly deployments (Prefect)")
     serve.add_argument(
         "--schedule",
@@ -182,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the stages name their own failures; this is the last resort
         if os.environ.get("CSC_REPORT_DEBUG"):
             raise
+        failure = machine_failure(exc, la=getattr(args, "la", None))  # a full disk, a damaged file
+        if failure is not None:
+            print(f"csc-report: {failure}", file=sys.stderr)
+            return failure.exit_code
         what = " ".join(str(v) for v in (getattr(args, "la", None), getattr(args, "month", None)) if v)
         print(
             f"csc-report: {args.command}{' for ' + what if what else ''} failed ({type(exc).__name__}); "
@@ -219,9 +232,8 @@ def cmd_generate(args) -> int:
 
 def cmd_run(args) -> int:
     parse_month(args.month, "--month")
-    arguments.check_inbox(args)
-    _check_authority_config(args)
-    done = None if args.force else _already_done(args, args.month)
+    arguments.check_inbox(args, _secret_options)
+    done = None if args.force else arguments.already_done(args, args.month, _secret_options)
     if done:
         print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
         return 0
@@ -243,9 +255,8 @@ def cmd_run(args) -> int:
 
 def cmd_backfill(args) -> int:
     months = month_range(args.first, args.last)
-    arguments.check_inbox(args)
-    _check_authority_config(args)
-    if not args.force and all(_already_done(args, month) for month in months):
+    arguments.check_inbox(args, _secret_options)
+    if not args.force and all(arguments.already_done(args, month, _secret_options) for month in months):
         print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
         return 0
 
@@ -308,28 +319,11 @@ def _flow_paths(args) -> dict:
     return paths
 
 
-def _check_authority_config(args) -> None:
-    """A bad `<inbox>/<la>/config.yaml` stops the command before any engine starts (a URL inbox's copy is
-    checked once pulled, when the month's files are discovered)."""
-    if "://" not in args.inbox:
-        load_authority_config(config_path(Path(args.inbox), args.la))
+def _secret_options(block: str | None) -> dict:
+    """A URL inbox's credentials from its Prefect Secret block (flows.arrival), read without a flow run."""
+    from csc_report.flows.arrival import secret_options
 
-
-def _already_done(args, month: str) -> str | None:
-    """The month's "already done" line, checked before any flow starts so that a no-op is fast: a local
-    month by hashing its files, a remote one by listing and hashing them where they are."""
-    from csc_report import fingerprints
-
-    paths = settings.RunPaths(Path(args.inbox), args.warehouse, args.outputs, args.key_file)
-    if "://" in args.inbox:
-        inputs = arguments.remote_inputs(args, month)
-    elif paths.month_dir(args.la, month).is_dir():
-        inputs = fingerprints.month_inputs(paths, args.la, month)
-    else:
-        inputs = None
-    if inputs is None:
-        return None
-    return fingerprints.already_done(paths, args.la, month, args.profile, inputs)
+    return secret_options(block)
 
 
 def cmd_demo(args) -> int:
@@ -396,6 +390,14 @@ def cmd_explain(args) -> int:
     )
 
 
+def cmd_rebuild(args) -> int:
+    from csc_report.rebuild import rebuild
+
+    arguments.check_inbox(args, _secret_options)
+    rebuild(settings.RunPaths(args.inbox, args.warehouse, args.outputs, args.key_file), args.la)
+    return 0
+
+
 def cmd_serve(args) -> int:
     from csc_report.flows.deploy import serve
 
@@ -434,6 +436,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "benchmarks": cmd_benchmarks,
     "explain": cmd_explain,
+    "rebuild": cmd_rebuild,
 }
 
 
