@@ -33,15 +33,16 @@ DAMAGED_SUFFIX = ".damaged"
 
 
 def published_months(paths: RunPaths, la: str) -> dict[str, str]:
-    """Month -> profile of every month whose run.json says it was published (done)."""
+    """Month -> profile of every month with published figures (`indicators.csv`). Its run.json may
+    say "failed" since: a later forced run that met the damage records its failure there, but leaves
+    the figures published before, which are the ones to restore."""
     found = {}
-    for run_json in sorted((paths.outputs / la).glob("*/run.json")):
+    for figures in sorted((paths.outputs / la).glob("*/indicators.csv")):
         try:
-            record = json.loads(run_json.read_text(encoding="utf-8"))
+            record = json.loads((figures.parent / "run.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            continue
-        if record.get("status") == "done" and (run_json.parent / "indicators.csv").is_file():
-            found[run_json.parent.name] = record.get("profile", "public")
+            record = {}
+        found[figures.parent.name] = record.get("profile", "public")
     return found
 
 
@@ -96,7 +97,7 @@ def rebuild(paths: RunPaths, la: str, say=print) -> Path:
             os.replace(new_paths.warehouse_file(la), old)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    say(f"{old}: rebuilt; {len(published)} published months give identical figures")
+    say(f"{old}: rebuilt; the {len(published)} published months give identical figures")
     return kept if kept.exists() else old
 
 
