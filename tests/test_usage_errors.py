@@ -214,3 +214,20 @@ def test_serve_refuses_an_unknown_or_changed_host_key_and_a_refused_login(tmp_pa
     assert problems[3].endswith(
         "/inbx: no such folder; expected the inbox, the folder holding one folder per authority"
     )
+
+
+@pytest.mark.slow  # the real Prefect engine
+def test_a_scheduled_run_of_a_missing_inbox_fails_at_once_rather_than_awaiting_data(tmp_path):
+    """The scheduled flow (wait=True) retries only data that has not arrived: a missing inbox fails its
+    first check, and the state says why. Without the check it would re-check for the grace period and
+    end "AwaitingData"."""
+    from csc_report.flows.monthly import monthly_report
+
+    state = monthly_report(
+        la=LA, month="2013-06", inbox=str(tmp_path / "inbx"), warehouse=str(tmp_path / "wh"),
+        outputs=str(tmp_path / "out"), key_file=str(tmp_path / "key"), wait=True, check_interval=1.0,
+        due_working_days=0, grace_working_days=60 / 86400, settle_seconds=0, return_state=True,
+    )  # fmt: skip
+    assert state.is_failed() and state.name != "AwaitingData"
+    assert f"inbox {tmp_path / 'inbx'}: no such folder" in state.message
+    assert not (tmp_path / "wh").exists() and not (tmp_path / "out").exists()
