@@ -11,10 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-from csc_report import permissions, settings, stopping
-from csc_report.authority_config import config_path, load_authority_config
+from csc_report import arguments, permissions, settings, stopping
 from csc_report.errors import CscError, UsageError
-from csc_report.months import months_between, parse_month, shift
+from csc_report.failures import machine_failure
+from csc_report.months import month_range, months_between, parse_month, shift
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--warehouse", type=Path, default=settings.DEFAULT_WAREHOUSE)
 
+    rebuild = sub.add_parser("rebuild", help="re-create an authority's warehouse file from the inbox")
+    rebuild.add_argument("--la", required=True, help="local authority code")
+    for name, default in (("--inbox", None), ("--warehouse", settings.DEFAULT_WAREHOUSE)):
+        rebuild.add_argument(name, type=Path, default=default, required=default is None)
+    rebuild.add_argument(
+        "--outputs", type=Path, default=settings.DEFAULT_OUTPUTS, help="the published months"
+    )
+    rebuild.add_argument("--key-file", type=Path, default=None, help="the key the months were run with")
+
     serve = sub.add_parser("serve", help="serve the scheduled monthly deployments (Prefect)")
     serve.add_argument(
         "--schedule",
@@ -173,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     except CscError as exc:
         if os.environ.get("CSC_REPORT_DEBUG"):
             raise
-        print(f"csc-report: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # one line per problem (serve's check of every inbox)
+            print(f"csc-report: {line}", file=sys.stderr)
         return exc.exit_code
     except stopping.Stopped:
         print(f"csc-report: {args.command} {stopping.Stopped.message}", file=sys.stderr)
@@ -181,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the stages name their own failures; this is the last resort
         if os.environ.get("CSC_REPORT_DEBUG"):
             raise
+        failure = machine_failure(exc, la=getattr(args, "la", None))  # a full disk, a damaged file
+        if failure is not None:
+            print(f"csc-report: {failure}", file=sys.stderr)
+            return failure.exit_code
         what = " ".join(str(v) for v in (getattr(args, "la", None), getattr(args, "month", None)) if v)
         print(
             f"csc-report: {args.command}{' for ' + what if what else ''} failed ({type(exc).__name__}); "
@@ -195,9 +209,9 @@ def cmd_generate(args) -> int:
 
     if args.months < 1 or args.scale <= 0:
         raise UsageError("--months must be at least 1 and --scale positive")
-    generated = months_between(shift(parse_month(args.end), 1 - args.months), args.end)
+    generated = months_between(shift(parse_month(args.end, "--end"), 1 - args.months), args.end)
     for month in args.missing_months:
-        if parse_month(month) not in generated:
+        if parse_month(month, "--missing-month") not in generated:
             raise UsageError(
                 f"--missing-month {month} is not one of the months generated, {generated[0]} to {args.end}"
             )
@@ -217,9 +231,9 @@ def cmd_generate(args) -> int:
 
 
 def cmd_run(args) -> int:
-    parse_month(args.month)
-    _check_authority_config(args)
-    done = None if args.force else _already_done(args, args.month)
+    parse_month(args.month, "--month")
+    arguments.check_inbox(args, _secret_options)
+    done = None if args.force else arguments.already_done(args, args.month, _secret_options)
     if done:
         print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
         return 0
@@ -240,9 +254,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_backfill(args) -> int:
-    months = months_between(parse_month(args.first), parse_month(args.last))
-    _check_authority_config(args)
-    if not args.force and all(_already_done(args, month) for month in months):
+    months = month_range(args.first, args.last)
+    arguments.check_inbox(args, _secret_options)
+    if not args.force and all(arguments.already_done(args, month, _secret_options) for month in months):
         print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
         return 0
 
@@ -258,7 +272,7 @@ def cmd_backfill(args) -> int:
 
 
 def cmd_region(args) -> int:
-    months_between(parse_month(args.first), parse_month(args.last))  # a bad range fails before any cluster
+    month_range(args.first, args.last)  # a bad range fails before any cluster
     if "://" in args.inbox:
         raise UsageError("region mode reads a local inbox folder; pull remote months with run or backfill")
     if args.workers < 1:
@@ -299,63 +313,17 @@ def _flow_paths(args) -> dict:
     if "://" in args.inbox:
         from csc_report.sources import Source
 
-        options = _inbox_options(args.inbox_options)
+        options = arguments.inbox_options(args.inbox_options)
         Source.parse(args.inbox, options)  # a password in them must not reach the flow's parameters
         paths.update(inbox_options=options, inbox_secret=args.inbox_secret)
     return paths
 
 
-def _inbox_options(pairs: list[str]) -> dict:
-    options = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--inbox-option takes KEY=VALUE, got {pair!r}")
-        options[key] = value
-    return options
+def _secret_options(block: str | None) -> dict:
+    """A URL inbox's credentials from its Prefect Secret block (flows.arrival), read without a flow run."""
+    from csc_report.flows.arrival import secret_options
 
-
-def _check_authority_config(args) -> None:
-    """A bad `<inbox>/<la>/config.yaml` stops the command before any engine starts (a URL inbox's copy is
-    checked once pulled, when the month's files are discovered)."""
-    if "://" not in args.inbox:
-        load_authority_config(config_path(Path(args.inbox), args.la))
-
-
-def _already_done(args, month: str) -> str | None:
-    """The month's "already done" line, checked before any flow starts so that a no-op is fast: a local
-    month by hashing its files, a remote one by listing and hashing them where they are."""
-    from csc_report import fingerprints
-
-    paths = settings.RunPaths(Path(args.inbox), args.warehouse, args.outputs, args.key_file)
-    if "://" in args.inbox:
-        inputs = _remote_inputs(args, month)
-    elif paths.month_dir(args.la, month).is_dir():
-        inputs = fingerprints.month_inputs(paths, args.la, month)
-    else:
-        inputs = None
-    if inputs is None:
-        return None
-    return fingerprints.already_done(paths, args.la, month, args.profile, inputs)
-
-
-def _remote_inputs(args, month: str) -> list[dict] | None:
-    """The remote month's fingerprint inputs, or None when the source cannot say (missing, half-written,
-    unreachable, refused): the flow then meets the same problem and reports or waits for it as it should.
-    Credentials in a Secret block are read through Prefect's API (flows.arrival), without a flow run."""
-    from csc_report.sources import Source
-
-    secrets = {}
-    if args.inbox_secret:
-        from csc_report.flows.arrival import secret_options
-
-        secrets = secret_options(args.inbox_secret)
-    try:
-        return Source.parse(args.inbox, _inbox_options(args.inbox_options), secrets).month_inputs(
-            args.la, month
-        )
-    except CscError:
-        return None
+    return secret_options(block)
 
 
 def cmd_demo(args) -> int:
@@ -416,8 +384,18 @@ def cmd_benchmarks(args) -> int:
 def cmd_explain(args) -> int:
     from csc_report.explain import explain_command
 
-    since = parse_month(args.since) if args.since else None
-    return explain_command(args.warehouse, args.la, parse_month(args.month), args.indicator, args.out, since)
+    since = parse_month(args.since, "--since") if args.since else None
+    return explain_command(
+        args.warehouse, args.la, parse_month(args.month, "--month"), args.indicator, args.out, since
+    )
+
+
+def cmd_rebuild(args) -> int:
+    from csc_report.rebuild import rebuild
+
+    arguments.check_inbox(args, _secret_options)
+    rebuild(settings.RunPaths(args.inbox, args.warehouse, args.outputs, args.key_file), args.la)
+    return 0
 
 
 def cmd_serve(args) -> int:
@@ -458,6 +436,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "benchmarks": cmd_benchmarks,
     "explain": cmd_explain,
+    "rebuild": cmd_rebuild,
 }
 
 

@@ -74,3 +74,16 @@ class PrefectUnavailable(CscError):
     ran, so the warehouse is as it was. The message says which, and what to change."""
 
     exit_code = 1
+
+
+class MachineFailure(CscError):
+    """The machine, not the data, stopped the run (exit 1): no space, permission denied, a read-only
+    filesystem, a file that vanished. The message names the cause, the path and what to do
+    (csc_report.failures); nothing uncommitted was kept, so the month re-runs once it is fixed."""
+
+    exit_code = 1
+
+
+class WarehouseDamaged(MachineFailure):
+    """A warehouse file DuckDB cannot read (truncated, overwritten, not DuckDB at all): restore it from a
+    backup or rebuild it from the inbox (`csc-report rebuild`)."""

@@ -31,6 +31,7 @@ import pandas as pd
 
 from csc_report import indicators, warehouse
 from csc_report.errors import CscError, DataError, FigureDisagrees, UsageError
+from csc_report.failures import machine_failure
 from csc_report.months import month_start
 from csc_report.permissions import write_private_csv
 from csc_report.settings import authority_file, warehouse_folder
@@ -50,8 +51,8 @@ def open_warehouse(folder: Path, la: str) -> duckdb.DuckDBPyConnection:
         raise UsageError(f"{path}: no warehouse there (run the month first, or give --warehouse)")
     try:
         return warehouse.connect(path, read_only=True)
-    except duckdb.IOException as exc:
-        raise CscError(
+    except duckdb.Error as exc:  # damaged, unreadable, or held by a writer that will let it go
+        raise machine_failure(exc, path, la) or CscError(
             f"{path}: the warehouse cannot be opened now ({type(exc).__name__}); try again"
         ) from None
 

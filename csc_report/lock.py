@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,12 +67,34 @@ def _acquire(fd, path, warehouse, timeout, shared, on_wait) -> None:
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(
                     f"{warehouse}: the warehouse is busy ({holder}); gave up after {timeout:.0f} s - "
-                    "re-run when that run has finished"
+                    + _what_to_do(holder, path)
                 ) from None
             if on_wait and not told:
                 on_wait(f"{warehouse}: waiting for the warehouse, held by {holder}")
                 told = True
             time.sleep(POLL_SECONDS)
+
+
+def _what_to_do(holder: str, path: Path) -> str:
+    """The kernel frees the lock when its holder dies, so a holder that has ended left the lock open
+    in a process it started (a worker still running): that process is the one to stop."""
+    found = re.match(r"pid (\d+)", holder)
+    if found and not _alive(int(found.group(1))):
+        return (
+            f"process {found.group(1)} has ended, but a process it started still holds {path} open: "
+            f"find it with `fuser {path}`, stop it, and re-run"
+        )
+    return "re-run when that run has finished"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
 
 
 class CacheEntryUse:

@@ -7,27 +7,25 @@ csc_report.pipeline directly, through the same chain and in the same order. The 
 halves, `start_month` (is it due?) and `finish_month` (under the authority's writer lock).
 
 Anything unexpected inside a stage (a bug, or an input nobody foresaw) becomes StageFailed: one line
-naming the stage, the file and the month. The traceback goes to the log with its frames and exception
-types but without the exception messages, which may quote a cell of the extract (a name, a date of
-birth). CSC_REPORT_DEBUG=1 keeps the original exception chained, so the CLI can show it in full.
+naming the stage, the file and the month; a failure of the machine (no space, a damaged warehouse
+file) names its cause, path and remedy instead (csc_report.failures). The traceback goes to the log
+with its frames and exception types but without the exception messages, which may quote a cell of the
+extract (a name, a date of birth). CSC_REPORT_DEBUG=1 keeps the original exception chained.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-import os
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 
-import duckdb
-
 from csc_report import fingerprints, pipeline, settings
-from csc_report.errors import CscError, ExtractMissing, StageFailed, WarehouseBusy
+from csc_report.errors import CscError, ExtractMissing
+from csc_report.failures import safe_traceback, unexpected  # noqa: F401 (flows/monthly.py uses it)
 from csc_report.lock import CacheEntryUse, warehouse_lock
 from csc_report.settings import RunPaths
 from csc_report.split import split_single_file
@@ -56,43 +54,16 @@ class MonthOutcome:
 # --- unexpected failures --------------------------------------------------------------------------
 
 
-def safe_traceback(exc: BaseException) -> str:
-    """The traceback's frames and exception types, chained causes included, without any message."""
-    parts, seen = [], set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
-        name = f"{type(exc).__module__}.{type(exc).__qualname__}"
-        parts.append(f"Traceback (most recent call last):\n{frames}{name}")
-        exc = exc.__cause__ or exc.__context__
-    return "\n\nwhile handling:\n".join(reversed(parts))
-
-
-def unexpected(stage: str, where, la: str, month: str, exc: Exception, log: logging.Logger = LOG) -> CscError:
-    """The one-line error for an unexpected exception in `stage`; its safe traceback goes to `log`.
-
-    A DuckDB lock conflict is not unexpected: another program holds the warehouse (WarehouseBusy, retried).
-    Raise the result outside the `except` block: raised inside, it would carry the original exception,
-    message and all, as its context, and loggers (Prefect's too) log the context.
-    """
-    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
-        return WarehouseBusy(str(exc).splitlines()[0])
-    log.error("%s failed for %s %s at %s:\n%s", stage, la, month, where, safe_traceback(exc))
-    failure = StageFailed(
-        f"{where}: {stage} failed for {la} {month} ({type(exc).__name__}); "
-        "run with CSC_REPORT_DEBUG=1 for details"
-    )
-    failure.__cause__ = exc if os.environ.get("CSC_REPORT_DEBUG") else None
-    failure.__suppress_context__ = True
-    return failure
-
-
 def guarded(
-    stage: str, where: Callable[[dict], object], logger: Callable[[], logging.Logger] = lambda: LOG
+    stage: str,
+    where: Callable[[dict], object],
+    logger: Callable[[], logging.Logger] = lambda: LOG,
+    writing: Callable[[dict], object] | None = None,
 ) -> Callable[[Callable], Callable]:
     """Turn anything but a CscError raised by the stage into `unexpected`'s one line; `where` picks the
-    file to name from the call's arguments; `logger` gives the log to write the traceback to (asked for
-    at the time of the failure: Prefect's run logger exists only inside a run)."""
+    file to name from the call's arguments, `writing` (default `where`) the place the stage writes, for
+    a failure of the machine; `logger` gives the log to write the traceback to (asked for at the time
+    of the failure: Prefect's run logger exists only inside a run)."""
 
     def wrap(fn: Callable) -> Callable:
         signature = inspect.signature(fn)
@@ -105,7 +76,8 @@ def guarded(
                 raise
             except Exception as exc:
                 call = signature.bind(*args, **kwargs).arguments
-                failure = unexpected(stage, where(call), call["la"], call["month"], exc, logger())
+                target = (writing or where)(call)
+                failure = unexpected(stage, where(call), call["la"], call["month"], exc, logger(), target)
             raise failure  # outside the handler, so the original is not its context (nor in the log)
 
         return wrapper
@@ -132,6 +104,10 @@ def month_dir(call: dict) -> Path:
 def files_named(call: dict) -> str:
     files = [Path(f) for f in call["files"]]
     return f"{files[0].parent}/{{{', '.join(f.name for f in files)}}}" if files else "(no files)"
+
+
+def cache_entry(call: dict) -> Path:
+    return Path(call["entry"])
 
 
 def warehouse_file(call: dict) -> Path:
@@ -176,7 +152,7 @@ PreparedResult = Callable[[], tuple[pipeline.Prepared, bool]]
 
 
 def _plain_prepare(paths: RunPaths, pending: PendingMonth, force: bool) -> PreparedResult:
-    prepare = guarded("read-validate-pseudonymise", files_named)(pipeline.prepare)
+    prepare = guarded("read-validate-pseudonymise", files_named, writing=cache_entry)(pipeline.prepare)
     return lambda: (prepare(*pending.prepare_args(paths)), False)
 
 

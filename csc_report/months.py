@@ -6,18 +6,35 @@ before Prefect starts. (generate/dates.py keeps its own vectorised numpy version
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, datetime
 
 from csc_report.errors import UsageError
 
+FIRST_MONTH = "2000-01"  # no extract in any layout the product reads is older
+MONTH_FORMAT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
-def parse_month(text: str) -> str:
-    """Validate a YYYY-MM month argument, returning it unchanged."""
-    try:
-        datetime.strptime(text, "%Y-%m")
-    except ValueError:
-        raise UsageError(f"month must be YYYY-MM, got {text!r}") from None
+
+def parse_month(text: str, argument: str = "month", today: date | None = None) -> str:
+    """Validate a YYYY-MM month argument, returning it unchanged.
+
+    Exactly four digits, a dash and two (strptime alone would take `2013-6`, which names no inbox
+    folder), from FIRST_MONTH to next month (a month not yet begun can have no extract; next month is
+    allowed for a clock or a timezone a day ahead). `argument` names it in the error, such as `--from`.
+    """
+    latest = shift(f"{today or date.today():%Y-%m}", 1)
+    if not isinstance(text, str) or not MONTH_FORMAT.fullmatch(text) or not FIRST_MONTH <= text <= latest:
+        raise UsageError(f"{argument}: expected a month YYYY-MM from {FIRST_MONTH} to {latest}, got {text!r}")
     return text
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """The months of a `--from`/`--to` pair, both parsed: a range that runs backwards is a mistake in
+    the command (it would otherwise do nothing, successfully)."""
+    months = months_between(parse_month(first, "--from"), parse_month(last, "--to"))
+    if not months:
+        raise UsageError(f"--from {first} is after --to {last}; expected --from no later than --to")
+    return months
 
 
 def month_start(month: str | date) -> date:

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from csc_report import __version__, actions, fingerprints, indicators, warehouse
 from csc_report import targets as targets_mod
+from csc_report.arguments import no_inbox
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.dfe import lookup as benchmarks
 from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
@@ -75,6 +76,8 @@ def discover(paths: RunPaths, la: str, month: str) -> list[Path]:
     settings are checked here too, so that a bad config.yaml stops the run before any
     work is done rather than after reading and validating the extract.
     """
+    if not paths.inbox.is_dir():
+        raise no_inbox(str(paths.inbox))
     load_authority_config(config_path(paths.inbox, la))
     month_dir = paths.month_dir(la, month)
     if not month_dir.is_dir():

@@ -9,11 +9,12 @@ every key; `csc-report demo` writes `demo/schedule.yaml` to try it with.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from csc_report.errors import UsageError
+from csc_report.errors import SourceUnavailable, UsageError
 from csc_report.notify import check_targets
 from csc_report.settings import DEMO_LA
 from csc_report.sources import Source
@@ -76,6 +77,23 @@ def _check_entry(path: Path, n: int, entry) -> None:
             raise UsageError(f"{where}: {key} must be a number, 0 or more, got {value!r}")
     Source.parse(str(entry["inbox"]), entry.get("inbox_options"))
     check_targets(entry.get("notify"))
+
+
+def check_inboxes(path: Path, entries: list[dict], secrets: Callable[[dict], dict]) -> tuple[list, list]:
+    """(problems, warnings) of asking each entry's inbox whether its root exists, once, as `serve`
+    starts: a root that does not exist, an unknown or changed host key or a refused login is a problem
+    (serving would only wait out every month); a server that does not answer now is a warning, since it
+    may be down for the night and the scheduled runs retry. `secrets` gives an entry's credentials."""
+    problems, warnings = [], []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path}: authority {n} ({entry['la']})"
+        try:
+            Source.parse(str(entry["inbox"]), entry.get("inbox_options"), secrets(entry)).check()
+        except SourceUnavailable as exc:
+            warnings.append(f"{where}: warning: {exc}; its scheduled runs check again as usual")
+        except UsageError as exc:
+            problems.append(f"{where}: {exc}")
+    return problems, warnings
 
 
 def demo_text(demo_dir: Path) -> str:

@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from csc_report.arguments import no_authority, no_inbox
 from csc_report.authority_config import FILE_NAME as AUTHORITY_CONFIG
 from csc_report.errors import (
     CscError,
@@ -139,6 +140,8 @@ class Source:
             try:
                 month_files = _files(fs, _join(root, la, month))
             except FileNotFoundError:
+                if not fs.isdir(root):  # a mistyped inbox is told at once, not waited out as late data
+                    raise no_inbox(self.display) from None
                 raise ExtractMissing(
                     f"{where}: no extract for {la} {month} in the inbox yet (folder missing)"
                 ) from None
@@ -151,6 +154,18 @@ class Source:
             found.update(_optional(fs, _join(root, la), la, {"aliases.yaml", AUTHORITY_CONFIG}))
             found.update(_optional(fs, _join(root, REFERENCE), REFERENCE, set(REFERENCE_FILES)))
         return found
+
+    def check(self, la: str | None = None) -> None:
+        """Refuse, as a usage error, an inbox whose root does not exist or (given `la`) that holds no
+        folder for the authority: a mistake in the command or the schedule, told at once rather than
+        waited out as data that have not arrived. Raises as `connected` does when the server cannot
+        be asked (SourceUnavailable), refuses the login or shows an unknown host key (UsageError)."""
+        with self.connected() as (fs, root), source_errors(self.display):
+            if not fs.isdir(root):
+                raise no_inbox(self.display)
+            if la is not None and not fs.isdir(_join(root, la)):
+                held = [posixpath.basename(e.rstrip("/")) for e in fs.ls(root, detail=False) if fs.isdir(e)]
+                raise no_authority(self.display, la, held)
 
     def month_inputs(self, la: str, month: str) -> list[dict[str, str]]:
         """fingerprints.month_inputs of the month as a staged copy would give them, hashed as the files

@@ -25,7 +25,7 @@ MONTH_IN_PATH = re.compile(r"(20\d\d-[01]\d)")
 def extract_month(path: Path, month: str | None) -> str | None:
     """The month the extract is for: given, else the last YYYY-MM in its path (inbox layout)."""
     if month:
-        return parse_month(month)
+        return parse_month(month, "--month")
     found = MONTH_IN_PATH.findall(str(path.resolve()))
     return found[-1] if found else None
 

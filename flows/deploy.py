@@ -4,19 +4,22 @@ that deploy to a work pool instead use `prefect.yaml` at the project root.
 
 Every Prefect block the schedule names (an inbox's Secret, the `notify` destinations) is loaded once
 before anything is served, so a block missing from the Prefect server (or the `.prefect` home) that
-`serve` uses stops it at once with one line, rather than failing each month's run.
+`serve` uses stops it at once with one line, rather than failing each month's run. So does each inbox
+that does not exist, or whose server refuses the login or shows an unknown host key (one line each).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from csc_report.flows.arrival import load_block
+from csc_report.flows.arrival import load_block, secret_options
 from csc_report.flows.monthly import monthly_report
 from prefect import serve as prefect_serve
 from prefect.schedules import Cron
 
 from csc_report import schedule
+from csc_report.errors import UsageError
 
 
 def deployments(entries: list[dict]):
@@ -52,4 +55,11 @@ def serve(path: Path) -> None:
     """Register the deployments and run their scheduled flow runs in this process until stopped."""
     entries = schedule.load(path)
     check_blocks(entries)
+    problems, warnings = schedule.check_inboxes(
+        path, entries, lambda e: secret_options(e.get("inbox_secret"))
+    )
+    for line in warnings:
+        print(f"csc-report: {line}", file=sys.stderr)
+    if problems:
+        raise UsageError("\n".join(problems))  # the CLI prints one line per problem
     prefect_serve(*deployments(entries))

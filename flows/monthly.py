@@ -30,7 +30,7 @@ from csc_report import month as lifecycle
 from csc_report import sources
 from csc_report.errors import CscError, ExtractMissing
 from csc_report.month import MonthOutcome
-from csc_report.months import months_between, parse_month, previous_month
+from csc_report.months import month_range, parse_month, previous_month
 from csc_report.settings import RunPaths
 
 
@@ -202,7 +202,7 @@ def backfill(
     From a local inbox, while one month loads and publishes, the next two are read, validated and
     pseudonymised in two other processes (the flow's task runner), so that a backfill uses every core."""
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
-    months = months_between(parse_month(first), parse_month(last))
+    months = month_range(first, last)
     with shared_api():  # the preparing processes report to this flow's API
         return run_months(
             paths, la, months, profile, force, inbox, inbox_options, inbox_secret, tasks.BACKFILL_STAGES

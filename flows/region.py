@@ -27,7 +27,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect_dask import DaskTaskRunner
 
 from csc_report import region, settings
-from csc_report.months import months_between, parse_month
+from csc_report.months import month_range
 from csc_report.settings import RunPaths
 
 REFERENCE = "reference"
@@ -98,7 +98,7 @@ def region_backfill(
     parameters so that the flow run records where it ran.
     """
     paths = RunPaths(Path(inbox), Path(warehouse), Path(outputs), Path(key_file) if key_file else None)
-    months = months_between(parse_month(first), parse_month(last))
+    months = month_range(first, last)
     authorities = las or inbox_authorities(paths.inbox)
     futures = [
         authority_months.with_options(task_run_name=f"authority-{la}").submit(

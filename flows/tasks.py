@@ -48,9 +48,9 @@ def _is_lock_conflict(_task, _run, state) -> bool:
     return False
 
 
-def guarded(stage: str, where: Callable[[dict], object]) -> Callable[[Callable], Callable]:
+def guarded(stage: str, where: Callable[[dict], object], writing=None) -> Callable[[Callable], Callable]:
     """csc_report.month.guarded, logging to the Prefect run's log."""
-    return month_.guarded(stage, where, get_run_logger)
+    return month_.guarded(stage, where, get_run_logger, writing)
 
 
 def _entry_name(_context, parameters) -> str:
@@ -66,7 +66,7 @@ prepare = task(
     cache_key_fn=_entry_name,
     persist_result=True,
     cache_result_in_memory=False,
-)(guarded("read-validate-pseudonymise", month_.files_named)(pipeline.prepare))
+)(guarded("read-validate-pseudonymise", month_.files_named, month_.cache_entry)(pipeline.prepare))
 load = task(name="load", cache_policy=NO_CACHE, retry_condition_fn=_is_lock_conflict, **WAREHOUSE_RETRIES)(
     month_.timed(guarded("load", month_.warehouse_file)(pipeline.load))
 )
