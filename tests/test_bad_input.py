@@ -608,10 +608,11 @@ def test_50mb_workbook(chain, big_workbook):
     print(f"50 MB workbook, {_BIG_ROWS} rows: read {read_s:.2f} s, validate {validate_s:.2f} s")
     assert result.errors == []
     assert extract.row_counts() == {"referrals": _BIG_ROWS}
+    # random ids collide now and then on one day: one referral (issue 34), reported
+    merged = [i for i in result.extract.issues if i.rule in ("same_event_merged", "exact_duplicate_row")]
+    assert {i.rule for i in result.extract.issues} <= {"same_event_merged", "exact_duplicate_row"}
     _, counts, _, _ = chain.loads()  # the whole chain, load included
-    assert counts == {"referrals": _BIG_ROWS}
-    rules = {i.rule for i in result.extract.issues}
-    assert rules <= {"duplicate_natural_key"}  # random ids collide now and then on one day: reported
+    assert counts == {"referrals": _BIG_ROWS - len(merged)}
 
 
 # --- the month folder ------------------------------------------------------------------------------

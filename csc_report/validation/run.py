@@ -15,16 +15,20 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from csc_report.catalogue import list_numbers
 from csc_report.errors import DataError
 from csc_report.issues import Issue
 from csc_report.transforms.extract import Extract
 from csc_report.validation import gx_engine
 from csc_report.validation.cross_list import open_cp_plans_on_cin
+from csc_report.validation.duplicates import merge_duplicates
 from csc_report.validation.gx_engine import Outcome
+from csc_report.validation.impossible_dates import impossible_dates
 from csc_report.validation.severity import Policy, load_policy
 from csc_report.validation.suites import DEFAULT_DIR, Check, Suite, load_suites
 
 ERRORED = "expectation_errored"
+NO_DATA_RULE = "no_data_rows"
 QUARANTINE_SCHEMA = pa.schema(
     [
         ("list_id", pa.string()),
@@ -59,10 +63,20 @@ def validate_extract(
     severity_path: Path | None = None,
     suites_dir: Path = DEFAULT_DIR,
 ) -> ValidationResult:
-    """Check every list of `extract` against its suite; the caller raises DataError when `errors` is set."""
+    """Check every list of `extract` against its suite; the caller raises DataError when `errors` is set.
+
+    An extract without a data row in any Annex A list is one error and nothing else (a report of zeros
+    must never be published from a blank template). Repeated rows are merged first (duplicates.py), so
+    the suites, the load and the figures see each record once.
+    """
     policy = load_policy(severity_path)
     suites = load_suites(suites_dir)
-    issues: list[Issue] = []
+    empty = _no_data_rows(extract)
+    if empty:
+        return ValidationResult(empty, _split({}, {})[1], extract, empty)
+    tables, issues = merge_duplicates(extract.tables)
+    extract = dataclasses.replace(extract, tables=tables)
+    issues += impossible_dates(tables, asat)
     rejects: dict[str, dict[int, list[tuple[str, str]]]] = {}  # list -> position -> (rule, message)
     gx_results = {}
     for list_id, table in extract.tables.items():
@@ -83,6 +97,17 @@ def validate_extract(
     new_extract = dataclasses.replace(extract, tables=kept, issues=[*extract.issues, *issues])
     errors = [i for i in issues if i.severity == "error"]
     return ValidationResult(issues, rejected, new_extract, errors)
+
+
+def _no_data_rows(extract: Extract) -> list[Issue]:
+    """The error of an extract whose Annex A lists hold no row at all. The workforce file's rows do not
+    count when an Annex A list was read (its figures alone are no month); a workforce file validated on
+    its own is judged by its own rows."""
+    annex = [t for list_id, t in extract.tables.items() if list_id in list_numbers().values()]
+    if any(table.num_rows for table in annex or extract.tables.values()):
+        return []
+    names = "; ".join(f.name for f in extract.files) or "the extract"
+    return [Issue(names, "", None, "", NO_DATA_RULE, "error", "no data rows in any list")]
 
 
 def _run_list(suite: Suite, table: pa.Table, asat: date):
