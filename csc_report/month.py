@@ -30,6 +30,7 @@ from csc_report import fingerprints, pipeline, settings
 from csc_report.errors import CscError, ExtractMissing, StageFailed, WarehouseBusy
 from csc_report.lock import CacheEntryUse, warehouse_lock
 from csc_report.settings import RunPaths
+from csc_report.shrinkage import with_shrunken_lists
 from csc_report.split import split_single_file
 
 LOG = logging.getLogger("csc_report")
@@ -290,6 +291,7 @@ def finish_month(
                 log.info(message)
                 finished = True
                 return MonthOutcome(la, month, "skipped", message, str(out_dir))
+            ready = with_shrunken_lists(paths, la, month, ready)
             _, record.timings["load"] = stages.load(paths, la, month, ready, entry, record.run_id)
             count, record.timings["indicators"] = stages.compute(paths, la, month)
             _, record.timings["publish"] = stages.publish(paths, la, month, ready.issues, entry, profile)

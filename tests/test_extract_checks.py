@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from csc_report.transforms.extract import Extract, SourceFile
 from test_validation import ASAT, D, child, table
 
 from csc_report.errors import DataError
-from csc_report.transforms.extract import Extract, SourceFile
 from csc_report.validation import gx_engine, validate_extract
 from csc_report.validation.duplicates import merge_duplicates
 from csc_report.validation.impossible_dates import impossible_dates
@@ -65,8 +65,8 @@ def test_one_row_in_one_list_is_not_empty():
 
 
 def test_exact_repeats_count_once_on_every_list():
-    # rows 2 and 4 are row 3's twins in every column: 5 rows, 3 records (rows 3, 5 and 6); the repeats name
-    # the row kept. Row 6 differs from row 3 in its source only, so on List 1 (contacts) it is another contact.
+    # rows 3 and 4 are row 2's twins in every column: 5 rows, 3 records (rows 2, 5 and 6); each repeat
+    # names the row kept. Row 6 differs from row 2 in its source only: on List 1 another contact.
     rows = [
         child("C1", contact_date=D("2024-05-02"), contact_source="1A"),  # row 2
         child("C1", contact_date=D("2024-05-02"), contact_source="1A"),  # row 3 = row 2

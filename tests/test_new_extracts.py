@@ -1,0 +1,78 @@
+"""A council's own extract run through the real chain (run_month: GX, DuckDB, publish; no Prefect):
+an empty template stops the month, a list that shrank is told in words (issue 34)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+from annex_workbook import empty_template, write_annex
+from conftest import fingerprint
+
+from csc_report import month
+from csc_report.errors import DataError
+from csc_report.settings import RunPaths
+
+LA = "335"
+
+
+def looked_after(n: int) -> list[dict]:
+    return [
+        {
+            "child_id": f"C{i}",
+            "gender": "a) Male",
+            "ethnicity": "WBRI",
+            "dob": date(2005, 1, 1),
+            "age": 8,
+            "cla_start": date(2012, 1, 1),
+            "legal_status": "C2",
+        }
+        for i in range(n)
+    ]
+
+
+def referrals(n: int, day: date) -> list[dict]:
+    return [{"child_id": f"R{i}", "gender": "b) Female", "ethnicity": "WBRI", "dob": date(2010, 1, 1),
+             "age": 3, "referral_date": day, "referral_source": "1A", "referral_nfa": "N",
+             "referrals_last_12m": 0} for i in range(n)]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def two_months(tmp_path_factory):
+    """May 2013: 4 children looked after, 2 referrals; June: 1 child looked after (fewer than half of 4),
+    2 referrals; both run."""
+    root = tmp_path_factory.mktemp("new-extracts")
+    paths = RunPaths(root / "inbox", root / "wh", root / "out", root / "key")
+    may = {"cla": looked_after(4), "referrals": referrals(2, date(2013, 5, 2))}
+    june = {"cla": looked_after(1), "referrals": referrals(2, date(2013, 6, 3))}
+    write_annex(paths.month_dir(LA, "2013-05") / "annex_a.xlsx", may)
+    write_annex(paths.month_dir(LA, "2013-06") / "annex_a.xlsx", june)
+    for m in ("2013-05", "2013-06"):
+        assert month.run_month(paths, LA, m).status == "done"
+    return paths
+
+
+@pytest.mark.slow
+def test_a_shrunken_list_is_a_warning_in_the_report_and_data_quality(two_months):
+    out = two_months.output_dir(LA, "2013-06")
+    with (out / "data_quality.csv").open(encoding="utf-8") as handle:
+        shrunk = [(r["severity"], r["message"]) for r in csv.DictReader(handle) if r["rule"] == "list_shrank"]
+    # List 8: 1 row after 4 (2 x 1 < 4); List 3: 2 after 2, not fewer
+    told = "List 8 (children looked after) has 1 row; it had 4 in May 2013"
+    assert shrunk == [("warning", told)]
+    assert f"{told}." in (out / "report.md").read_text(encoding="utf-8")
+    # May is the first month: nothing before it to shrink from
+    with (two_months.output_dir(LA, "2013-05") / "data_quality.csv").open(encoding="utf-8") as handle:
+        assert not [r for r in csv.DictReader(handle) if r["rule"] == "list_shrank"]
+
+
+@pytest.mark.slow
+def test_an_empty_template_stops_the_month_and_loads_nothing(two_months):
+    empty_template(two_months.month_dir(LA, "2013-07") / "annex_a.xlsx")
+    before = fingerprint(two_months.warehouse_file(LA))
+    with pytest.raises(DataError, match=r"annex_a\.xlsx.*no data rows in any list"):
+        month.run_month(two_months, LA, "2013-07")
+    assert fingerprint(two_months.warehouse_file(LA)) == before
+    out = two_months.output_dir(LA, "2013-07")
+    assert not (out / "report.md").exists() and not (out / "indicators.csv").exists()
