@@ -1,8 +1,12 @@
 """An authority's own settings: `<inbox>/<la>/config.yaml` (contract 1 and 1.2), beside its aliases.
 
-Today it holds one setting, the snapshot window:
+Two settings, both optional:
 
     window_months: 12    # whole calendar months, ending with the extract's month, that it covers
+    severity:            # the authority's own thresholds, over config/severity.yaml (same shape)
+      lists:
+        contacts:
+          child_id_present: {max_failing_share: 0.15}   # stop List 1 only above 15% without a child id
 
 An authority whose Lists 1-5 cover twelve months says so here, so that its newer extracts overrule older
 ones over the whole year; the default is 6, what Ofsted's template promises. The file is checked when it
@@ -13,12 +17,13 @@ CLI checks it before any engine starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from csc_report.errors import UsageError
+from csc_report.validation.severity import check_overrides
 
 DEFAULT_WINDOW_MONTHS = 6
 MAX_WINDOW_MONTHS = 36  # three years: no Annex A extract covers more
@@ -28,9 +33,17 @@ FILE_NAME = "config.yaml"
 @dataclass(frozen=True)
 class AuthorityConfig:
     window_months: int = DEFAULT_WINDOW_MONTHS
+    severity: dict = field(default_factory=dict)  # {"rules": ..., "lists": ...}, checked; {} for none
+
+    def as_record(self) -> dict:
+        """The settings as run.json names them: what the authority set, nothing else."""
+        return {"window_months": self.window_months, **({"severity": self.severity} if self.severity else {})}
 
 
-SCHEMA = {"window_months": f"a whole number of months from 1 to {MAX_WINDOW_MONTHS}"}
+SCHEMA = {
+    "window_months": f"a whole number of months from 1 to {MAX_WINDOW_MONTHS}",
+    "severity": "rules and lists of rule settings, as in config/severity.yaml",
+}
 
 
 def config_path(inbox: Path, la: str) -> Path:
@@ -61,7 +74,8 @@ def load_authority_config(path: Path) -> AuthorityConfig:
     window = data.get("window_months", DEFAULT_WINDOW_MONTHS)
     if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= MAX_WINDOW_MONTHS:
         raise UsageError(f"{path}: window_months must be {SCHEMA['window_months']}, got {window!r}")
-    return AuthorityConfig(window_months=window)
+    severity = check_overrides(path, data["severity"]) if data.get("severity") is not None else {}
+    return AuthorityConfig(window_months=window, severity=severity)
 
 
 def _known() -> str:

@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from csc_report import fingerprints, pipeline, settings
+from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import CscError, ExtractMissing, StageFailed, WarehouseBusy
 from csc_report.lock import CacheEntryUse, warehouse_lock
 from csc_report.settings import RunPaths
@@ -168,6 +169,7 @@ class PendingMonth:
             paths.resolved_key_file(),
             self.entry,
             paths.output_dir(self.la, self.month),
+            config_path(paths.inbox, self.la),
         )
 
 
@@ -226,6 +228,7 @@ def start_month(
     try:
         split_single_file(paths.warehouse)
         files, record.timings["discover"] = stages.discover(paths, la, month)
+        record.authority_settings = load_authority_config(config_path(paths.inbox, la)).as_record()
         record.inputs = fingerprints.month_inputs(paths, la, month)
         done = None if force else fingerprints.already_done(paths, la, month, profile, record.inputs)
         if done:

@@ -66,6 +66,5 @@ def validate_path(path: Path, month: str | None = None, out: Path | None = None)
         where = "; " + write_stopped(Path(out), issues, docs)
         print(where[2:])
     if result.errors:
-        more = f" (and {len(result.errors) - 1} more errors)" if len(result.errors) > 1 else ""
-        raise DataError(f"{result.errors[0].one_line()}{more}; a run would stop before loading{where}")
+        raise DataError(f"{result.stop_message()}; a run would stop before loading{where}")
     return 0

@@ -334,7 +334,9 @@ def test_required_column_removed_stops_the_run_at_validation(chain, capsys):
     keep = [i for i, h in enumerate(REFERRAL_HEADERS) if h != "Child Unique ID"]
     rows = [[row[i] for i in keep] for row in padding()]
     referrals_xlsx(chain.month_dir / "annex_a.xlsx", rows, [REFERRAL_HEADERS[i] for i in keep])
-    chain.fails("annex_a.xlsx, sheet List 3", "column 'child_id'", "child_id_column_present")
+    chain.fails(
+        "annex_a.xlsx, sheet List 3", 'List 3 (referrals) column "Child Unique ID"', "child_id_column_present"
+    )
     status, err = cli_validate(chain, capsys)
     assert status == 1 and err.count("\n") == 1 and "child_id_column_present" in err
 

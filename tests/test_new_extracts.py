@@ -4,6 +4,8 @@ an empty template stops the month, a list that shrank is told in words (issue 34
 from __future__ import annotations
 
 import csv
+import html
+import json
 from datetime import date
 
 import pytest
@@ -15,6 +17,11 @@ from csc_report.errors import DataError
 from csc_report.settings import RunPaths
 
 LA = "335"
+SETTINGS = "severity:\n  lists:\n    contacts:\n      child_id_present: {max_failing_share: 0.15}\n"
+OVERRIDE_TOLD = (
+    "The authority's config.yaml sets child_id_present on List 1 (contacts) to stop the run above 15% of "
+    "rows failing (shipped: stop the run above 5% of rows failing)"
+)
 
 
 def looked_after(n: int) -> list[dict]:
@@ -38,14 +45,24 @@ def referrals(n: int, day: date) -> list[dict]:
              "referrals_last_12m": 0} for i in range(n)]  # fmt: skip
 
 
+def contacts(n: int, blank: int) -> list[dict]:
+    """n contacts on 2 May 2013, the last `blank` of them without a child identifier."""
+    return [{"child_id": None if i >= n - blank else f"K{i}", "gender": "a) Male", "ethnicity": "WBRI",
+             "dob": date(2010, 1, 1), "age": 3, "contact_date": date(2013, 5, 2), "contact_source": "1A"}
+            for i in range(n)]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def two_months(tmp_path_factory):
-    """May 2013: 4 children looked after, 2 referrals; June: 1 child looked after (fewer than half of 4),
-    2 referrals; both run."""
+    """May 2013: 4 children looked after, 2 referrals, 8 contacts one of them without a child (12.5%, above
+    the shipped 5%: the authority allows 15%); June: 1 child looked after (fewer than half of 4), 2
+    referrals, 4 contacts; both run."""
     root = tmp_path_factory.mktemp("new-extracts")
     paths = RunPaths(root / "inbox", root / "wh", root / "out", root / "key")
-    may = {"cla": looked_after(4), "referrals": referrals(2, date(2013, 5, 2))}
-    june = {"cla": looked_after(1), "referrals": referrals(2, date(2013, 6, 3))}
+    (paths.inbox / LA).mkdir(parents=True)
+    (paths.inbox / LA / "config.yaml").write_text(SETTINGS, encoding="utf-8")
+    may = {"cla": looked_after(4), "referrals": referrals(2, date(2013, 5, 2)), "contacts": contacts(8, 1)}
+    june = {"cla": looked_after(1), "referrals": referrals(2, date(2013, 6, 3)), "contacts": contacts(4, 0)}
     write_annex(paths.month_dir(LA, "2013-05") / "annex_a.xlsx", may)
     write_annex(paths.month_dir(LA, "2013-06") / "annex_a.xlsx", june)
     for m in ("2013-05", "2013-06"):
@@ -58,7 +75,7 @@ def test_a_shrunken_list_is_a_warning_in_the_report_and_data_quality(two_months)
     out = two_months.output_dir(LA, "2013-06")
     with (out / "data_quality.csv").open(encoding="utf-8") as handle:
         shrunk = [(r["severity"], r["message"]) for r in csv.DictReader(handle) if r["rule"] == "list_shrank"]
-    # List 8: 1 row after 4 (2 x 1 < 4); List 3: 2 after 2, not fewer
+    # List 8: 1 row after 4 (2 x 1 < 4); List 3: 2 after 2; List 1: 4 after the 7 loaded in May (2 x 4 >= 7)
     told = "List 8 (children looked after) has 1 row; it had 4 in May 2013"
     assert shrunk == [("warning", told)]
     assert f"{told}." in (out / "report.md").read_text(encoding="utf-8")
@@ -76,3 +93,19 @@ def test_an_empty_template_stops_the_month_and_loads_nothing(two_months):
     assert fingerprint(two_months.warehouse_file(LA)) == before
     out = two_months.output_dir(LA, "2013-07")
     assert not (out / "report.md").exists() and not (out / "indicators.csv").exists()
+
+
+@pytest.mark.slow
+def test_the_authority_override_lets_may_through_and_is_named(two_months):
+    out = two_months.output_dir(LA, "2013-05")
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["status"] == "done"
+    assert record["authority_settings"]["severity"]["lists"] == {
+        "contacts": {"child_id_present": {"max_failing_share": 0.15}}
+    }
+    assert f"{OVERRIDE_TOLD}." in (out / "report.md").read_text(encoding="utf-8")
+    assert html.escape(OVERRIDE_TOLD) in (out / "data_docs" / "index.html").read_text(encoding="utf-8")
+    # the contact without a child is quarantined, the other 7 are loaded
+    with (out / "data_quality.csv").open(encoding="utf-8") as handle:
+        blank = [(r["row"], r["severity"]) for r in csv.DictReader(handle) if r["rule"] == "child_id_present"]
+    assert blank == [("9", "reject")]

@@ -8,6 +8,8 @@ caught to the day); what leaves this module is only Excel row numbers, rule ids 
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,11 +26,13 @@ from csc_report.validation.cross_list import open_cp_plans_on_cin
 from csc_report.validation.duplicates import merge_duplicates
 from csc_report.validation.gx_engine import Outcome
 from csc_report.validation.impossible_dates import impossible_dates
-from csc_report.validation.severity import Policy, load_policy
+from csc_report.validation.severity import Policy, describe_overrides, load_policy, with_authority
+from csc_report.validation.stop_message import stop_message
 from csc_report.validation.suites import DEFAULT_DIR, Check, Suite, load_suites
 
 ERRORED = "expectation_errored"
 NO_DATA_RULE = "no_data_rows"
+AUTHORITY_RULE = "authority_setting"  # an authority's own threshold in force (issue_text states it)
 QUARANTINE_SCHEMA = pa.schema(
     [
         ("list_id", pa.string()),
@@ -49,10 +53,12 @@ class ValidationResult:
     errors: list[Issue] = field(default_factory=list)  # severity error: the caller stops the run
 
     def raise_for_errors(self) -> None:
-        """Stop the run (exit 1) on the first error, saying how many there are in all."""
+        """Stop the run (exit 1) on the first error, saying how many more there are and where."""
         if self.errors:
-            more = f" (and {len(self.errors) - 1} more errors)" if len(self.errors) > 1 else ""
-            raise DataError(self.errors[0].one_line() + more)
+            raise DataError(self.stop_message())
+
+    def stop_message(self) -> str:
+        return stop_message(self.errors, self.extract.issues, self.extract.tables)
 
 
 def validate_extract(
@@ -62,6 +68,7 @@ def validate_extract(
     data_docs_dir: Path | None = None,
     severity_path: Path | None = None,
     suites_dir: Path = DEFAULT_DIR,
+    overrides: dict | None = None,
 ) -> ValidationResult:
     """Check every list of `extract` against its suite; the caller raises DataError when `errors` is set.
 
@@ -69,7 +76,7 @@ def validate_extract(
     must never be published from a blank template). Repeated rows are merged first (duplicates.py), so
     the suites, the load and the figures see each record once.
     """
-    policy = load_policy(severity_path)
+    policy = with_authority(load_policy(severity_path), overrides)
     suites = load_suites(suites_dir)
     empty = _no_data_rows(extract)
     if empty:
@@ -77,6 +84,7 @@ def validate_extract(
     tables, issues = merge_duplicates(extract.tables)
     extract = dataclasses.replace(extract, tables=tables)
     issues += impossible_dates(tables, asat)
+    issues += [Issue("", "", None, "", AUTHORITY_RULE, "info", text) for text in describe_overrides(policy)]
     rejects: dict[str, dict[int, list[tuple[str, str]]]] = {}  # list -> position -> (rule, message)
     gx_results = {}
     for list_id, table in extract.tables.items():
@@ -94,9 +102,26 @@ def validate_extract(
     kept, rejected = _split(extract.tables, rejects)
     if data_docs_dir is not None and gx_results:
         gx_engine.build_data_docs(gx_results, data_docs_dir)
+        _note_in_data_docs(data_docs_dir, describe_overrides(policy))
     new_extract = dataclasses.replace(extract, tables=kept, issues=[*extract.issues, *issues])
     errors = [i for i in issues if i.severity == "error"]
     return ValidationResult(issues, rejected, new_extract, errors)
+
+
+def _note_in_data_docs(directory: Path, lines: list[str]) -> None:
+    """The authority's own thresholds at the top of the Data Docs index: whoever reads which checks
+    failed also reads that the run judged them by the authority's settings."""
+    index = Path(directory) / "index.html"
+    if not lines or not index.is_file():
+        return
+    note = "".join(f"<p>{html.escape(line)}.</p>" for line in lines)
+    text = index.read_text(encoding="utf-8")
+    body = re.search(r"<body[^>]*>", text)
+    if body:
+        at = body.end()
+        index.write_text(
+            f'{text[:at]}<div class="alert alert-info" role="note">{note}</div>{text[at:]}', "utf-8"
+        )
 
 
 def _no_data_rows(extract: Extract) -> list[Issue]:
@@ -171,7 +196,12 @@ def _apply(
                 check.rule,
                 "error",
                 f"{list_id}: {len(outcome.positions)} of {table.num_rows} rows ({share:.0%}) fail "
-                f"({check.message}), more than the {setting.max_failing_share:.0%} allowed",
+                f"({check.message}), more than the {setting.max_failing_share:.0%} allowed"
+                + (
+                    " by the authority's config.yaml"
+                    if policy.overridden(list_id, check.rule, check.type)
+                    else ""
+                ),
             )
         )
 
