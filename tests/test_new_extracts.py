@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import json
 from datetime import date
 
@@ -14,6 +15,7 @@ from conftest import fingerprint
 
 from csc_report import month
 from csc_report.errors import DataError
+from csc_report.explain import explain_command
 from csc_report.settings import RunPaths
 
 LA = "335"
@@ -56,13 +58,15 @@ def contacts(n: int, blank: int) -> list[dict]:
 def two_months(tmp_path_factory):
     """May 2013: 4 children looked after, 2 referrals, 8 contacts one of them without a child (12.5%, above
     the shipped 5%: the authority allows 15%); June: 1 child looked after (fewer than half of 4), 2
-    referrals, 4 contacts; both run."""
+    referrals (and row 2's again in row 4, from another source), 4 contacts; both run."""
     root = tmp_path_factory.mktemp("new-extracts")
     paths = RunPaths(root / "inbox", root / "wh", root / "out", root / "key")
     (paths.inbox / LA).mkdir(parents=True)
     (paths.inbox / LA / "config.yaml").write_text(SETTINGS, encoding="utf-8")
     may = {"cla": looked_after(4), "referrals": referrals(2, date(2013, 5, 2)), "contacts": contacts(8, 1)}
-    june = {"cla": looked_after(1), "referrals": referrals(2, date(2013, 6, 3)), "contacts": contacts(4, 0)}
+    june_referrals = referrals(2, date(2013, 6, 3))
+    june_referrals.append({**june_referrals[0], "referral_source": "2A"})  # row 4: row 2's referral again
+    june = {"cla": looked_after(1), "referrals": june_referrals, "contacts": contacts(4, 0)}
     write_annex(paths.month_dir(LA, "2013-05") / "annex_a.xlsx", may)
     write_annex(paths.month_dir(LA, "2013-06") / "annex_a.xlsx", june)
     for m in ("2013-05", "2013-06"):
@@ -109,3 +113,13 @@ def test_the_authority_override_lets_may_through_and_is_named(two_months):
     with (out / "data_quality.csv").open(encoding="utf-8") as handle:
         blank = [(r["row"], r["severity"]) for r in csv.DictReader(handle) if r["rule"] == "child_id_present"]
     assert blank == [("9", "reject")]
+
+
+@pytest.mark.slow
+def test_a_referral_entered_twice_counts_once_and_explain_shows_the_row_kept(two_months, capsys):
+    # June's List 3: rows 2 and 3 are two children; row 4 is row 2's child and date again: 2 referrals
+    assert explain_command(two_months.warehouse, LA, "2013-06", "referrals", "-", None) == 0
+    captured = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(captured.out)))
+    assert [(r["source_row"], r["merged_rows"]) for r in rows] == [("2", "4"), ("3", "")]
+    assert "1 more row(s) of the extract repeated a row listed here" in captured.err

@@ -80,7 +80,8 @@ def validate_extract(
     suites = load_suites(suites_dir)
     empty = _no_data_rows(extract)
     if empty:
-        return ValidationResult(empty, _split({}, {})[1], extract, empty)
+        stopped = dataclasses.replace(extract, issues=[*extract.issues, *empty])
+        return ValidationResult(empty, _split({}, {})[1], stopped, empty)
     tables, issues = merge_duplicates(extract.tables)
     extract = dataclasses.replace(extract, tables=tables)
     issues += impossible_dates(tables, asat)
