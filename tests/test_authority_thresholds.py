@@ -3,6 +3,8 @@ run names the list, the Annex A header and the rows."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from csc_report.transforms.extract import Extract
 from test_validation import ASAT, D, child, table
@@ -89,11 +91,12 @@ def test_the_authority_layer_wins_over_every_shipped_layer():
     ],
 )
 def test_a_mistyped_setting_is_a_one_line_usage_error(tmp_path, text, says):
-    path = tmp_path / "config.yaml"
-    path.write_text(text)
-    with pytest.raises(UsageError, match=str(path)) as caught:
-        load_authority_config(path)
-    assert says in str(caught.value) and "\n" not in str(caught.value)
+    # a typo must not leave the shipped setting silently in force: one line naming file and key, exit 2
+    (tmp_path / "config.yaml").write_text(text)
+    with pytest.raises(UsageError, match=re.escape(says)) as caught:
+        load_authority_config(tmp_path / "config.yaml")
+    said = str(caught.value)
+    assert f"{tmp_path / 'config.yaml'}: severity" in said and "\n" not in said
 
 
 def test_settings_are_recorded_as_written(tmp_path):

@@ -7,8 +7,11 @@ from datetime import date
 
 import pytest
 from annex_workbook import write_annex
+from test_validate_command import workdir  # noqa: F401 - the fixture: an empty working directory
 
 from csc_report.cli import main
+
+pytestmark = pytest.mark.usefixtures("workdir")  # run in an empty folder: validate must write nothing
 
 # an authority whose List 7 export heads the plan's start "Plan start (CP)" instead of Annex A's header
 HEADERS = {"cp_plans": {"cp_start": "Plan start (CP)"}}
@@ -20,15 +23,7 @@ PLANS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    return work
-
-
-def test_the_authoritys_aliases_make_its_header_known(tmp_path, workdir, capsys):
+def test_the_authoritys_aliases_make_its_header_known(tmp_path, capsys):
     month_dir = tmp_path / "inbox" / "335" / "2013-06"
     workbook = write_annex(month_dir / "annex_a.xlsx", {"cp_plans": PLANS}, headers=HEADERS)
     # without the authority's aliases the plan start is missing: a run would stop, and so does validate
@@ -41,7 +36,7 @@ def test_the_authoritys_aliases_make_its_header_known(tmp_path, workdir, capsys)
     assert "missing_column" not in out and "unknown_header" not in out
 
 
-def test_the_authoritys_thresholds_apply_to_validate(tmp_path, workdir, capsys):
+def test_the_authoritys_thresholds_apply_to_validate(tmp_path, capsys):
     # 3 plans, one without a child: 33% fails child_id_present, above the shipped 5%; the authority allows 50%
     plans = [*PLANS[:2], {**PLANS[2], "child_id": None}]
     workbook = write_annex(tmp_path / "inbox" / "335" / "2013-06" / "annex_a.xlsx", {"cp_plans": plans})
@@ -53,7 +48,7 @@ def test_the_authoritys_thresholds_apply_to_validate(tmp_path, workdir, capsys):
     assert "thresholds from its config.yaml" in capsys.readouterr().out
 
 
-def test_without_a_month_it_says_which_it_assumed_and_why(tmp_path, workdir, capsys):
+def test_without_a_month_it_says_which_it_assumed_and_why(tmp_path, capsys):
     # the latest plan start is 1 April 2013 (the other date columns are not event dates): April 2013
     workbook = write_annex(tmp_path / "extract.xlsx", {"cp_plans": PLANS})
     assert main(["validate", str(workbook)]) == 0
