@@ -1,9 +1,13 @@
 """An authority's own settings: `<inbox>/<la>/config.yaml` (contract 1 and 1.2), beside its aliases.
 
-It holds the snapshot window and the committee paper's layout over config/report.yaml:
+Three settings, all optional:
 
     window_months: 12    # whole calendar months, ending with the extract's month, that it covers
-    report:              # sections as in config/report.yaml: an id there replaces the keys given
+    severity:            # the authority's own thresholds, over config/severity.yaml (same shape)
+      lists:
+        contacts:
+          child_id_present: {max_failing_share: 0.15}   # stop List 1 only above 15% without a child id
+    report:              # the paper's layout over config/report.yaml: an id there replaces its keys
       sections:
         - id: looked-after
           figures: [cla_open, cla_rate_per_10k]
@@ -17,13 +21,14 @@ CLI checks it before any engine starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from csc_report.errors import UsageError
 from csc_report.report_layout import PaperSection, load_layout
+from csc_report.validation.severity import check_overrides
 
 DEFAULT_WINDOW_MONTHS = 6
 MAX_WINDOW_MONTHS = 36  # three years: no Annex A extract covers more
@@ -34,11 +39,17 @@ FILE_NAME = "config.yaml"
 class AuthorityConfig:
     window_months: int = DEFAULT_WINDOW_MONTHS
     report_layout: tuple[PaperSection, ...] | None = None  # None: config/report.yaml as packaged
+    severity: dict = field(default_factory=dict)  # {"rules": ..., "lists": ...}, checked; {} for none
+
+    def as_record(self) -> dict:
+        """The settings as run.json names them: what the authority set, nothing else."""
+        return {"window_months": self.window_months, **({"severity": self.severity} if self.severity else {})}
 
 
 SCHEMA = {
     "window_months": f"a whole number of months from 1 to {MAX_WINDOW_MONTHS}",
     "report": "the paper's sections over config/report.yaml: `sections:` as in that file",
+    "severity": "rules and lists of rule settings, as in config/severity.yaml",
 }
 
 
@@ -74,7 +85,8 @@ def load_authority_config(path: Path) -> AuthorityConfig:
     if report is not None and (not isinstance(report, dict) or set(report) != {"sections"}):
         raise UsageError(f"{path}: report must be {SCHEMA['report']}")
     layout = load_layout(report["sections"], f"{path}: report") if report is not None else None
-    return AuthorityConfig(window_months=window, report_layout=layout)
+    severity = check_overrides(path, data["severity"]) if data.get("severity") is not None else {}
+    return AuthorityConfig(window_months=window, severity=severity, report_layout=layout)
 
 
 def _known() -> str:

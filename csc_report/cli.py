@@ -1,4 +1,4 @@
-"""`csc-report`: the commands of contract section 5.
+"""`csc-report`: a council's monthly children's social care report, from Annex A extracts to outputs.
 
 Errors reach the user as one line on stderr with exit status 1 (the data stop the run) or 2 (usage or
 configuration), never as a traceback; set CSC_REPORT_DEBUG=1 to see one.

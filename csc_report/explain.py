@@ -128,7 +128,31 @@ def figure_rows(con: duckdb.DuckDBPyConnection, la: str, month: str, indicator_i
     frame = con.execute(
         f"SELECT * FROM {indicators.row_macro(indicator_id)}($la, $m)", {"la": la, "m": m}
     ).df()
-    return tidy(frame)
+    return with_merged_rows(con, la, tidy(frame))
+
+
+# the rules of validation/duplicates.py: a row left out because it repeats the row kept, which it names
+MERGE_RULES = ("exact_duplicate_row", "same_event_merged")
+
+
+def with_merged_rows(con: duckdb.DuckDBPyConnection, la: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """`rows` with `merged_rows`: the Excel rows of the same extract that repeated each row and were
+    counted as it (issue 34), so a reader who finds a record twice in the workbook sees which row stands
+    for it. Only when some row of the figure had repeats: the column is absent otherwise."""
+    merged = con.execute(
+        r"""
+        SELECT strftime(snapshot_month, '%Y-%m') AS snapshot_month, file AS source_file, sheet,
+            CAST(regexp_extract(message, 'row (\d+)', 1) AS BIGINT) AS source_row,
+            string_agg(CAST("row" AS VARCHAR), ', ' ORDER BY "row") AS merged_rows
+        FROM dq_issues WHERE la_code = $la AND list_contains($rules, rule)
+        GROUP BY ALL
+        """,
+        {"la": la, "rules": list(MERGE_RULES)},
+    ).df()
+    if merged.empty or rows.empty:
+        return rows
+    found = rows.merge(merged, how="left", on=["snapshot_month", "source_file", "sheet", "source_row"])
+    return found if found["merged_rows"].notna().any() else rows
 
 
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -251,6 +275,11 @@ def explain_command(
         lines.append(f"since {since}: {joined} joined, {left} left")
     if explanation.note:
         lines.append(f"note: {explanation.note}")
+    if "merged_rows" in frame.columns:
+        merged = int(frame["merged_rows"].dropna().str.count(",").add(1).sum())
+        lines.append(
+            f"{merged} more row(s) of the extract repeated a row listed here, counted once (merged_rows)"
+        )
     if out == "-":
         frame.to_csv(sys.stdout, index=False)
         report = sys.stderr

@@ -24,10 +24,12 @@ from functools import wraps
 from pathlib import Path
 
 from csc_report import fingerprints, pipeline, settings
+from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import CscError, ExtractMissing
 from csc_report.failures import safe_traceback, unexpected  # noqa: F401 (flows/monthly.py uses it)
 from csc_report.lock import CacheEntryUse, warehouse_lock
 from csc_report.settings import RunPaths
+from csc_report.shrinkage import with_shrunken_lists
 from csc_report.split import split_single_file
 
 LOG = logging.getLogger("csc_report")
@@ -143,6 +145,7 @@ class PendingMonth:
             paths.resolved_key_file(),
             self.entry,
             paths.output_dir(self.la, self.month),
+            config_path(paths.inbox, self.la),
         )
 
 
@@ -201,6 +204,7 @@ def start_month(
     try:
         split_single_file(paths.warehouse)
         files, record.timings["discover"] = stages.discover(paths, la, month)
+        record.authority_settings = load_authority_config(config_path(paths.inbox, la)).as_record()
         record.inputs = fingerprints.month_inputs(paths, la, month)
         done = None if force else fingerprints.already_done(paths, la, month, profile, record.inputs)
         if done:
@@ -266,6 +270,7 @@ def finish_month(
                 log.info(message)
                 finished = True
                 return MonthOutcome(la, month, "skipped", message, str(out_dir))
+            ready = with_shrunken_lists(paths, la, month, ready)
             _, record.timings["load"] = stages.load(paths, la, month, ready, entry, record.run_id)
             count, record.timings["indicators"] = stages.compute(paths, la, month)
             _, record.timings["publish"] = stages.publish(paths, la, month, ready.issues, entry, profile)

@@ -113,12 +113,16 @@ def prepared_entry(
 ) -> Path:
     """The cache entry for a month's prepared extract: a folder named by the hash of all it depends on.
 
-    The extract files' hashes and the authority's aliases (from `inputs`, hashed once per run), the code
-    version, the authority and month (validation dates, pseudonym salt) and the key's own hash: a new
-    key must never reuse pseudonyms made with the old one.
+    The extract files' hashes and the authority's aliases and settings (from `inputs`, hashed once per
+    run; the settings hold its severity thresholds), the code version, the authority and month
+    (validation dates, pseudonym salt) and the key's own hash: a new key must never reuse pseudonyms
+    made with the old one.
     """
     hashes = {item["file"]: item["sha256"] for item in inputs}
-    used = [p.relative_to(paths.inbox).as_posix() for p in files] + [f"{la}/aliases.yaml"]
+    used = [p.relative_to(paths.inbox).as_posix() for p in files] + [
+        f"{la}/aliases.yaml",
+        f"{la}/config.yaml",
+    ]
     body = {
         "files": {name: hashes.get(name) for name in used},
         "code": fingerprints.code_version(),
@@ -140,6 +144,7 @@ def prepare(
     key_file: Path,
     entry: Path,
     stopped_dir: Path | None = None,
+    la_settings: Path | None = None,
 ) -> Prepared:
     """Read, validate and pseudonymise; write the tables as Parquet and the Data Docs into `entry`.
 
@@ -161,7 +166,10 @@ def prepare(
         timings["read"] = time.perf_counter() - started
         started = time.perf_counter()
         result = validate_extract(
-            extract, Period(month).asat, data_docs_dir=(building / "data_docs").resolve()
+            extract,
+            Period(month).asat,
+            data_docs_dir=(building / "data_docs").resolve(),
+            overrides=load_authority_config(la_settings).severity if la_settings else None,
         )
         result.raise_for_errors()
         timings["validate"] = time.perf_counter() - started
@@ -439,6 +447,7 @@ class RunRecord:
     timings: dict[str, float] = field(default_factory=dict)
     reused: list[str] = field(default_factory=list)  # stages whose work came from the cache
     sources: list[dict] = field(default_factory=list)  # files pulled from a URL inbox (csc_report.sources)
+    authority_settings: dict = field(default_factory=dict)  # <la>/config.yaml as in force (AuthorityConfig)
     fingerprint: str | None = None
     started_at: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
     finished_at: str | None = None
@@ -461,6 +470,7 @@ class RunRecord:
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "reused": self.reused,
             "sources": self.sources,
+            "authority_settings": self.authority_settings,
         }
 
     def use_prepared(self, prepared: Prepared, cached: bool) -> None:

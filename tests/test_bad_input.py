@@ -334,7 +334,9 @@ def test_required_column_removed_stops_the_run_at_validation(chain, capsys):
     keep = [i for i, h in enumerate(REFERRAL_HEADERS) if h != "Child Unique ID"]
     rows = [[row[i] for i in keep] for row in padding()]
     referrals_xlsx(chain.month_dir / "annex_a.xlsx", rows, [REFERRAL_HEADERS[i] for i in keep])
-    chain.fails("annex_a.xlsx, sheet List 3", "column 'child_id'", "child_id_column_present")
+    chain.fails(
+        "annex_a.xlsx, sheet List 3", 'List 3 (referrals) column "Child Unique ID"', "child_id_column_present"
+    )
     status, err = cli_validate(chain, capsys)
     assert status == 1 and err.count("\n") == 1 and "child_id_column_present" in err
 
@@ -608,10 +610,11 @@ def test_50mb_workbook(chain, big_workbook):
     print(f"50 MB workbook, {_BIG_ROWS} rows: read {read_s:.2f} s, validate {validate_s:.2f} s")
     assert result.errors == []
     assert extract.row_counts() == {"referrals": _BIG_ROWS}
+    # random ids collide now and then on one day: one referral (issue 34), reported
+    merged = [i for i in result.extract.issues if i.rule in ("same_event_merged", "exact_duplicate_row")]
+    assert {i.rule for i in result.extract.issues} <= {"same_event_merged", "exact_duplicate_row"}
     _, counts, _, _ = chain.loads()  # the whole chain, load included
-    assert counts == {"referrals": _BIG_ROWS}
-    rules = {i.rule for i in result.extract.issues}
-    assert rules <= {"duplicate_natural_key"}  # random ids collide now and then on one day: reported
+    assert counts == {"referrals": _BIG_ROWS - len(merged)}
 
 
 # --- the month folder ------------------------------------------------------------------------------

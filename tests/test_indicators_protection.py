@@ -45,9 +45,35 @@ def test_s47_and_icpcs(con):
     assert f["icpcs"]["value"] == 4  # a, b, c, d
     timely = f["icpc_in_15wd_pct"]
     assert (timely["numerator"], timely["denominator"]) == (2, 3)
-    assert "1 row(s) with an end date before the start date" in timely["note"]
+    assert (
+        "1 row(s) with an end date before the start date, or a date that cannot be, left out"
+        in timely["note"]
+    )
     to_cp = f["icpc_to_cp_plan_pct"]
     assert (to_cp["numerator"], to_cp["denominator"], to_cp["value"]) == (2, 4, 50)
+
+
+def test_an_icpc_with_a_date_that_cannot_be_is_left_out_of_timeliness(con):
+    # issue 34: dates of birth are kept as the first of their month. a: S47 May 2013, birth January 2014
+    # (8 months on: an unborn child, timed); b: birth April 2014 (11 months on: cannot be). a's ICPC is 9
+    # working days on (21-24 May, 28-31 May, 3 June): in time. Timed 1 of 1; b is still an ICPC, and the
+    # note counts it.
+    load(
+        con,
+        "2013-06",
+        s47=[
+            {**s47("a", "2013-05-20", "2013-06-03", "Y"), "dob": d("2014-01-01")},
+            {**s47("b", "2013-05-20", "2013-06-03", "Y"), "dob": d("2014-04-01")},
+        ],
+    )
+    f = figures(con, "2013-06")
+    assert f["icpcs"]["value"] == 2
+    timely = f["icpc_in_15wd_pct"]
+    assert (timely["numerator"], timely["denominator"]) == (1, 1)
+    assert (
+        "1 row(s) with an end date before the start date, or a date that cannot be, left out"
+        in timely["note"]
+    )
 
 
 def test_child_protection_plans(con):

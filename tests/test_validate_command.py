@@ -90,7 +90,10 @@ def test_required_column_removed_exits_1_with_one_line(tmp_path, workdir, capsys
     assert main(["validate", str(path), "--month", "2013-06"]) == 1
     out, err = capsys.readouterr()
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert err.startswith("csc-report: annex_a.xlsx, sheet List 3, column 'referral_date': ")
+    assert err.startswith(
+        'csc-report: annex_a.xlsx, sheet List 3: List 3 (referrals) column "Date of Referral": required '
+        'column "Date of Referral" is absent (rule referral_date_column_present)'
+    )
     assert "referral_date_column_present" in err and "a run would stop before loading" in err
     counted = [line.split() for line in out.splitlines() if "referral_date_column_present" in line]
     assert counted == [["List", "3", "referral_date_column_present", "error", "1"]]  # once, not twice

@@ -243,20 +243,21 @@ def test_rule_flags_the_bad_row_only(list_id, rule, good, bad):
     assert result.errors == []
 
 
-def test_same_day_events_are_kept_but_exact_key_duplicates_are_reported():
+def test_same_day_referrals_of_one_child_are_one_referral():
     referrals = table(
         [
             child(referral_date=D("2024-05-01"), referral_source="6"),
-            child(referral_date=D("2024-05-01"), referral_source="2A"),  # same day, other source: legitimate
-            child(referral_date=D("2024-05-01"), referral_source="6"),  # same key as row 2
+            child(referral_date=D("2024-05-01"), referral_source="2A"),  # same child and day: the same event
+            child(referral_date=D("2024-05-01"), referral_source="6"),  # row 2 again, exactly
             child("C2", referral_date=D("2024-05-01"), referral_source="6"),
         ]
     )
     result = validate({"referrals": referrals})
-    assert rows_failing(result, "duplicate_natural_key") == [2, 4]
-    # config/severity.yaml records them as info for referrals: same-source same-day referrals happen.
-    assert {i.severity for i in result.issues if i.rule == "duplicate_natural_key"} == {"info"}
-    assert result.extract.tables["referrals"].num_rows == 4
+    # issue 34 overrides contract 1.2's "two referrals of one child on one day stay two" for Lists 3 and 5
+    assert rows_failing(result, "exact_duplicate_row") == [4]
+    assert rows_failing(result, "same_event_merged") == [3]
+    assert rows_failing(result, "duplicate_natural_key") == []
+    assert result.extract.tables["referrals"]["source_row"].to_pylist() == [2, 5]
 
 
 def test_lists_6_to_9_hold_one_row_per_child():

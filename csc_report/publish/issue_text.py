@@ -24,6 +24,9 @@ RULE_PHRASES = {
     "duplicate_natural_key": "repeated another row's {columns}",
     "missing_column": "lacked the column {columns}",
 }
+# rules whose message is already a sentence that a committee must read (a list that shrank, a threshold
+# the authority set itself): told in full after the most frequent, whatever their count
+STATED_RULES = ("list_shrank", "authority_setting")
 # how the report names a severity (validation's `reject` quarantines a row; `info` is a note)
 SEVERITY_WORDS = {"error": "error", "reject": "rejected row", "warning": "warning", "info": "note"}
 SHEET_NUMBER = re.compile(r"list\W*_*\s*(\d+)", re.IGNORECASE)
@@ -109,7 +112,10 @@ def reading(issues: pd.DataFrame, previous_total: int | None) -> str:
         if n
     )
     text += f": {detail}." if detail else "."
-    frequent = most_frequent(issues)
+    stated = issues["rule"].isin(STATED_RULES) if len(issues) else pd.Series([], dtype=bool)
+    frequent = most_frequent(issues[~stated])
     if frequent:
         text += f" Most frequent: {'; '.join(frequent)}."
+    for message in dict.fromkeys(issues.loc[stated, "message"]) if len(issues) else ():
+        text += f" {message}."
     return text

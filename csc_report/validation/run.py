@@ -8,6 +8,8 @@ caught to the day); what leaves this module is only Excel row numbers, rule ids 
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,16 +17,22 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from csc_report.catalogue import list_numbers
 from csc_report.errors import DataError
 from csc_report.issues import Issue
 from csc_report.transforms.extract import Extract
 from csc_report.validation import gx_engine
 from csc_report.validation.cross_list import open_cp_plans_on_cin
+from csc_report.validation.duplicates import merge_duplicates
 from csc_report.validation.gx_engine import Outcome
-from csc_report.validation.severity import Policy, load_policy
+from csc_report.validation.impossible_dates import impossible_dates
+from csc_report.validation.severity import Policy, describe_overrides, load_policy, with_authority
+from csc_report.validation.stop_message import stop_message
 from csc_report.validation.suites import DEFAULT_DIR, Check, Suite, load_suites
 
 ERRORED = "expectation_errored"
+NO_DATA_RULE = "no_data_rows"
+AUTHORITY_RULE = "authority_setting"  # an authority's own threshold in force (issue_text states it)
 QUARANTINE_SCHEMA = pa.schema(
     [
         ("list_id", pa.string()),
@@ -45,10 +53,12 @@ class ValidationResult:
     errors: list[Issue] = field(default_factory=list)  # severity error: the caller stops the run
 
     def raise_for_errors(self) -> None:
-        """Stop the run (exit 1) on the first error, saying how many there are in all."""
+        """Stop the run (exit 1) on the first error, saying how many more there are and where."""
         if self.errors:
-            more = f" (and {len(self.errors) - 1} more errors)" if len(self.errors) > 1 else ""
-            raise DataError(self.errors[0].one_line() + more)
+            raise DataError(self.stop_message())
+
+    def stop_message(self) -> str:
+        return stop_message(self.errors, self.extract.issues, self.extract.tables)
 
 
 def validate_extract(
@@ -58,11 +68,24 @@ def validate_extract(
     data_docs_dir: Path | None = None,
     severity_path: Path | None = None,
     suites_dir: Path = DEFAULT_DIR,
+    overrides: dict | None = None,
 ) -> ValidationResult:
-    """Check every list of `extract` against its suite; the caller raises DataError when `errors` is set."""
-    policy = load_policy(severity_path)
+    """Check every list of `extract` against its suite; the caller raises DataError when `errors` is set.
+
+    An extract without a data row in any Annex A list is one error and nothing else (a report of zeros
+    must never be published from a blank template). Repeated rows are merged first (duplicates.py), so
+    the suites, the load and the figures see each record once.
+    """
+    policy = with_authority(load_policy(severity_path), overrides)
     suites = load_suites(suites_dir)
-    issues: list[Issue] = []
+    empty = _no_data_rows(extract)
+    if empty:
+        stopped = dataclasses.replace(extract, issues=[*extract.issues, *empty])
+        return ValidationResult(empty, _split({}, {})[1], stopped, empty)
+    tables, issues = merge_duplicates(extract.tables)
+    extract = dataclasses.replace(extract, tables=tables)
+    issues += impossible_dates(tables, asat)
+    issues += [Issue("", "", None, "", AUTHORITY_RULE, "info", text) for text in describe_overrides(policy)]
     rejects: dict[str, dict[int, list[tuple[str, str]]]] = {}  # list -> position -> (rule, message)
     gx_results = {}
     for list_id, table in extract.tables.items():
@@ -80,9 +103,37 @@ def validate_extract(
     kept, rejected = _split(extract.tables, rejects)
     if data_docs_dir is not None and gx_results:
         gx_engine.build_data_docs(gx_results, data_docs_dir)
+        _note_in_data_docs(data_docs_dir, describe_overrides(policy))
     new_extract = dataclasses.replace(extract, tables=kept, issues=[*extract.issues, *issues])
     errors = [i for i in issues if i.severity == "error"]
     return ValidationResult(issues, rejected, new_extract, errors)
+
+
+def _note_in_data_docs(directory: Path, lines: list[str]) -> None:
+    """The authority's own thresholds at the top of the Data Docs index: whoever reads which checks
+    failed also reads that the run judged them by the authority's settings."""
+    index = Path(directory) / "index.html"
+    if not lines or not index.is_file():
+        return
+    note = "".join(f"<p>{html.escape(line)}.</p>" for line in lines)
+    text = index.read_text(encoding="utf-8")
+    body = re.search(r"<body[^>]*>", text)
+    if body:
+        at = body.end()
+        index.write_text(
+            f'{text[:at]}<div class="alert alert-info" role="note">{note}</div>{text[at:]}', "utf-8"
+        )
+
+
+def _no_data_rows(extract: Extract) -> list[Issue]:
+    """The error of an extract whose Annex A lists hold no row at all. The workforce file's rows do not
+    count when an Annex A list was read (its figures alone are no month); a workforce file validated on
+    its own is judged by its own rows."""
+    annex = [t for list_id, t in extract.tables.items() if list_id in list_numbers().values()]
+    if any(table.num_rows for table in annex or extract.tables.values()):
+        return []
+    names = "; ".join(f.name for f in extract.files) or "the extract"
+    return [Issue(names, "", None, "", NO_DATA_RULE, "error", "no data rows in any list")]
 
 
 def _run_list(suite: Suite, table: pa.Table, asat: date):
@@ -146,7 +197,12 @@ def _apply(
                 check.rule,
                 "error",
                 f"{list_id}: {len(outcome.positions)} of {table.num_rows} rows ({share:.0%}) fail "
-                f"({check.message}), more than the {setting.max_failing_share:.0%} allowed",
+                f"({check.message}), more than the {setting.max_failing_share:.0%} allowed"
+                + (
+                    " by the authority's config.yaml"
+                    if policy.overridden(list_id, check.rule, check.type)
+                    else ""
+                ),
             )
         )
 

@@ -13,11 +13,20 @@ CREATE OR REPLACE TEMPORARY MACRO rate_per_10k(n, population) AS
 CREATE OR REPLACE TEMPORARY MACRO is_open(start_date, end_date, asat) AS
     start_date <= asat AND (end_date IS NULL OR end_date > asat);
 
--- Timeliness leaves out rows whose end date is before their start date (contract 2); the note counts them.
+-- Timeliness leaves out rows whose end date is before their start date (contract 2), and rows with a date
+-- that cannot be (impossible_date); the note counts them.
 CREATE OR REPLACE TEMPORARY MACRO excluded_note(excluded) AS
     CASE WHEN excluded > 0
-         THEN excluded || ' row(s) with an end date before the start date left out (data-quality issue)'
+         THEN excluded || ' row(s) with an end date before the start date, or a date that cannot be, left out '
+              || '(data-quality issue)'
     END;
+
+-- A date that cannot be (issue 34; csc_report/validation/impossible_dates.py warns of each, with the same
+-- rule): its month more than 10 calendar months before the month of birth (40 weeks, the allowance for an
+-- unborn child, is at most 10; the warehouse keeps a date of birth as the first of its month, which this
+-- month-level rule needs no more than) or more than 12 months after its snapshot's month.
+CREATE OR REPLACE TEMPORARY MACRO impossible_date(d, dob, snapshot) AS
+    coalesce(date_diff('month', d, dob) > 10 OR date_diff('month', snapshot, d) > 12, false);
 
 -- The note of a percentage: why it is empty, and how many rows timeliness left out.
 CREATE OR REPLACE TEMPORARY MACRO pct_note(denominator, empty_reason, excluded) AS

@@ -1,7 +1,8 @@
 -- The rows behind the assessments family (see referrals.rows.sql for the shape of a row macro).
 -- Type: assessment_type; a row without one is a single assessment. Timescales: initial 10, core 35, single
 -- 45 working days. Duration (contract 2): working days d with start < d <= auth; "within N" = duration <= N;
--- rows authorised before their start are left out of timeliness (the figure's note counts them).
+-- rows authorised before their start, or with a date that cannot be (impossible_date), are left out of
+-- timeliness (the figure's note counts them).
 -- Authorised assessments come from the windowed history; open ones from snapshot M alone (contract 1.2).
 
 CREATE OR REPLACE TEMPORARY MACRO assessment_timescale(assessment_type) AS
@@ -19,7 +20,9 @@ CREATE OR REPLACE TEMPORARY MACRO assessments_authorised(la, m) AS TABLE
     SELECT child_id, 'assessments' AS list, snapshot_month, source_file, source_sheet, source_row, team,
         worker, coalesce(assessment_type, 'single') AS assessment_type, assessment_start, assessment_auth,
         wd_between(assessment_start, assessment_auth) AS working_days,
-        assessment_timescale(coalesce(assessment_type, 'single')) AS timescale_working_days
+        assessment_timescale(coalesce(assessment_type, 'single')) AS timescale_working_days,
+        impossible_date(assessment_start, dob, snapshot_month)
+            OR impossible_date(assessment_auth, dob, snapshot_month) AS date_cannot_be
     FROM history_assessments(la, m)
     WHERE assessment_auth BETWEEN p_start(m) AND p_end(m)
         AND assessment_timescale(coalesce(assessment_type, 'single')) IS NOT NULL
@@ -29,7 +32,7 @@ CREATE OR REPLACE TEMPORARY MACRO assessments_authorised(la, m) AS TABLE
 CREATE OR REPLACE TEMPORARY MACRO assessments_timed(la, m) AS TABLE
     SELECT CASE WHEN working_days <= timescale_working_days THEN 'numerator' ELSE 'denominator_only' END
             AS counted_in, *
-    FROM assessments_authorised(la, m) WHERE NOT assessment_auth < assessment_start;
+    FROM assessments_authorised(la, m) WHERE NOT assessment_auth < assessment_start AND NOT date_cannot_be;
 
 -- initial_assessments_completed: initial assessments authorised in M
 CREATE OR REPLACE TEMPORARY MACRO rows_initial_assessments_completed(la, m) AS TABLE

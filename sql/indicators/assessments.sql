@@ -21,7 +21,7 @@
 
 with authorised as (
     select assessment_type, count(*) as completed,
-        count(*) filter (where assessment_auth < assessment_start) as excluded
+        count(*) filter (where assessment_auth < assessment_start or date_cannot_be) as excluded
     from assessments_authorised($la, $m)
     group by assessment_type
 ),

@@ -15,7 +15,7 @@ with icpcs as (
     -- rows_icpc_to_cp_plan_pct is rows_icpcs, each marked numerator or not
     select
         count(*) as icpcs,
-        count(*) filter (where icpc_date < s47_start) as excluded,
+        count(*) filter (where icpc_date < s47_start or date_cannot_be) as excluded,
         count(*) filter (where counted_in = 'numerator') as to_cp_plan
     from rows_icpc_to_cp_plan_pct($la, $m)
 ),
