@@ -253,6 +253,16 @@ CREATE TABLE IF NOT EXISTS targets (
     tolerance DOUBLE NOT NULL
 );
 
+-- Local practice standards (contract 3.2, csc_report.standards): an authority's overrides of
+-- config/standards.yaml, from its config.yaml, stored with each month's snapshot so that the month's
+-- figures (and `explain` of them) keep the standards they were computed under. A standard with no row
+-- here is the default (default_standards(), a temporary macro of the indicator macros).
+CREATE TABLE IF NOT EXISTS standards (
+    la_code VARCHAR NOT NULL, month DATE NOT NULL, standard_id VARCHAR NOT NULL, amount INTEGER NOT NULL,
+    unit VARCHAR NOT NULL,
+    PRIMARY KEY (la_code, month, standard_id)
+);
+
 CREATE TABLE IF NOT EXISTS authorities (la_code VARCHAR PRIMARY KEY, la_name VARCHAR NOT NULL);
 
 CREATE TABLE IF NOT EXISTS commentary (
