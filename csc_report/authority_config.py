@@ -1,8 +1,12 @@
 """An authority's own settings: `<inbox>/<la>/config.yaml` (contract 1 and 1.2), beside its aliases.
 
-Today it holds one setting, the snapshot window:
+It holds the snapshot window and the authority's local practice standards (contract 3.2), overriding
+any of config/standards.yaml (csc_report.standards):
 
     window_months: 12    # whole calendar months, ending with the extract's month, that it covers
+    standards:
+      cp_visit: {amount: 15, unit: working_days}
+      cla_visit: 28       # in the default's unit (days)
 
 An authority whose Lists 1-5 cover twelve months says so here, so that its newer extracts overrule older
 ones over the whole year; the default is 6, what Ofsted's template promises. The file is checked when it
@@ -13,11 +17,12 @@ CLI checks it before any engine starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from csc_report import standards as standards_mod
 from csc_report.errors import UsageError
 
 DEFAULT_WINDOW_MONTHS = 6
@@ -28,9 +33,13 @@ FILE_NAME = "config.yaml"
 @dataclass(frozen=True)
 class AuthorityConfig:
     window_months: int = DEFAULT_WINDOW_MONTHS
+    standards: dict[str, standards_mod.Standard] = field(default_factory=dict)  # overrides only
 
 
-SCHEMA = {"window_months": f"a whole number of months from 1 to {MAX_WINDOW_MONTHS}"}
+SCHEMA = {
+    "window_months": f"a whole number of months from 1 to {MAX_WINDOW_MONTHS}",
+    "standards": "local practice standards, id: {amount, unit} (config/standards.yaml)",
+}
 
 
 def config_path(inbox: Path, la: str) -> Path:
@@ -61,7 +70,8 @@ def load_authority_config(path: Path) -> AuthorityConfig:
     window = data.get("window_months", DEFAULT_WINDOW_MONTHS)
     if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= MAX_WINDOW_MONTHS:
         raise UsageError(f"{path}: window_months must be {SCHEMA['window_months']}, got {window!r}")
-    return AuthorityConfig(window_months=window)
+    overrides = standards_mod.parse_overrides(path, data.get("standards") or {})
+    return AuthorityConfig(window_months=window, standards=overrides)
 
 
 def _known() -> str:

@@ -66,7 +66,8 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(indicators, tables, requirements) read from `sql/indicators/*.yaml`, checked.
 
     indicators: family, indicator_id, label, section, unit, period, definition, not_available_note,
-    polarity (higher or lower is better, for RAG and SPC where no target says; else None), sort_order; tables: family, table_id, title, section, sql, definition; requirements: item_id,
+    polarity (higher or lower is better, for RAG and SPC where no target says; else None), sort_order;
+    tables: family, table_id, title, section, sql, definition; requirements: item_id,
     list_id, column_name (item_id is an indicator or table id).
     """
     indicators, tables, requirements = [], [], []
