@@ -13,6 +13,8 @@ import pytest
 from test_indicators_support import LA, d, figures, load, warehouse_connection
 
 from csc_report import explain, indicators, standards
+from csc_report.authority_config import load_authority_config
+from csc_report.errors import UsageError
 from csc_report.months import month_start
 
 con = pytest.fixture(warehouse_connection, name="con")
@@ -104,9 +106,9 @@ def test_an_authoritys_standard_replaces_the_default_and_the_note_says_so(con):
 
 
 def test_a_bad_standard_is_a_usage_error_naming_the_file():
-    with pytest.raises(Exception, match="config.yaml: unknown standard"):
+    with pytest.raises(UsageError, match="config.yaml: unknown standard"):
         standards.parse_overrides("config.yaml", {"cp_visits": 10})
-    with pytest.raises(Exception, match="config.yaml: standard cla_visit: unit must be one of"):
+    with pytest.raises(UsageError, match="config.yaml: standard cla_visit: unit must be one of"):
         standards.parse_overrides("config.yaml", {"cla_visit": {"amount": 6, "unit": "weeks"}})
 
 
@@ -209,3 +211,17 @@ def test_without_the_columns_the_practice_figures_are_not_available(con):
     assert f["cla_dental_in_date_pct"]["value"] is None
     assert f["cla_dental_in_date_pct"]["note"].startswith("not available: List 8")
     assert f["cla_health_in_date_pct"]["value"] == 80
+
+
+def test_an_authoritys_config_yaml_sets_its_standards(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "window_months: 6\nstandards:\n  cp_visit: {amount: 15, unit: working_days}\n  cla_visit: 28\n"
+    )
+    assert load_authority_config(path).standards == {
+        "cp_visit": standards.Standard(15, "working_days"),
+        "cla_visit": standards.Standard(28, "days"),  # a bare amount keeps the default's unit
+    }
+    path.write_text("standards:\n  cp_visit: fifteen\n")
+    with pytest.raises(UsageError, match=f"{path}: standard cp_visit: amount must be a whole number"):
+        load_authority_config(path)
