@@ -3,10 +3,11 @@
 The defaults are `config/standards.yaml` (each with its statutory or customary source in a comment); an
 authority overrides any of them in `<inbox>/<la>/config.yaml` under `standards:`. They reach SQL as data,
 never as text spliced into a figure's query: the defaults as the rows of the temporary table macro
-`default_standards()` (defined with the indicator macros), an authority's overrides as rows of the
-warehouse table `standards`, stored with each month's snapshot, so that a month's figures and `explain` of
-them read the standards that month was loaded under. `standards_in_force(la, m)` (sql/indicators/
-_macros.sql) joins the two, and each practice figure's note names the standard it used.
+`default_standards()` (defined with the indicator macros), and the standards in force when a month is
+loaded (the defaults with the authority's overrides) as rows of the warehouse table `standards`, so that a
+month's figures and `explain` of them read the standards that month was loaded under.
+`standards_in_force(la, m)` (sql/indicators/_macros.sql) joins the two, and each practice figure's note
+names the standard it used.
 """
 
 from __future__ import annotations
@@ -83,22 +84,15 @@ def defaults_macro() -> str:
 
 
 def store(con: duckdb.DuckDBPyConnection, la_code: str, month: date, overrides: dict[str, Standard]) -> None:
-    """Replace the authority's overrides stored for the month (none: the defaults are in force)."""
+    """Store every standard in force for the authority's month: the defaults with its overrides, each
+    marked local or not. One statement, so atomic; every standard has a row, so none is left stale."""
+    in_force = {**defaults(), **overrides}
     frame = pd.DataFrame(
-        [{"standard_id": k, "amount": s.amount, "unit": s.unit} for k, s in overrides.items()],
-        columns=["standard_id", "amount", "unit"],
-    )
+        [{"la_code": la_code, "month": month, "standard_id": k, "amount": s.amount, "unit": s.unit,
+          "local_standard": k in overrides} for k, s in in_force.items()],
+    )  # fmt: skip
     con.register("_standards", frame)
     try:
-        con.execute("BEGIN")
-        con.execute("DELETE FROM standards WHERE la_code = $la AND month = $m", {"la": la_code, "m": month})
-        con.execute(
-            "INSERT INTO standards SELECT $la, $m, standard_id, amount, unit FROM _standards",
-            {"la": la_code, "m": month},
-        )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        con.execute("INSERT OR REPLACE INTO standards BY NAME SELECT * FROM _standards")
     finally:
         con.unregister("_standards")

@@ -253,13 +253,13 @@ CREATE TABLE IF NOT EXISTS targets (
     tolerance DOUBLE NOT NULL
 );
 
--- Local practice standards (contract 3.2, csc_report.standards): an authority's overrides of
--- config/standards.yaml, from its config.yaml, stored with each month's snapshot so that the month's
--- figures (and `explain` of them) keep the standards they were computed under. A standard with no row
--- here is the default (default_standards(), a temporary macro of the indicator macros).
+-- Local practice standards (contract 3.2, csc_report.standards): those in force when each month's snapshot
+-- was loaded (config/standards.yaml with the authority's overrides from its config.yaml, local_standard
+-- marking these), so that the month's figures (and `explain` of them) keep the standards they were
+-- computed under. A month with no rows (loaded before standards existed) reads the defaults.
 CREATE TABLE IF NOT EXISTS standards (
     la_code VARCHAR NOT NULL, month DATE NOT NULL, standard_id VARCHAR NOT NULL, amount INTEGER NOT NULL,
-    unit VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL, local_standard BOOLEAN NOT NULL,
     PRIMARY KEY (la_code, month, standard_id)
 );
 

@@ -79,11 +79,11 @@ CREATE OR REPLACE TEMPORARY MACRO coverage_note(covers_from, period_start, what)
              || strftime(period_start, '%Y-%m-%d') || ' is partial'
     END;
 
--- Contract 3.2: the local standards in force for (la, m): the authority's overrides stored with snapshot M
--- (table standards), else the defaults of config/standards.yaml (default_standards(), csc_report.standards).
+-- Contract 3.2: the local standards in force for (la, m): those stored when snapshot M was loaded (table
+-- standards), else the defaults of config/standards.yaml (default_standards(), csc_report.standards).
 CREATE OR REPLACE TEMPORARY MACRO standards_in_force(la, m) AS TABLE
     SELECT d.standard_id, coalesce(s.amount, d.amount) AS amount, coalesce(s.unit, d.unit) AS unit,
-        s.amount IS NOT NULL AS local_standard
+        coalesce(s.local_standard, false) AS local_standard
     FROM default_standards() AS d
     LEFT JOIN standards AS s
         ON s.la_code = la AND s.month = CAST(m AS DATE) AND s.standard_id = d.standard_id;
