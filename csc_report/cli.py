@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--layout",
         choices=sorted(settings.DEMOS),
         default="pre2014",
-        help="pre2014: the seed's authority, July 2013 (default); 2024: an authority today, to March 2025",
+        help="pre2014: the seed's authority, to June 2013 (default); 2024: an authority today, to March 2025",
     )
 
     def add_run_paths(p: argparse.ArgumentParser, one_la: bool = True) -> None:

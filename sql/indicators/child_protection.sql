@@ -33,25 +33,36 @@ flow_counts as (
     from rows_cp_second_subsequent_pct($la, $m)
 ),
 
+tagged as (
+    select 'cp_visits_in_standard_pct' as indicator_id, counted_in
+        from rows_cp_visits_in_standard_pct($la, $m)
+    union all
+    select 'cp_seen_alone_pct', counted_in from rows_cp_seen_alone_pct($la, $m)
+    union all
+    select 'cp_reviews_in_time_pct', counted_in from rows_cp_reviews_in_time_pct($la, $m)
+    union all
+    select 'cp_ended_2yrs_plus_r12_pct', counted_in from rows_cp_ended_2yrs_plus_r12_pct($la, $m)
+),
+
+described (indicator_id, standard, empty_reason, coverage) as (
+    values
+    ('cp_visits_in_standard_pct', standard_note($la, $m, 'cp_visit'),
+        'no plans open long enough to be due a visit', null),
+    ('cp_seen_alone_pct', null,
+        'no children on a plan with a visit recorded', null),
+    ('cp_reviews_in_time_pct', standard_note($la, $m, 'cp_review'),
+        'no plans open 3 months or more', null),
+    ('cp_ended_2yrs_plus_r12_pct', null,
+        'no plans ended in the 12 months', 
+        coverage_note(history_covers_from($la, $m, 'cp_plans'), $r12_start, 'the 12 months of plans ended'))
+),
+
 practice as (
-    select 'cp_visits_in_standard_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        standard_note($la, $m, 'cp_visit') as standard,
-        'no plans open long enough to be due a visit' as empty_reason, null as coverage
-    from rows_cp_visits_in_standard_pct($la, $m)
-    union all
-    select 'cp_seen_alone_pct', count(*) filter (where counted_in = 'numerator'), count(*), null,
-        'no children on a plan with a visit recorded', null
-    from rows_cp_seen_alone_pct($la, $m)
-    union all
-    select 'cp_reviews_in_time_pct', count(*) filter (where counted_in = 'numerator'), count(*),
-        standard_note($la, $m, 'cp_review'), 'no plans open 3 months or more', null
-    from rows_cp_reviews_in_time_pct($la, $m)
-    union all
-    select 'cp_ended_2yrs_plus_r12_pct', count(*) filter (where counted_in = 'numerator'), count(*), null,
-        'no plans ended in the 12 months',
-        coverage_note(history_covers_from($la, $m, 'cp_plans'), $r12_start, 'the 12 months of plans ended')
-    from rows_cp_ended_2yrs_plus_r12_pct($la, $m)
+    select d.indicator_id, count(t.counted_in) filter (where t.counted_in = 'numerator') as num,
+        count(t.counted_in) as den, d.standard, d.empty_reason, d.coverage
+    from described as d
+    left join tagged as t using (indicator_id)
+    group by all
 )
 
 select 'cp_plans_open' as indicator_id, children as value, null as numerator, null as denominator,

@@ -15,72 +15,81 @@
 -- The rows counted are defined in leaving_care.rows.sql (rows_<indicator_id>), which `csc-report explain`
 -- lists. Parameters: $la, $m.
 
-with parts as (
-    select 'care_leavers_in_touch_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        null::varchar as standard, 'no care leavers in the extract' as empty_reason
-    from rows_care_leavers_in_touch_pct($la, $m)
+with tagged as (
+    select 'care_leavers_in_touch_pct' as indicator_id, counted_in
+        from rows_care_leavers_in_touch_pct($la, $m)
     union all
-    select 'care_leavers_suitable_accommodation_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        null::varchar as standard, 'no care leavers in the extract' as empty_reason
-    from rows_care_leavers_suitable_accommodation_pct($la, $m)
+    select 'care_leavers_suitable_accommodation_pct', counted_in
+        from rows_care_leavers_suitable_accommodation_pct($la, $m)
     union all
-    select 'care_leavers_neet_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        null::varchar as standard, 'no care leavers in the extract' as empty_reason
-    from rows_care_leavers_neet_pct($la, $m)
+    select 'care_leavers_neet_pct', counted_in from rows_care_leavers_neet_pct($la, $m)
     union all
-    select 'pathway_plans_in_date_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        null::varchar as standard, 'no care leavers in the extract' as empty_reason
-    from rows_pathway_plans_in_date_pct($la, $m)
+    select 'pathway_plans_in_date_pct', counted_in from rows_pathway_plans_in_date_pct($la, $m)
     union all
-    select 'care_leavers_contact_in_standard_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        standard_note($la, $m, 'care_leaver_contact') as standard, 'no care leavers in the extract' as empty_reason
-    from rows_care_leavers_contact_in_standard_pct($la, $m)
+    select 'care_leavers_contact_in_standard_pct', counted_in
+        from rows_care_leavers_contact_in_standard_pct($la, $m)
     union all
-    select 'care_leavers_19_21_in_touch_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        'age 19-21 at the month end, from the month of birth the warehouse keeps' as standard, 'no care leavers aged 19 to 21 at the month end' as empty_reason
-    from rows_care_leavers_19_21_in_touch_pct($la, $m)
+    select 'care_leavers_19_21_in_touch_pct', counted_in from rows_care_leavers_19_21_in_touch_pct($la, $m)
     union all
-    select 'care_leavers_19_21_suitable_accommodation_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        'age 19-21 at the month end, from the month of birth the warehouse keeps' as standard, 'no care leavers aged 19 to 21 at the month end' as empty_reason
-    from rows_care_leavers_19_21_suitable_accommodation_pct($la, $m)
+    select 'care_leavers_19_21_suitable_accommodation_pct', counted_in
+        from rows_care_leavers_19_21_suitable_accommodation_pct($la, $m)
     union all
-    select 'care_leavers_19_21_neet_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        'age 19-21 at the month end, from the month of birth the warehouse keeps' as standard, 'no care leavers aged 19 to 21 at the month end' as empty_reason
-    from rows_care_leavers_19_21_neet_pct($la, $m)
+    select 'care_leavers_19_21_neet_pct', counted_in from rows_care_leavers_19_21_neet_pct($la, $m)
     union all
-    select 'care_leavers_17_18_in_touch_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        'age 17-18 at the month end, from the month of birth the warehouse keeps' as standard, 'no care leavers aged 17 or 18 at the month end' as empty_reason
-    from rows_care_leavers_17_18_in_touch_pct($la, $m)
+    select 'care_leavers_17_18_in_touch_pct', counted_in from rows_care_leavers_17_18_in_touch_pct($la, $m)
     union all
-    select 'care_leavers_17_18_suitable_accommodation_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        'age 17-18 at the month end, from the month of birth the warehouse keeps' as standard, 'no care leavers aged 17 or 18 at the month end' as empty_reason
-    from rows_care_leavers_17_18_suitable_accommodation_pct($la, $m)
+    select 'care_leavers_17_18_suitable_accommodation_pct', counted_in
+        from rows_care_leavers_17_18_suitable_accommodation_pct($la, $m)
     union all
-    select 'care_leavers_17_18_neet_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        'age 17-18 at the month end, from the month of birth the warehouse keeps' as standard, 'no care leavers aged 17 or 18 at the month end' as empty_reason
-    from rows_care_leavers_17_18_neet_pct($la, $m)
+    select 'care_leavers_17_18_neet_pct', counted_in from rows_care_leavers_17_18_neet_pct($la, $m)
+),
+
+described (indicator_id, standard, empty_reason) as (
+    values
+    ('care_leavers_in_touch_pct', null,
+        'no care leavers in the extract'),
+    ('care_leavers_suitable_accommodation_pct', null,
+        'no care leavers in the extract'),
+    ('care_leavers_neet_pct', null,
+        'no care leavers in the extract'),
+    ('pathway_plans_in_date_pct', null,
+        'no care leavers in the extract'),
+    ('care_leavers_contact_in_standard_pct', standard_note($la, $m, 'care_leaver_contact'),
+        'no care leavers in the extract'),
+    ('care_leavers_19_21_in_touch_pct', 'age 19-21 at the month end, from the month of birth the warehouse keeps',
+        'no care leavers aged 19 to 21 at the month end'),
+    ('care_leavers_19_21_suitable_accommodation_pct', 'age 19-21 at the month end, from the month of birth the warehouse keeps',
+        'no care leavers aged 19 to 21 at the month end'),
+    ('care_leavers_19_21_neet_pct', 'age 19-21 at the month end, from the month of birth the warehouse keeps',
+        'no care leavers aged 19 to 21 at the month end'),
+    ('care_leavers_17_18_in_touch_pct', 'age 17-18 at the month end, from the month of birth the warehouse keeps',
+        'no care leavers aged 17 or 18 at the month end'),
+    ('care_leavers_17_18_suitable_accommodation_pct', 'age 17-18 at the month end, from the month of birth the warehouse keeps',
+        'no care leavers aged 17 or 18 at the month end'),
+    ('care_leavers_17_18_neet_pct', 'age 17-18 at the month end, from the month of birth the warehouse keeps',
+        'no care leavers aged 17 or 18 at the month end')
+),
+
+parts as (
+    select d.indicator_id, count(t.counted_in) filter (where t.counted_in = 'numerator') as num,
+        count(t.counted_in) as den, d.standard, d.empty_reason
+    from described as d
+    left join tagged as t using (indicator_id)
+    group by all
 )
 
 select 'care_leavers' as indicator_id, count(*) as value, null as numerator, null as denominator,
     null as note
 from rows_care_leavers($la, $m)
 union all
-select 'care_leavers_19_21', count(*), null, null, 'age 19-21 at the month end, from the month of birth the warehouse keeps'
+select 'care_leavers_19_21', count(*), null, null,
+    'age 19-21 at the month end, from the month of birth the warehouse keeps'
 from rows_care_leavers_19_21($la, $m)
 union all
-select 'care_leavers_17_18', count(*), null, null, 'age 17-18 at the month end, from the month of birth the warehouse keeps'
+select 'care_leavers_17_18', count(*), null, null,
+    'age 17-18 at the month end, from the month of birth the warehouse keeps'
 from rows_care_leavers_17_18($la, $m)
 union all
-select indicator_id, pct(num, den), num, den, nullif(concat_ws('; ', standard, pct_note(den, empty_reason, 0)), '')
+select indicator_id, pct(num, den), num, den,
+    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, 0)), '')
 from parts

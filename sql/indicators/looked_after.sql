@@ -47,45 +47,56 @@ flow_counts as (
     from short_breaks
 ),
 
+tagged as (
+    select 'cla_visits_in_standard_pct' as indicator_id, counted_in
+        from rows_cla_visits_in_standard_pct($la, $m)
+    union all
+    select 'cla_reviews_in_time_pct', counted_in from rows_cla_reviews_in_time_pct($la, $m)
+    union all
+    select 'cla_health_in_date_pct', counted_in from rows_cla_health_in_date_pct($la, $m)
+    union all
+    select 'cla_dental_in_date_pct', counted_in from rows_cla_dental_in_date_pct($la, $m)
+    union all
+    select 'cla_missing_pct', counted_in from rows_cla_missing_pct($la, $m)
+    union all
+    select 'return_interviews_offered_pct', counted_in from rows_return_interviews_offered_pct($la, $m)
+    union all
+    select 'return_interviews_accepted_pct', counted_in from rows_return_interviews_accepted_pct($la, $m)
+    union all
+    select 'cla_long_term_stability_pct', counted_in from rows_cla_long_term_stability_pct($la, $m)
+    union all
+    select 'cla_placed_out_of_area_pct', counted_in from rows_cla_placed_out_of_area_pct($la, $m)
+),
+
+described (indicator_id, standard, empty_reason) as (
+    values
+    ('cla_visits_in_standard_pct', standard_note($la, $m, 'cla_visit'),
+        'no children looked after long enough to be due a visit'),
+    ('cla_reviews_in_time_pct', standard_note($la, $m, 'cla_review'),
+        'no children looked after 20 working days or more'),
+    ('cla_health_in_date_pct', standard_note($la, $m, 'health') || ' (under 5: '
+        || standard_note($la, $m, 'health_under_5') || ')',
+        'no children looked after 12 months or more'),
+    ('cla_dental_in_date_pct', standard_note($la, $m, 'dental'),
+        'no children looked after 12 months or more'),
+    ('cla_missing_pct', null,
+        'no children looked after at the month end'),
+    ('return_interviews_offered_pct', null,
+        'no children looked after with a missing episode'),
+    ('return_interviews_accepted_pct', null,
+        'no children offered a return interview'),
+    ('cla_long_term_stability_pct', null,
+        'no children under 16 looked after 30 months or more'),
+    ('cla_placed_out_of_area_pct', null,
+        'no children looked after with a placement location')
+),
+
 practice as (
-    select 'cla_visits_in_standard_pct' as indicator_id,
-        count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
-        standard_note($la, $m, 'cla_visit') as standard,
-        'no children looked after long enough to be due a visit' as empty_reason
-    from rows_cla_visits_in_standard_pct($la, $m)
-    union all
-    select 'cla_reviews_in_time_pct', count(*) filter (where counted_in = 'numerator'), count(*),
-        standard_note($la, $m, 'cla_review'), 'no children looked after 20 working days or more'
-    from rows_cla_reviews_in_time_pct($la, $m)
-    union all
-    select 'cla_health_in_date_pct', count(*) filter (where counted_in = 'numerator'), count(*),
-        standard_note($la, $m, 'health') || ' (under 5: ' || standard_note($la, $m, 'health_under_5') || ')',
-        'no children looked after 12 months or more'
-    from rows_cla_health_in_date_pct($la, $m)
-    union all
-    select 'cla_dental_in_date_pct', count(*) filter (where counted_in = 'numerator'), count(*),
-        standard_note($la, $m, 'dental'), 'no children looked after 12 months or more'
-    from rows_cla_dental_in_date_pct($la, $m)
-    union all
-    select 'cla_missing_pct', count(*) filter (where counted_in = 'numerator'), count(*), null,
-        'no children looked after at the month end'
-    from rows_cla_missing_pct($la, $m)
-    union all
-    select 'return_interviews_offered_pct', count(*) filter (where counted_in = 'numerator'), count(*), null,
-        'no children looked after with a missing episode'
-    from rows_return_interviews_offered_pct($la, $m)
-    union all
-    select 'return_interviews_accepted_pct', count(*) filter (where counted_in = 'numerator'), count(*), null,
-        'no children offered a return interview'
-    from rows_return_interviews_accepted_pct($la, $m)
-    union all
-    select 'cla_long_term_stability_pct', count(*) filter (where counted_in = 'numerator'), count(*), null,
-        'no children under 16 looked after 30 months or more'
-    from rows_cla_long_term_stability_pct($la, $m)
-    union all
-    select 'cla_placed_out_of_area_pct', count(*) filter (where counted_in = 'numerator'), count(*), null,
-        'no children looked after with a placement location'
-    from rows_cla_placed_out_of_area_pct($la, $m)
+    select d.indicator_id, count(t.counted_in) filter (where t.counted_in = 'numerator') as num,
+        count(t.counted_in) as den, d.standard, d.empty_reason
+    from described as d
+    left join tagged as t using (indicator_id)
+    group by all
 )
 
 select 'cla_open' as indicator_id, children as value, null as numerator, null as denominator, null as note
@@ -110,7 +121,8 @@ select 'cla_3plus_placements_pct', pct(three_plus_placements, children), three_p
     pct_note(children, 'no children looked after at the month end', 0)
 from open_counts
 union all
-select indicator_id, pct(num, den), num, den, nullif(concat_ws('; ', standard, pct_note(den, empty_reason, 0)), '')
+select indicator_id, pct(num, den), num, den,
+    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, 0)), '')
 from practice
 union all
 select 'cla_missing_episodes', count(*), null, null, null
