@@ -91,7 +91,8 @@ CREATE OR REPLACE TEMPORARY MACRO rows_cla_missing_pct(la, m) AS TABLE
 -- cla_missing_episodes: one row per missing episode of a child looked after (episode n of the child's
 -- missing_episodes), so that the rows add up to the total
 CREATE OR REPLACE TEMPORARY MACRO rows_cla_missing_episodes(la, m) AS TABLE
-    SELECT 'count' AS counted_in, * EXCLUDE (counted_in), unnest(generate_series(1, missing_episodes)) AS episode
+    SELECT 'count' AS counted_in, * EXCLUDE (counted_in),
+        unnest(generate_series(1, missing_episodes)) AS episode
     FROM care_practice_rows(la, m, true)
     WHERE missing_episodes >= 1;
 
