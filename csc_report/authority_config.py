@@ -1,6 +1,6 @@
 """An authority's own settings: `<inbox>/<la>/config.yaml` (contract 1 and 1.2), beside its aliases.
 
-Three settings, all optional:
+Four settings, all optional:
 
     window_months: 12    # whole calendar months, ending with the extract's month, that it covers
     severity:            # the authority's own thresholds, over config/severity.yaml (same shape)
@@ -11,6 +11,9 @@ Three settings, all optional:
       sections:
         - id: looked-after
           figures: [cla_open, cla_rate_per_10k]
+    standards:           # local practice standards (contract 3.2) over config/standards.yaml
+      cp_visit: {amount: 15, unit: working_days}
+      cla_visit: 28       # in the default's unit (days)
 
 An authority whose Lists 1-5 cover twelve months says so here, so that its newer extracts overrule older
 ones over the whole year; the default is 6, what Ofsted's template promises. The file is checked when it
@@ -26,6 +29,7 @@ from pathlib import Path
 
 import yaml
 
+from csc_report import standards as standards_mod
 from csc_report.errors import UsageError
 from csc_report.report_layout import PaperSection, load_layout
 from csc_report.validation.severity import check_overrides
@@ -40,16 +44,23 @@ class AuthorityConfig:
     window_months: int = DEFAULT_WINDOW_MONTHS
     report_layout: tuple[PaperSection, ...] | None = None  # None: config/report.yaml as packaged
     severity: dict = field(default_factory=dict)  # {"rules": ..., "lists": ...}, checked; {} for none
+    standards: dict[str, standards_mod.Standard] = field(default_factory=dict)  # overrides only
 
     def as_record(self) -> dict:
         """The settings as run.json names them: what the authority set, nothing else."""
-        return {"window_months": self.window_months, **({"severity": self.severity} if self.severity else {})}
+        record: dict = {"window_months": self.window_months}
+        if self.severity:
+            record["severity"] = self.severity
+        if self.standards:
+            record["standards"] = {k: {"amount": s.amount, "unit": s.unit} for k, s in self.standards.items()}
+        return record
 
 
 SCHEMA = {
     "window_months": f"a whole number of months from 1 to {MAX_WINDOW_MONTHS}",
     "report": "the paper's sections over config/report.yaml: `sections:` as in that file",
     "severity": "rules and lists of rule settings, as in config/severity.yaml",
+    "standards": "local practice standards, id: {amount, unit} (config/standards.yaml)",
 }
 
 
@@ -86,7 +97,8 @@ def load_authority_config(path: Path) -> AuthorityConfig:
         raise UsageError(f"{path}: report must be {SCHEMA['report']}")
     layout = load_layout(report["sections"], f"{path}: report") if report is not None else None
     severity = check_overrides(path, data["severity"]) if data.get("severity") is not None else {}
-    return AuthorityConfig(window_months=window, severity=severity, report_layout=layout)
+    overrides = standards_mod.parse_overrides(path, data.get("standards") or {})
+    return AuthorityConfig(window_months=window, severity=severity, report_layout=layout, standards=overrides)
 
 
 def _known() -> str:

@@ -23,7 +23,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="make the demo inbox if absent, run all its months, show the report")
     demo.add_argument(
-        "--dir", type=Path, default=settings.DEMO_DIR, help="where the demo lives (default demo/)"
+        "--dir", type=Path, help="where the demo lives (default demo/, or demo-2024/ with --layout 2024)"
+    )
+    demo.add_argument(
+        "--layout",
+        choices=sorted(settings.DEMOS),
+        default="pre2014",
+        help="pre2014: the seed's authority, to June 2013 (default); 2024: an authority today, to March 2025",
     )
 
     def add_run_paths(p: argparse.ArgumentParser, one_la: bool = True) -> None:
@@ -334,11 +340,14 @@ def cmd_demo(args) -> int:
     from csc_report.flows.monthly import backfill
     from csc_report.generate import generate_inbox
 
+    demo = settings.DEMOS[args.layout]
+    args.dir = args.dir or demo.folder
     inbox = args.dir / "inbox"
     quiet_console()
     if not (inbox / settings.DEMO_LA).is_dir():
         print(f"making the demo inbox in {inbox} ...")
-        generate_inbox(inbox, workers=2)  # its workbooks written by two processes, beside the server
+        # its workbooks written by two processes, beside the server
+        generate_inbox(inbox, end=demo.end, months=demo.months, layout=args.layout, workers=2)
     months = sorted(p.name for p in (inbox / settings.DEMO_LA).iterdir() if p.is_dir())
     with answering(api):
         outcomes = run_flow(

@@ -11,7 +11,8 @@ list has them.
 How the rows add up to the figure (`counted`) follows the indicator's unit: a count is its `count`
 rows; a percentage's numerator is its `numerator` rows and its denominator those plus the
 `denominator_only` rows; a rate's numerator is its `numerator` rows (its denominator is the population);
-the average caseload divides its `numerator` rows by the distinct workers among them; a workforce figure
+the average caseload divides its `numerator` rows by the distinct workers among them; a mean of days
+(`days`) sums the `days` of its `numerator` rows over their number; a workforce figure
 is a sum of FTE (`fte`, or `numerator_fte` and `denominator_fte`). `explain` checks this against the
 published figure and says so when they differ, which would mean the figure was published by other code.
 
@@ -184,6 +185,9 @@ def counted(rows: pd.DataFrame, unit: str) -> dict[str, float | None]:
         return {"value": int((part == "count").sum())}
     if unit == "pct":
         return {"numerator": numerator_rows, "denominator": int(part.isin(COUNTED_IN[1:]).sum())}
+    if unit == "days":  # a mean: total days of the numerator rows over their number
+        days = pd.to_numeric(rows.loc[part == "numerator", "days"])
+        return {"numerator": float(days.sum()), "denominator": numerator_rows}
     if unit == "ratio":
         workers = rows.loc[part == "numerator", "worker"].nunique()
         return {"numerator": numerator_rows, "denominator": int(workers)}

@@ -33,6 +33,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from csc_report import standards
 from csc_report import targets as targets_mod
 from csc_report.catalogue import column_headers, list_names
 from csc_report.errors import UsageError
@@ -51,9 +52,10 @@ RESULT_COLUMNS = ["indicator_id", "value", "numerator", "denominator", "note"]
 LIST_NAMES = list_names()
 # The order of the report's sections (the seed report's, with S47 after assessments): one family each.
 FAMILIES = (
-    "referrals", "re_referrals", "assessments", "s47", "child_protection", "looked_after", "leaving_care",
-    "workforce", "caseloads", "early_help",
+    "referrals", "re_referrals", "assessments", "s47", "children_in_need", "child_protection", "looked_after",
+    "leaving_care", "adoption", "workforce", "caseloads", "early_help",
 )  # fmt: skip
+POLARITIES = ("higher", "lower")  # which way is better: a target's direction wins over the YAML's
 
 
 # --- the catalogue ---------------------------------------------------------------------------------
@@ -64,7 +66,8 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(indicators, tables, requirements) read from `sql/indicators/*.yaml`, checked.
 
     indicators: family, indicator_id, label, section, unit, period, definition, not_available_note,
-    sort_order; tables: family, table_id, title, section, sql, definition; requirements: item_id,
+    polarity (higher or lower is better, for RAG and SPC where no target says; else None), sort_order;
+    tables: family, table_id, title, section, sql, definition; requirements: item_id,
     list_id, column_name (item_id is an indicator or table id).
     """
     indicators, tables, requirements = [], [], []
@@ -76,9 +79,14 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         meta = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in meta.get("indicators", []):
             _check_item(path, item, ("id", "label", "unit", "period", "definition", "requires"))
-            if item["unit"] not in INDICATOR_UNITS or item["period"] not in PERIODS:
+            if (
+                item["unit"] not in INDICATOR_UNITS
+                or item["period"] not in PERIODS
+                or item.get("polarity") not in (None, *POLARITIES)
+            ):
                 raise UsageError(
-                    f"{path}: {item['id']}: unit must be one of {INDICATOR_UNITS}, period one of {PERIODS}"
+                    f"{path}: {item['id']}: unit must be one of {INDICATOR_UNITS}, period one of {PERIODS}, "
+                    f"polarity (if given) one of {POLARITIES}"
                 )
             indicators.append(
                 {
@@ -90,6 +98,7 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                     "period": item["period"],
                     "definition": " ".join(item["definition"].split()),
                     "not_available_note": item.get("not_available_note"),
+                    "polarity": item.get("polarity"),
                     "sort_order": len(indicators),
                 }
             )
@@ -193,7 +202,7 @@ def apply_macros(con: duckdb.DuckDBPyConnection) -> None:
 @cache
 def _macros_text() -> tuple[str, str]:
     """Every macro file's text, in order (shared ones first), and its hash."""
-    text = "\n".join(
+    text = standards.defaults_macro() + "\n".join(
         path.read_text(encoding="utf-8") for path in (MACROS_SQL, *(rows_sql(f) for f in FAMILIES))
     )
     return text, hashlib.sha256(text.encode()).hexdigest()[:16]

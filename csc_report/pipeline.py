@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from csc_report import __version__, actions, fingerprints, indicators, warehouse
+from csc_report import __version__, actions, fingerprints, indicators, standards, warehouse
 from csc_report import targets as targets_mod
 from csc_report.arguments import no_inbox
 from csc_report.authority_config import config_path, load_authority_config
@@ -253,7 +253,7 @@ def load(
     extract = Extract(tables, prepared.columns_present, prepared.issues, prepared.files, prepared.layout)
     reference = paths.inbox / "reference"
     population_csv = reference / "population.csv"
-    window_months = load_authority_config(config_path(paths.inbox, la)).window_months
+    authority = load_authority_config(config_path(paths.inbox, la))
     targets = targets_mod.load_targets(
         reference / "targets.yaml", known_ids=indicators.catalogue()[0]["indicator_id"]
     )
@@ -267,8 +267,15 @@ def load(
             warehouse.load_population(con, population_csv)
         benchmarks.load_reference(con)
         counts = warehouse.load_snapshot(
-            con, la, month, extract, load_id, quarantine=prepared.rejected, window_months=window_months
+            con,
+            la,
+            month,
+            extract,
+            load_id,
+            quarantine=prepared.rejected,
+            window_months=authority.window_months,
         )
+        standards.store(con, la, month_start(month), authority.standards)
         warehouse.load_targets(con, targets)
         warehouse.load_authorities(con, names)
         warehouse.load_commentary(con, la, month, commentary)
@@ -412,8 +419,16 @@ def build_report_context(con, la: str, month: str, issues: list[Issue]) -> Repor
         dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
         commentary=warehouse.commentary(con, la, month),
         benchmarks=benchmarks.report_benchmarks(con, la, month),
-        directions={indicator_id: target.direction for indicator_id, target in targets.items()},
+        directions=directions(targets),
     )
+
+
+def directions(targets: dict[str, targets_mod.Target]) -> dict[str, str]:
+    """indicator_id -> which way is better (for SPC's reading): a target's direction, else the polarity
+    the indicator's YAML declares."""
+    catalogue = indicators.catalogue()[0].dropna(subset=["polarity"])
+    declared = dict(zip(catalogue["indicator_id"], catalogue["polarity"], strict=True))
+    return {**declared, **{indicator_id: target.direction for indicator_id, target in targets.items()}}
 
 
 # --- run record -----------------------------------------------------------------------------------

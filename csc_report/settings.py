@@ -42,6 +42,20 @@ DEFAULT_OUTPUTS = Path("outputs")
 DEFAULT_SCHEDULE = Path("schedule.yaml")  # `csc-report serve`'s; the operator's, never the package's
 DEMO_DIR = Path("demo")
 DEMO_LA = "874"
+
+
+@dataclass(frozen=True)
+class Demo:
+    """One of `csc-report demo`'s authorities: where it lives and the months generated for it."""
+
+    folder: Path
+    end: str  # the last month, YYYY-MM
+    months: int
+
+
+# `csc-report demo --layout ...`: the seed's authority (18 months to June 2013, initial and core
+# assessments), and an authority today (24 months to March 2025, single assessments, the 2024 template).
+DEMOS = {"pre2014": Demo(DEMO_DIR, "2013-06", 18), "2024": Demo(Path("demo-2024"), "2025-03", 24)}
 DEFAULT_LOCK_TIMEOUT = 600.0  # seconds a run waits for another to finish with the warehouse
 
 

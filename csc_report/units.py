@@ -27,6 +27,7 @@ UNITS: dict[str, Unit] = {
         Unit("pct", 1, "0.0", (1.0, 0.0)),
         Unit("fte", 1, "0.0", (0.5, 0.02)),
         Unit("ratio", 1, "0.00", (0.05, 0.02)),
+        Unit("days", 0, "#,##0", (1.0, 0.02)),  # a mean of days (adoption timeliness)
         Unit("decimal", 1, "0.0", (0.0, 0.02), indicator=False),
     )
 }

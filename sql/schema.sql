@@ -253,6 +253,16 @@ CREATE TABLE IF NOT EXISTS targets (
     tolerance DOUBLE NOT NULL
 );
 
+-- Local practice standards (contract 3.2, csc_report.standards): those in force when each month's snapshot
+-- was loaded (config/standards.yaml with the authority's overrides from its config.yaml, local_standard
+-- marking these), so that the month's figures (and `explain` of them) keep the standards they were
+-- computed under. A month with no rows (loaded before standards existed) reads the defaults.
+CREATE TABLE IF NOT EXISTS standards (
+    la_code VARCHAR NOT NULL, month DATE NOT NULL, standard_id VARCHAR NOT NULL, amount INTEGER NOT NULL,
+    unit VARCHAR NOT NULL, local_standard BOOLEAN NOT NULL,
+    PRIMARY KEY (la_code, month, standard_id)
+);
+
 CREATE TABLE IF NOT EXISTS authorities (la_code VARCHAR PRIMARY KEY, la_name VARCHAR NOT NULL);
 
 CREATE TABLE IF NOT EXISTS commentary (

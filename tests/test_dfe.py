@@ -137,7 +137,7 @@ def test_published_by_dfe_but_not_shipped_says_so_not_unpublished(con):
     from 2016, CLA file from 2021) lack them: "not in the shipped DfE data". Single assessments and the
     workforce census did not exist yet: "not published"."""
     frame = lookup.report_benchmarks(con, "874", "2013-06").set_index(["indicator_id", "area_type"])
-    for indicator_id in ("cla_rate_per_10k", "care_leavers_neet_pct"):
+    for indicator_id in ("cla_rate_per_10k", "care_leavers_19_21_neet_pct"):
         for area_type in ("la", "statistical_neighbours", "region", "england"):
             assert frame.loc[(indicator_id, area_type), "status"] == "not in the shipped DfE data"
     for indicator_id in ("assessments_in_45wd_pct", "sw_agency_rate_pct"):

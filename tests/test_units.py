@@ -7,16 +7,17 @@ from csc_report.publish import formatting, highlights, workbook
 
 
 def test_every_unit_reads_as_before():
-    assert indicators.INDICATOR_UNITS == ("count", "rate_per_10k", "pct", "fte", "ratio")
-    decimals = {"count": 0, "rate_per_10k": 1, "pct": 1, "fte": 1, "ratio": 1, "decimal": 1}
+    assert indicators.INDICATOR_UNITS == ("count", "rate_per_10k", "pct", "fte", "ratio", "days")
+    decimals = {"count": 0, "rate_per_10k": 1, "pct": 1, "fte": 1, "ratio": 1, "days": 0, "decimal": 1}
     assert formatting.DECIMALS == decimals
     assert {k: v for k, v in workbook.NUMBER_FORMATS.items() if k not in ("month", "date")} == {
         "count": "#,##0", "rate_per_10k": "#,##0.0", "pct": "0.0", "fte": "0.0", "ratio": "0.00",
-        "decimal": "0.0",
+        "days": "#,##0", "decimal": "0.0",
     }  # fmt: skip
     assert highlights.STEADY_TOLERANCE == {
         "count": (0.0, 0.02), "rate_per_10k": (0.0, 0.02), "pct": (1.0, 0.0), "fte": (0.5, 0.02),
-        "ratio": (0.05, 0.02), "decimal": (0.0, 0.02),  # decimal had the default: the same tolerance
+        "ratio": (0.05, 0.02), "days": (1.0, 0.02),  # a mean of days: a day either way is steady
+        "decimal": (0.0, 0.02),  # decimal had the default: the same tolerance
     }  # fmt: skip
 
 

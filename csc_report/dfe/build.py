@@ -49,7 +49,15 @@ NEIGHBOURS = "statistical_neighbours*.csv"
 # LAIT's short names of the measures the report takes from it.
 LAIT_MEASURES = {
     "assessments_in_45wd_pct": "Continue_Assess_Comp",
-    "care_leavers_neet_pct": "CareLeaversNEET",
+    "care_leavers_19_21_neet_pct": "CareLeaversNEET",
+    "care_leavers_19_21_suitable_accommodation_pct": "CareLeaverAcc",
+    "cin_rate_per_10k": "CIN",
+    "cp_reviews_in_time_pct": "RevCP",
+    "cp_ended_2yrs_plus_r12_pct": "CPPlans2yrs",
+    "cla_health_in_date_pct": "LACHealth%",
+    "cla_dental_in_date_pct": "LACDental%",
+    "cla_missing_pct": "Children_missing",
+    "cla_long_term_stability_pct": "LAC_LongStable%",
     "sw_vacancy_rate_pct": "Work_Force_Vac_Rate",
     "sw_agency_rate_pct": "Work_Force_Agecy_Rate",
     "caseload_average": "Work_Force_AvgNumCase_SW",

@@ -77,11 +77,46 @@ MEASURES = (
     Measure(
         "cla_rate_per_10k", "rate_per_10k", "children looked after at 31 March per 10,000", first_year=SSDA903
     ),
+    # Care leavers: DfE publishes those aged 19-21, so the report compares its 19-21 figures (contract 3.2).
     Measure(
-        "care_leavers_neet_pct",
+        "care_leavers_19_21_neet_pct",
         "pct",
         "care leavers aged 19-21 not in education, employment or training, %",
         first_year=SSDA903,
+    ),
+    Measure(
+        "care_leavers_19_21_suitable_accommodation_pct",
+        "pct",
+        "care leavers aged 19-21 in suitable accommodation, %",
+        first_year=SSDA903,
+    ),
+    # Contract 3.2's measures where LAIT publishes the same one (its first years as LAIT has them).
+    Measure("cin_rate_per_10k", "rate_per_10k", "children in need at 31 March per 10,000"),
+    Measure("cp_reviews_in_time_pct", "pct", "CP cases due a review that were reviewed in time, %"),
+    Measure("cp_ended_2yrs_plus_r12_pct", "pct", "plans ceasing in the year that lasted 2 years or more, %"),
+    Measure(
+        "cla_health_in_date_pct",
+        "pct",
+        "children looked after 12 months with health checks, %",
+        first_year=2018,
+    ),
+    Measure(
+        "cla_dental_in_date_pct",
+        "pct",
+        "children looked after 12 months with dental checks, %",
+        first_year=2018,
+    ),
+    Measure(
+        "cla_missing_pct",
+        "pct",
+        "children looked after with a missing incident in the year, %",
+        first_year=2016,
+    ),
+    Measure(
+        "cla_long_term_stability_pct",
+        "pct",
+        "children under 16 in care 2.5 years or more, in the same placement 2 years, %",
+        first_year=2018,
     ),
     Measure("sw_vacancy_rate_pct", "pct", "social worker vacancy rate at 30 September, %", 9, WORKFORCE),
     Measure("sw_agency_rate_pct", "pct", "agency social worker rate at 30 September, %", 9, WORKFORCE),

@@ -33,7 +33,11 @@ DEMO_TARGETS = CONFIG_DIR / "demo_targets.yaml"
 
 __all__ = ["generate_inbox"]
 
-POPULATION_0_17 = {2010: 44_870, 2011: 45_140, 2012: 45_460, 2013: 45_774, 2014: 46_150}
+POPULATION_0_17 = {
+    2010: 44_870, 2011: 45_140, 2012: 45_460, 2013: 45_774, 2014: 46_150, 2015: 46_520, 2016: 46_880,
+    2017: 47_210, 2018: 47_490, 2019: 47_730, 2020: 47_900, 2021: 48_010, 2022: 48_120, 2023: 48_260,
+    2024: 48_390, 2025: 48_470,
+}  # fmt: skip
 _SNAPSHOT, _MESS, _WORKFORCE, _CORRECTIONS = 1, 2, 3, 4  # independent random streams per month
 
 

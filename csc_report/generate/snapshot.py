@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import codes as c
 from .corrections import Reopenings
-from .dates import DAY, add_months, age_at, month_end
+from .dates import DAY, add_months, age_at, missed_review, month_end
 from .layout import ABSENT, ASSESSMENT_TYPE, EPO, MISSING, SUBSEQUENT, headers
 from .simulate import STATUS_CLOSED, History
 
@@ -235,7 +235,7 @@ class Snapshot:
         overdue = self.rng.random(n) < 0.08
         visit = ref - np.where(overdue, self.rng.integers(15, 40, n), self.rng.integers(0, 15, n)) * DAY
         months_on = (ref - start) / DAY / 30.44
-        k = np.floor(np.maximum(0, months_on - 3) / 6).astype(np.int64)
+        k = missed_review(x.index.to_numpy(), np.floor(np.maximum(0, months_on - 3) / 6).astype(np.int64))
         review = np.where(months_on >= 3, add_months(start, 3 + 6 * k), NAT)
         return {
             **self._child(x["child"].to_numpy()),
@@ -268,6 +268,7 @@ class Snapshot:
         first_review = start + 28 * DAY
         second_review = add_months(first_review, 3)
         k = np.floor(np.maximum(0, (ref - second_review) / DAY / 30.44) / 6).astype(np.int64)
+        k = missed_review(x.index.to_numpy(), k)
         review = np.select(
             [ref < first_review, ref < second_review], [NAT, first_review], add_months(second_review, 6 * k)
         )
@@ -292,7 +293,8 @@ class Snapshot:
             "Start date of current legal status": np.maximum(np.where(changed, change, start), start),
             "Child's Legal Status": legal,
             "Date of Latest Statutory Review": review,
-            "Date of Last Social Work Visit": np.maximum(start, ref - rng.integers(0, 42, n) * DAY),
+            # within 45 days: about one child in 15 visited more than the statutory 6 weeks (42 days) ago
+            "Date of Last Social Work Visit": np.maximum(start, ref - rng.integers(0, 46, n) * DAY),
             "What is the permanence plan for this child?": np.where(
                 x["permanence"] == "", None, x["permanence"]
             ),

@@ -107,6 +107,12 @@ SECTIONS = (
         "workforce", "Workforce", ("workforce",), charts=(TrendChart(("sw_vacancies_fte", "sw_agency_fte")),)
     ),
     SectionSpec(
+        "children-in-need",
+        "Children in need",
+        ("children in need", "cin"),
+        charts=(TrendChart(("cin_open", "cin_seen_in_standard_pct")),),
+    ),
+    SectionSpec(
         "child-protection",
         "Child protection plans",
         ("child protection", "child protection plans", "cp", "s47", "section 47"),
@@ -133,6 +139,12 @@ SECTIONS = (
                 )
             ),
         ),
+    ),
+    SectionSpec(
+        "adoption",
+        "Adoption",
+        ("adoption", "adoptions"),
+        charts=(TrendChart(("adoption_care_to_placed_days",), rolling=("adoptions_r12",)),),
     ),
     SectionSpec(
         "caseloads",

@@ -87,3 +87,48 @@ CREATE OR REPLACE TEMPORARY MACRO coverage_note(covers_from, period_start, what)
          THEN 'history runs from ' || strftime(covers_from, '%Y-%m-%d') || ' only, so ' || what || ' from '
              || strftime(period_start, '%Y-%m-%d') || ' is partial'
     END;
+
+-- Contract 3.2: the local standards in force for (la, m): those stored when snapshot M was loaded (table
+-- standards), else the defaults of config/standards.yaml (default_standards(), csc_report.standards).
+CREATE OR REPLACE TEMPORARY MACRO standards_in_force(la, m) AS TABLE
+    SELECT d.standard_id, coalesce(s.amount, d.amount) AS amount, coalesce(s.unit, d.unit) AS unit,
+        coalesce(s.local_standard, false) AS local_standard
+    FROM default_standards() AS d
+    LEFT JOIN standards AS s
+        ON s.la_code = la AND s.month = CAST(m AS DATE) AND s.standard_id = d.standard_id;
+
+CREATE OR REPLACE TEMPORARY MACRO standard_amount(la, m, id) AS
+    (SELECT amount FROM standards_in_force(la, m) WHERE standard_id = id);
+CREATE OR REPLACE TEMPORARY MACRO standard_unit(la, m, id) AS
+    (SELECT unit FROM standards_in_force(la, m) WHERE standard_id = id);
+
+-- Contract 3.2, "d within S before asat": d <= asat and, for a working-day standard, at most S working
+-- days from d to asat (contract 2); for a day or month standard d >= asat - S, the day clamped (30 June -
+-- 6 months = 30 December). A blank d is not within (it stays in the denominator). (The parameter is not
+-- called d: that is the calendar's column, which wd_between reads.)
+CREATE OR REPLACE TEMPORARY MACRO within_standard(la, m, id, event_date) AS
+    coalesce(CAST(event_date AS DATE) <= p_end(m) AND CASE standard_unit(la, m, id)
+        WHEN 'working_days' THEN wd_between(event_date, p_end(m)) <= standard_amount(la, m, id)
+        WHEN 'days' THEN CAST(event_date AS DATE) >= p_end(m) - CAST(standard_amount(la, m, id) AS INTEGER)
+        ELSE CAST(event_date AS DATE) >= CAST(p_end(m) - to_months(standard_amount(la, m, id)) AS DATE)
+    END, false);
+
+-- Contract 3.2, "started at least S before asat": at least S working days from the start to asat, or for
+-- a day or month standard start <= asat - S.
+CREATE OR REPLACE TEMPORARY MACRO started_before_standard(la, m, id, start_date) AS
+    coalesce(CASE standard_unit(la, m, id)
+        WHEN 'working_days' THEN wd_between(start_date, p_end(m)) >= standard_amount(la, m, id)
+        WHEN 'days' THEN CAST(start_date AS DATE) <= p_end(m) - CAST(standard_amount(la, m, id) AS INTEGER)
+        ELSE CAST(start_date AS DATE) <= CAST(p_end(m) - to_months(standard_amount(la, m, id)) AS DATE)
+    END, false);
+
+-- The note naming the standard a figure used: "within 10 working days, this authority's standard".
+CREATE OR REPLACE TEMPORARY MACRO standard_note(la, m, id) AS
+    (SELECT 'within ' || amount || ' ' || replace(unit, '_', ' ') || ', '
+        || CASE WHEN local_standard THEN 'this authority''s standard' ELSE 'the default standard' END
+     FROM standards_in_force(la, m) WHERE standard_id = id);
+
+-- Contract 3.2: age in whole years at asat from the month-level date of birth (the first of the birth
+-- month). At a month end every birthday of that month has passed, so the age is exact.
+CREATE OR REPLACE TEMPORARY MACRO age_at(dob, asat) AS
+    CAST(date_part('year', age(CAST(asat AS TIMESTAMP), CAST(dob AS TIMESTAMP))) AS INTEGER);

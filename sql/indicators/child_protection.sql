@@ -9,7 +9,14 @@
 -- is not open. Open plans are a stock figure, read from snapshot M alone; plans started and ended are flow
 -- figures, read from the windowed history (contract 1.2). The rows counted are defined in
 -- child_protection.rows.sql (rows_<indicator_id>), which `csc-report explain` lists.
--- Parameters: $la, $m, $population, $population_note.
+-- Practice (contract 3.2; the note names the local standard used, config/standards.yaml):
+--   cp_visits_in_standard_pct  : of children on a plan that started at least the CP visit standard before
+--                                asat, % whose last statutory visit is within it before asat
+--   cp_seen_alone_pct          : of children on a plan with a last visit recorded, % seen alone (Yes)
+--   cp_reviews_in_time_pct     : of children on a plan started 3 months or more before asat, % whose latest
+--                                review conference is within the CP review standard before asat
+--   cp_ended_2yrs_plus_r12_pct : plans ended in r12 that had lasted 2 years or more, % of plans ended in r12
+-- Parameters: $la, $m, $r12_start, $population, $population_note.
 
 with open_counts as (
     select
@@ -24,6 +31,38 @@ flow_counts as (
         count(*) filter (where counted_in = 'numerator') as second_subsequent,
         (select count(*) from rows_cp_plans_ended($la, $m)) as ended
     from rows_cp_second_subsequent_pct($la, $m)
+),
+
+tagged as (
+    select 'cp_visits_in_standard_pct' as indicator_id, counted_in
+        from rows_cp_visits_in_standard_pct($la, $m)
+    union all
+    select 'cp_seen_alone_pct', counted_in from rows_cp_seen_alone_pct($la, $m)
+    union all
+    select 'cp_reviews_in_time_pct', counted_in from rows_cp_reviews_in_time_pct($la, $m)
+    union all
+    select 'cp_ended_2yrs_plus_r12_pct', counted_in from rows_cp_ended_2yrs_plus_r12_pct($la, $m)
+),
+
+described (indicator_id, standard, empty_reason, coverage) as (
+    values
+    ('cp_visits_in_standard_pct', standard_note($la, $m, 'cp_visit'),
+        'no plans open long enough to be due a visit', null),
+    ('cp_seen_alone_pct', null,
+        'no children on a plan with a visit recorded', null),
+    ('cp_reviews_in_time_pct', standard_note($la, $m, 'cp_review'),
+        'no plans open 3 months or more', null),
+    ('cp_ended_2yrs_plus_r12_pct', null,
+        'no plans ended in the 12 months', 
+        coverage_note(history_covers_from($la, $m, 'cp_plans'), $r12_start, 'the 12 months of plans ended'))
+),
+
+practice as (
+    select d.indicator_id, count(t.counted_in) filter (where t.counted_in = 'numerator') as num,
+        count(t.counted_in) as den, d.standard, d.empty_reason, d.coverage
+    from described as d
+    left join tagged as t using (indicator_id)
+    group by all
 )
 
 select 'cp_plans_open' as indicator_id, children as value, null as numerator, null as denominator,
@@ -45,3 +84,7 @@ from flow_counts
 union all
 select 'cp_open_2yrs_plus', children_2yrs_plus, null, null, null
 from open_counts
+union all
+select indicator_id, pct(num, den), num, den,
+    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, 0), coverage), '')
+from practice
