@@ -14,6 +14,7 @@ import pandas as pd
 from csc_report.issues import ISSUE_COLUMNS
 
 BENCHMARK_COLUMNS = ["indicator_id", "area_type", "area", "year", "value", "status", "source"]
+BENCHMARK_COLUMNS += ["rank", "ranked", "quartile", "top_quartile"]  # the authority's row (dfe/rank.py)
 
 
 def _no_issues() -> pd.DataFrame:
@@ -42,7 +43,8 @@ class ReportContext:
       dq_previous_counts: (sheet, rule, severity) -> issues last month.
     - commentary: section id -> Markdown, from parse_commentary.
     - benchmarks: published DfE figures (benchmarks.lookup.report_benchmarks): indicator_id, area_type
-      (la, statistical_neighbours, region, england), area, year, value, status, source.
+      (la, statistical_neighbours, region, england), area, year, value, status, source; rank, ranked,
+      quartile and top_quartile on the authority's row (csc_report.dfe.rank).
     - directions: indicator_id -> "higher" or "lower" (which way is better, from targets.yaml): SPC
       signals are improvements or concerns by it, neutral without.
     """
