@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from csc_report import __version__, actions, fingerprints, indicators, warehouse
+from csc_report import __version__, actions, fingerprints, indicators, phases, warehouse
 from csc_report import targets as targets_mod
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.dfe import lookup as benchmarks
@@ -249,6 +249,9 @@ def load(
     names = authority_names(reference / "authorities.csv")
     commentary_md = paths.month_dir(la, month) / "commentary.md"
     commentary = parse_commentary(commentary_md) if commentary_md.exists() else {}
+    changes = phases.load_changes(
+        paths.inbox / la / phases.FILE_NAME, phases.known_names(indicators.catalogue()[0])
+    )
     con = warehouse.connect(paths.warehouse_file(la))
     try:
         warehouse.apply_schema(con)
@@ -261,6 +264,7 @@ def load(
         warehouse.load_targets(con, targets)
         warehouse.load_authorities(con, names)
         warehouse.load_commentary(con, la, month, commentary)
+        phases.store(con, la, changes)
         return counts
     finally:
         con.close()
@@ -400,6 +404,7 @@ def build_report_context(con, la: str, month: str, issues: list[Issue]) -> Repor
         commentary=warehouse.commentary(con, la, month),
         benchmarks=benchmarks.report_benchmarks(con, la, month),
         directions={indicator_id: target.direction for indicator_id, target in targets.items()},
+        changes=phases.stored(con, la),
     )
 
 

@@ -260,3 +260,9 @@ CREATE TABLE IF NOT EXISTS commentary (
     markdown VARCHAR NOT NULL,
     PRIMARY KEY (la_code, month, position)
 );
+
+-- Known changes in the service (<inbox>/<la>/changes.yaml, csc_report.phases), replaced whole per
+-- authority with each load: each starts a new SPC phase on the figures and sections it touches.
+CREATE TABLE IF NOT EXISTS service_changes (
+    la_code VARCHAR NOT NULL, month VARCHAR NOT NULL, change VARCHAR NOT NULL, touches VARCHAR[] NOT NULL
+);

@@ -15,7 +15,10 @@ from csc_report.publish import benchmark_view
 
 def frame(indicator_id: str, values: dict[str, float | None], status: dict[str, str] | None = None):
     rows = [(indicator_id, "la", code, 2013, v, (status or {}).get(code, "")) for code, v in values.items()]
-    rows += [(indicator_id, "england", "E92000001", 2013, 50.0, ""), (indicator_id, "region", "R", 2013, 1.0, "")]
+    rows += [
+        (indicator_id, "england", "E92000001", 2013, 50.0, ""),
+        (indicator_id, "region", "R", 2013, 1.0, ""),
+    ]
     return pd.DataFrame(rows, columns=["indicator_id", "area_type", "area_code", "year", "value", "status"])
 
 

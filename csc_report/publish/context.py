@@ -47,6 +47,8 @@ class ReportContext:
       quartile and top_quartile on the authority's row (csc_report.dfe.rank).
     - directions: indicator_id -> "higher" or "lower" (which way is better, from targets.yaml): SPC
       signals are improvements or concerns by it, neutral without.
+    - changes: known changes in the service (csc_report.phases.Change), each starting a new SPC phase on
+      the figures it touches.
     """
 
     la_code: str
@@ -64,3 +66,4 @@ class ReportContext:
     commentary: dict[str, str] = field(default_factory=dict)
     benchmarks: pd.DataFrame = field(default_factory=_no_benchmarks)
     directions: dict[str, str] = field(default_factory=dict)
+    changes: list = field(default_factory=list)

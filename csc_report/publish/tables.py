@@ -272,7 +272,8 @@ def trend_table(
     With its XmR chart (issue 12) the table also gives the mean and limits (empty without limits: a
     rolling figure, too few months) and, for each month, the marker of its special cause as
     `rule: improvement|concern|neutral` (empty: common cause). A month left out of the limits (partial
-    history) keeps its value with the four columns empty.
+    history) keeps its value with the four columns empty. A chart in phases (a known change, spc.phased)
+    gives each month its phase's mean and limits and a `phase` column (1, 2, ...).
     """
     columns = (Column("month", "Month", "month"), Column("value", label, unit))
     frame = pd.DataFrame(series, columns=["month", "value"], dtype=object)
@@ -283,10 +284,12 @@ def trend_table(
             Column("upper_limit", "Upper limit", unit),
             Column("special_cause", "Special cause", "text", words=SPC_RULE_WORDS),
         )
-        kept = [i not in chart.excluded for i in range(len(frame))]
-        for name, level in (("mean", chart.mean), ("lower_limit", chart.lower), ("upper_limit", chart.upper)):
-            frame[name] = [level if keep else None for keep in kept]
+        levels = [chart.levels(i) if i not in chart.excluded else (None,) * 3 for i in range(len(frame))]
+        frame[["mean", "lower_limit", "upper_limit"]] = pd.DataFrame(levels, index=frame.index, dtype=object)
         frame["special_cause"] = [chart.special_cause(i) or None for i in range(len(frame))]
+        if chart.phases:
+            columns += (Column("phase", "Phase", "count"),)
+            frame["phase"] = [chart.phase_of(i) for i in range(len(frame))]
     title = f"{label}: last {len(series)} months"
     return PublishedTable(f"trend_{indicator_id}", title, columns, frame.astype(object))
 
