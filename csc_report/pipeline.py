@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from csc_report import __version__, actions, export, fingerprints, indicators, phases, warehouse
+from csc_report import __version__, actions, breakdowns, export, fingerprints, indicators, phases, warehouse
 from csc_report import targets as targets_mod
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.dfe import lookup as benchmarks
@@ -316,6 +316,8 @@ def compute(paths: RunPaths, la: str, month: str) -> int:
     try:
         rows = indicators.compute_indicators(con, la, month, targets=warehouse.stored_targets(con))
         tables = indicators.compute_tables(con, la, month)
+        missing = set(indicators.unavailable(con, la, month_start(month))["item_id"])
+        tables |= breakdowns.compute(con, indicators.month_parameters(con, la, month), missing)
         warehouse.store_results(con, la, month, rows, tables)
         directions = {i: target.direction for i, target in warehouse.stored_targets(con).items()}
         export.refresh(con, la, month, directions)

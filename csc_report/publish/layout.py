@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csc_report.breakdowns import for_section
+
 
 @dataclass(frozen=True)
 class TrendChart:
@@ -70,7 +72,7 @@ SECTIONS = (
         "Referrals",
         ("referrals",),
         charts=(TrendChart(("referrals",), rolling=("referral_rate_r12_per_10k",)),),
-        appendix=(WeeklyChart("referrals_weekly", "referrals", "Referrals"),),
+        appendix=(WeeklyChart("referrals_weekly", "referrals", "Referrals"), *for_section("referrals")),
     ),
     SectionSpec(
         "re-referrals",
@@ -109,14 +111,14 @@ SECTIONS = (
         "Child protection plans",
         ("child protection", "child protection plans", "cp", "s47", "section 47"),
         charts=(TrendChart(("cp_plans_open", "s47_started")),),
-        appendix=("cp_by_category",),
+        appendix=("cp_by_category", *for_section("child-protection")),
     ),
     SectionSpec(
         "looked-after",
         "Children looked after",
         ("looked after", "children looked after", "cla"),
         charts=(TrendChart(("cla_open", "cla_started")),),
-        appendix=("cla_by_legal_status", "cla_by_placement_type"),
+        appendix=("cla_by_legal_status", "cla_by_placement_type", *for_section("looked-after")),
     ),
     SectionSpec(
         "leaving-care",

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from csc_report import spc
+from csc_report.breakdowns import BREAKDOWNS
 from csc_report.publish import issue_text
 from csc_report.publish.disclosure import suppress
 from csc_report.publish.formatting import as_number, day_label, format_value, month_label, to_month
@@ -110,6 +111,17 @@ TABLE_SPECS = {
         ),
         has_total=True,
     ),
+}
+
+# each cohort's breakdowns (csc_report.breakdowns): a total row equal to the cohort's figure
+TABLE_SPECS |= {
+    b.table_id: TableSpec(
+        b.title,
+        _by(b.dimension.key, b.dimension.header, Column(*b.cohort.count, "count", children=True)),
+        has_total=True,
+        codes=True,
+    )
+    for b in BREAKDOWNS
 }
 
 
