@@ -10,8 +10,9 @@ does `<inbox>/<la>/changes.yaml`:
       touches: [referrals, cla_open]   # sections (`looked after` or `looked_after`) or indicator ids
 
 The file is checked when it is loaded (a typo would silently leave a chart in one phase), stored in the
-warehouse (`service_changes`, replaced as a whole on each load, like the targets) and read back for the
-report: publishing never reads the inbox. spc.phased draws the arithmetic; docs/spc.md works an example.
+warehouse (`service_changes`, replaced as a whole on each load, like the targets: warehouse.load_changes)
+and read back for the report (`stored`): publishing never reads the inbox. spc.phased does the
+arithmetic; docs/spc.md works an example.
 """
 
 from __future__ import annotations
@@ -96,27 +97,6 @@ def _change(entry, where: str, known: dict[str, Iterable[str]]) -> Change:
         raise UsageError(f"{where}: touches unknown section or indicator id(s) {', '.join(unknown)}")
     ids = dict.fromkeys(i for t in touches for i in known[str(t)])
     return Change(month, " ".join(text.split()), tuple(ids))
-
-
-def store(con, la_code: str, changes: list[Change]) -> None:
-    """Replace the authority's changes in the warehouse with the file's (all of them, every load)."""
-    frame = pd.DataFrame(
-        [(la_code, c.month, c.text, list(c.touches)) for c in changes],
-        columns=["la_code", "month", "change", "touches"],
-    )
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM service_changes WHERE la_code = ?", [la_code])
-        if len(frame):
-            con.register("_changes", frame)
-            try:
-                con.execute("INSERT INTO service_changes BY NAME SELECT * FROM _changes")
-            finally:
-                con.unregister("_changes")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def stored(con, la_code: str) -> list[Change]:

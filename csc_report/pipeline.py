@@ -264,7 +264,7 @@ def load(
         warehouse.load_targets(con, targets)
         warehouse.load_authorities(con, names)
         warehouse.load_commentary(con, la, month, commentary)
-        phases.store(con, la, changes)
+        warehouse.load_changes(con, la, changes)
         return counts
     finally:
         con.close()

@@ -1,16 +1,11 @@
-"""Rank and quartile band among English authorities (issue 36, point 2), worked by hand on small tables,
-then on the shipped reference data against an independent count."""
+"""Rank and quartile band among English authorities (issue 36, point 2), worked by hand on small tables
+(tests/test_dfe.py checks the report's rank on the shipped data against an independent count)."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
-import pytest
 
-from csc_report import warehouse
-from csc_report.dfe import lookup
 from csc_report.dfe.rank import rank_authorities
-from csc_report.publish import benchmark_view
 
 
 def frame(indicator_id: str, values: dict[str, float | None], status: dict[str, str] | None = None):
@@ -77,42 +72,3 @@ def test_each_measure_and_year_is_ranked_on_its_own():
     assert dict(zip(la["indicator_id"] + la["area_code"], la["rank"], strict=True)) == {
         "re_referrals_pcta": 1, "re_referrals_pctb": 2, "icpc_in_15wd_pcta": 2, "icpc_in_15wd_pctb": 1
     }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def con():
-    connection = duckdb.connect()
-    warehouse.apply_schema(connection)
-    lookup.load_reference(connection)
-    yield connection
-    connection.close()
-
-
-def test_the_report_carries_peterboroughs_rank_as_counted_independently(con):
-    """Peterborough (874), 2012-13, re-referrals (lower better): its rank is 1 + the number of authorities
-    with a lower published figure, of those with any figure, counted here in SQL apart from rank.py."""
-    shown = lookup.report_benchmarks(con, "874", "2013-06")
-    own = shown[(shown["indicator_id"] == "re_referrals_pct") & (shown["area_type"] == "la")].iloc[0]
-    better, counted = con.execute(
-        "SELECT count(*) FILTER (WHERE value < (SELECT value FROM benchmarks WHERE indicator_id = "
-        "'re_referrals_pct' AND year = 2013 AND area_code = '874')), count(*) FROM benchmarks "
-        "WHERE indicator_id = 're_referrals_pct' AND year = 2013 AND area_type = 'la' AND value IS NOT NULL"
-    ).fetchall()[0]
-    assert (own["rank"], own["ranked"]) == (better + 1, counted)
-    assert 140 < counted < 155  # English authorities, less those suppressed
-    others = shown[shown["area_type"] != "la"]
-    assert others["rank"].isna().all()
-    # the paper's own-figure cell and the CSV carry it
-    cell = benchmark_view.cells(shown, "re_referrals_pct")["la"]
-    assert cell.endswith(f", rank {better + 1} of {counted}")
-    table = benchmark_view.benchmarks_table(shown).frame
-    row = table[(table["indicator_id"] == "re_referrals_pct") & (table["area_type"] == "la")].iloc[0]
-    assert (row["rank"], row["ranked"], row["quartile"]) == (own["rank"], own["ranked"], own["quartile"])
-
-
-def test_a_suppressed_own_figure_has_no_rank(con):
-    shown = lookup.report_benchmarks(con, "874", "2013-06")
-    shown.loc[shown["area_type"] == "la", ["value", "rank", "ranked", "quartile"]] = [None, None, None, None]
-    shown.loc[shown["area_type"] == "la", "status"] = "c"
-    assert benchmark_view.rank(shown, "re_referrals_pct") is None
-    assert benchmark_view.cells(shown, "re_referrals_pct")["la"] == "suppressed"

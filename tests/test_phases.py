@@ -135,10 +135,10 @@ def test_changes_are_stored_whole_per_authority(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     warehouse.apply_schema(con)
     change = phases.Change("2013-04", "A new front door.", ("cla_open", "cla_rate_per_10k"))
-    phases.store(con, "874", [change])
-    phases.store(con, "875", [change])
+    warehouse.load_changes(con, "874", [change])
+    warehouse.load_changes(con, "875", [change])
     assert phases.stored(con, "874") == [change]
-    phases.store(con, "874", [])  # the file emptied: the authority's changes go, the other's stay
+    warehouse.load_changes(con, "874", [])  # the file emptied: the authority's changes go, the other's stay
     assert phases.stored(con, "874") == [] and phases.stored(con, "875") == [change]
     con.close()
 
