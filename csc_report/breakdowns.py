@@ -74,6 +74,15 @@ ICPC_BANDS = Dimension(
         WHEN r.working_days <= 20 THEN '16-20' ELSE '21 or more' END""",
     (("0-10", "0 to 10"), ("11-15", "11 to 15"), ("16-20", "16 to 20"), ("21 or more", "21 or more")),
 )
+ASSESSMENT_BANDS = Dimension(
+    "working_days",
+    "Working days from the start to authorisation",
+    """CASE WHEN r.working_days <= 10 THEN '0-10' WHEN r.working_days <= 20 THEN '11-20'
+        WHEN r.working_days <= 30 THEN '21-30' WHEN r.working_days <= 45 THEN '31-45'
+        ELSE '46 or more' END""",
+    (("0-10", "0 to 10"), ("11-20", "11 to 20"), ("21-30", "21 to 30"), ("31-45", "31 to 45"),
+     ("46 or more", "46 or more")),
+)  # fmt: skip
 PLAN_LENGTH = Dimension(
     "length",
     "Length of the plan at the month end",
@@ -107,6 +116,12 @@ REFERRALS = Cohort("referrals", "referrals", "r.referral_date", "Referrals in th
 # the ICPCs the timeliness figure judges (its denominator: those not dated before their S47 start)
 ICPCS = Cohort("icpc_in_15wd_pct", "s47", "r.icpc_date", "ICPCs in the month", ("icpcs", "ICPCs"),
                "child-protection", total="denominator")  # fmt: skip
+# the assessments the timeliness figures judge (their denominators: not authorised before the start)
+ASSESSMENTS = ("assessments", "Assessments")
+SINGLE = Cohort("assessments_in_45wd_pct", "assessments", "r.assessment_auth", "Single assessments completed",
+                ASSESSMENTS, "assessments", total="denominator")  # fmt: skip
+CORE = Cohort("core_assessments_in_35wd_pct", "assessments", "r.assessment_auth",
+              "Core assessments completed", ASSESSMENTS, "assessments", total="denominator")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -145,6 +160,8 @@ class Breakdown:
 def _all() -> tuple[Breakdown, ...]:
     people = (AGE, SEX, ETHNIC_GROUP)
     found = [Breakdown(f"referrals_by_{d.key}", REFERRALS, d) for d in (SOURCE, *people)]
+    found.append(Breakdown("assessments_by_working_days", SINGLE, ASSESSMENT_BANDS))
+    found.append(Breakdown("core_assessments_by_working_days", CORE, ASSESSMENT_BANDS))
     found.append(Breakdown("icpcs_by_working_days", ICPCS, ICPC_BANDS))
     found.append(Breakdown("cp_by_plan_length", CP, PLAN_LENGTH))
     found += [Breakdown(f"cp_by_{d.key}", CP, d) for d in (*people, DISABILITY)]
@@ -162,13 +179,14 @@ def for_section(section: str) -> tuple[str, ...]:
 
 
 def compute(con, params: dict, unavailable: set[str]) -> dict:
-    """table_id -> the month's breakdown (DataFrame); a cohort whose figure is not available this month
-    (its list or column absent) gives an empty table with its columns, never a month of zeros.
+    """table_id -> the month's breakdown (DataFrame). A cohort whose figure is not available this month
+    (its list or column absent, or a layout without it) has no breakdowns: no table, rather than a month
+    of zeros (the figure's own row says why it is not available).
 
-    `params`: indicators.month_parameters; `unavailable`: the ids indicators.unavailable names."""
+    `params`: indicators.month_parameters; `unavailable`: the ids of the figures without a value."""
     out = {}
     for b in BREAKDOWNS:
-        sql = b.sql()
-        frame = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
-        out[b.table_id] = frame.iloc[0:0] if b.cohort.indicator_id in unavailable else frame
+        if b.cohort.indicator_id not in unavailable:
+            sql = b.sql()
+            out[b.table_id] = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
     return out

@@ -316,7 +316,7 @@ def compute(paths: RunPaths, la: str, month: str) -> int:
     try:
         rows = indicators.compute_indicators(con, la, month, targets=warehouse.stored_targets(con))
         tables = indicators.compute_tables(con, la, month)
-        missing = set(indicators.unavailable(con, la, month_start(month))["item_id"])
+        missing = {row["indicator_id"] for row in rows if pd.isna(row["value"])}
         tables |= breakdowns.compute(con, indicators.month_parameters(con, la, month), missing)
         warehouse.store_results(con, la, month, rows, tables)
         directions = {i: target.direction for i, target in warehouse.stored_targets(con).items()}

@@ -102,6 +102,7 @@ SECTIONS = (
                 TrendChart(("assessments_in_45wd_pct",)),
             ),
         ),
+        appendix=for_section("assessments"),
     ),
     SectionSpec(
         "workforce", "Workforce", ("workforce",), charts=(TrendChart(("sw_vacancies_fte", "sw_agency_fte")),)
