@@ -25,6 +25,7 @@ class Dimension:
     header: str
     expr: str  # SQL giving the category, over r (the cohort's row) and l (its list row); {at} the date
     categories: tuple[tuple[str, str], ...]  # (category, description) in print order; every one shown
+    per_child: bool = False  # counts children by how many of the cohort's rows each has (expr over k)
 
 
 _AGE = "date_diff('month', l.dob, {at}) / 12"
@@ -83,6 +84,13 @@ ASSESSMENT_BANDS = Dimension(
     (("0-10", "0 to 10"), ("11-20", "11 to 20"), ("21-30", "21 to 30"), ("31-45", "31 to 45"),
      ("46 or more", "46 or more")),
 )  # fmt: skip
+REPEATS = Dimension(
+    "times",
+    "Times in the last 12 months",
+    "CASE WHEN k >= 5 THEN '5 or more' ELSE CAST(k AS VARCHAR) END",
+    (("1", "Once"), ("2", "Twice"), ("3", "3 times"), ("4", "4 times"), ("5 or more", "5 times or more")),
+    per_child=True,
+)
 PLAN_LENGTH = Dimension(
     "length",
     "Length of the plan at the month end",
@@ -104,7 +112,7 @@ class Cohort:
     what: str  # as a title says it
     count: tuple[str, str]  # the count column and its header
     section: str  # publish.layout section id whose appendix shows it
-    total: str = "value"  # which part of the figure the breakdown's total equals: value or denominator
+    total: str = "value"  # what the total equals: the figure's value or denominator, or its children
 
 
 CLA = Cohort("cla_open", "cla", "$asat", "Children looked after at the month end", ("children", "Children"),
@@ -117,6 +125,12 @@ REFERRALS = Cohort("referrals", "referrals", "r.referral_date", "Referrals in th
 ICPCS = Cohort("icpc_in_15wd_pct", "s47", "r.icpc_date", "ICPCs in the month", ("icpcs", "ICPCs"),
                "child-protection", total="denominator")  # fmt: skip
 # the assessments the timeliness figures judge (their denominators: not authorised before the start)
+CHILDREN = ("children", "Children")
+# children with 1, 2, ... referrals (S47 enquiries) in the 12 months: the total is the children, not the
+# figure, which counts each referral (sum of times x children)
+REFERRED = Cohort("referrals_r12", "referrals", "", "Children referred", CHILDREN, "referrals", "children")
+S47_CHILDREN = Cohort("s47_rate_r12_per_10k", "s47", "", "Children with a section 47 enquiry", CHILDREN,
+                      "child-protection", total="children")  # fmt: skip
 ASSESSMENTS = ("assessments", "Assessments")
 SINGLE = Cohort("assessments_in_45wd_pct", "assessments", "r.assessment_auth", "Single assessments completed",
                 ASSESSMENTS, "assessments", total="denominator")  # fmt: skip
@@ -142,12 +156,7 @@ class Breakdown:
         return f"""
             WITH categories(category, description, sort_order) AS (VALUES {values}),
             counted AS (
-                SELECT {d.expr.format(at=c.at)} AS category, count(*) AS n
-                FROM rows_{c.indicator_id}($la, $m) AS r
-                LEFT JOIN {c.list_id} AS l ON l.la_code = $la AND l.snapshot_month = r.snapshot_month
-                    AND l.source_row = r.source_row AND l.source_file IS NOT DISTINCT FROM r.source_file
-                    AND l.source_sheet IS NOT DISTINCT FROM r.source_sheet
-                GROUP BY ALL
+                SELECT {d.expr.format(at=c.at)} AS category, count(*) AS n FROM {self._rows()} GROUP BY ALL
             )
             SELECT category AS {d.key}, coalesce(c.description, category) AS description,
                 coalesce(n, 0) AS {c.count[0]}
@@ -156,10 +165,22 @@ class Breakdown:
             ORDER BY coalesce(sort_order, 99), category
         """
 
+    def _rows(self) -> str:
+        """The rows counted: each cohort row with its list row, or each child with its rows' count k."""
+        macro = f"rows_{self.cohort.indicator_id}($la, $m)"
+        if self.dimension.per_child:
+            return f"(SELECT child_id, count(*) AS k FROM {macro} GROUP BY child_id)"
+        return f"""{macro} AS r LEFT JOIN {self.cohort.list_id} AS l ON l.la_code = $la
+            AND l.snapshot_month = r.snapshot_month AND l.source_row = r.source_row
+            AND l.source_file IS NOT DISTINCT FROM r.source_file
+            AND l.source_sheet IS NOT DISTINCT FROM r.source_sheet"""
+
 
 def _all() -> tuple[Breakdown, ...]:
     people = (AGE, SEX, ETHNIC_GROUP)
     found = [Breakdown(f"referrals_by_{d.key}", REFERRALS, d) for d in (SOURCE, *people)]
+    found.append(Breakdown("referrals_repeats_12_months", REFERRED, REPEATS))
+    found.append(Breakdown("s47_repeats_12_months", S47_CHILDREN, REPEATS))
     found.append(Breakdown("assessments_by_working_days", SINGLE, ASSESSMENT_BANDS))
     found.append(Breakdown("core_assessments_by_working_days", CORE, ASSESSMENT_BANDS))
     found.append(Breakdown("icpcs_by_working_days", ICPCS, ICPC_BANDS))
