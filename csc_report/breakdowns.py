@@ -195,8 +195,37 @@ BY_ID = {b.table_id: b for b in BREAKDOWNS}
 
 
 def for_section(section: str) -> tuple[str, ...]:
-    """The table ids a report section's appendix shows, in order."""
-    return tuple(b.table_id for b in BREAKDOWNS if b.cohort.section == section)
+    """The table ids a report section's appendix shows, in order (the month's flow with referrals)."""
+    flow = (FLOW_ID,) if section == "referrals" else ()
+    return flow + tuple(b.table_id for b in BREAKDOWNS if b.cohort.section == section)
+
+
+FLOW_ID = "flow_in_month"
+FLOW_TITLE = "The month's flow: each step and its number as a share of the step before"
+# (step, its figures: rows counted; a step whose figures are all unavailable this month has no number)
+FLOW = (
+    ("Contacts", ("contacts",)),
+    ("Referrals", ("referrals",)),
+    ("Assessments completed", ("initial_assessments_completed", "assessments_completed")),
+    ("Section 47 enquiries started", ("s47_started",)),
+    ("Initial child protection conferences", ("icpcs",)),
+    ("Child protection plans started", ("cp_plans_started",)),
+)
+
+
+def flow_sql(unavailable: set[str]) -> str:
+    """Each step's number (the rows its figures count: initial or single assessments, whichever the
+    layout has) and its share of the step before, in %; NULL where no figure of the step is available."""
+    steps = []
+    for n, (step, ids) in enumerate(FLOW):
+        counts = [f"(SELECT count(*) FROM rows_{i}($la, $m))" for i in ids if i not in unavailable]
+        steps.append(f"({n}, '{step}', {' + '.join(counts) if counts else 'NULL'})")
+    return f"""
+        WITH steps(position, step, number) AS (VALUES {", ".join(steps)})
+        SELECT step, number,
+            100.0 * number / nullif(lag(number) OVER (ORDER BY position), 0) AS share_of_previous_pct
+        FROM steps ORDER BY position
+    """
 
 
 def compute(con, params: dict, unavailable: set[str]) -> dict:
@@ -210,4 +239,5 @@ def compute(con, params: dict, unavailable: set[str]) -> dict:
         if b.cohort.indicator_id not in unavailable:
             sql = b.sql()
             out[b.table_id] = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
+    out[FLOW_ID] = con.execute(flow_sql(unavailable), {"la": params["la"], "m": params["m"]}).df()
     return out

@@ -98,6 +98,22 @@ def test_repeats_count_children_by_their_rows():
     }  # fmt: skip
 
 
+def test_the_months_flow_and_its_shares():
+    # contacts 4, referrals 2 (50% of 4), assessments: initial 1 (single not available) -> 1 (50% of 2),
+    # S47s not available -> no number, ICPCs 1 -> no share (nothing before it), plans 1 -> 100% of 1
+    con = duckdb.connect()
+    for indicator_id, rows in (("contacts", 4), ("referrals", 2), ("initial_assessments_completed", 1),
+                               ("icpcs", 1), ("cp_plans_started", 1)):  # fmt: skip
+        con.execute(f"CREATE TEMPORARY MACRO rows_{indicator_id}(la, m) AS TABLE SELECT * FROM range({rows})")
+    sql = breakdowns.flow_sql({"assessments_completed", "s47_started"})
+    frame = con.execute(sql, {"la": "874", "m": "2013-06-01"}).df()
+    con.close()
+    numbers = [None if pd.isna(v) else int(v) for v in frame["number"]]
+    shares = [None if pd.isna(v) else round(v, 6) for v in frame["share_of_previous_pct"]]
+    assert numbers == [4, 2, 1, None, 1, 1]
+    assert shares == [None, 50.0, 50.0, None, None, 100.0]
+
+
 def test_every_cohort_has_age_sex_and_ethnic_group_and_a_section():
     ids = {b.table_id for b in breakdowns.BREAKDOWNS}
     for cohort in ("referrals", "cp", "cla"):
@@ -135,6 +151,10 @@ def test_every_breakdown_adds_up_to_its_cohort_in_every_demo_month(demo):
                 total = stored[b.table_id][b.cohort.count[0]].sum()
                 assert total == expected and total > 0, (month, b.table_id)
                 checked.add(b.table_id)
+            flow = stored[breakdowns.FLOW_ID].set_index("step")["number"]
+            for step, ids in breakdowns.FLOW:  # each step's number is its figures' (those available)
+                values = figures.loc[list(ids), "value"].dropna()
+                assert flow[step] == values.sum() and len(values), (month, step)
     finally:
         con.close()
     assert len(checked) >= len(breakdowns.BREAKDOWNS) - 1  # all but single assessments in 2013

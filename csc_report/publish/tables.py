@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from csc_report import spc
-from csc_report.breakdowns import BREAKDOWNS
+from csc_report.breakdowns import BREAKDOWNS, FLOW_ID, FLOW_TITLE
 from csc_report.publish import issue_text
 from csc_report.publish.disclosure import suppress
 from csc_report.publish.formatting import as_number, day_label, format_value, month_label, to_month
@@ -123,6 +123,14 @@ TABLE_SPECS |= {
     )
     for b in BREAKDOWNS
 }
+TABLE_SPECS[FLOW_ID] = TableSpec(  # whole-authority counts, the month's headline figures: not suppressed
+    FLOW_TITLE,
+    (
+        Column("step", "Step", "text"),
+        Column("number", "Number", "count"),
+        Column("share_of_previous_pct", "% of the step before", "pct"),
+    ),
+)
 
 
 @dataclass
