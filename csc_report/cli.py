@@ -293,7 +293,10 @@ def cmd_region(args) -> int:
         force=args.force,
     )
     status = _summarise(outcomes)
-    if Path(args.warehouse).is_dir():  # the region's dashboard tables, from what its warehouse now holds
+    from csc_report.export import LA_FILE
+
+    if any(LA_FILE.match(p.stem) for p in Path(args.warehouse).glob("*.duckdb")):
+        # the region's dashboard tables, from what its warehouse now holds
         cmd_export(argparse.Namespace(warehouse=args.warehouse, out=args.outputs / "region" / "export",
                                       fmt="csv", las=args.las))  # fmt: skip
     return status
