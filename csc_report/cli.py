@@ -157,6 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the schedule file (default {settings.DEFAULT_SCHEDULE} in the working folder)",
     )
 
+    export = sub.add_parser("export", help="long tables of every month and authority, for dashboards")
+    export.add_argument(
+        "--warehouse", type=Path, default=settings.DEFAULT_WAREHOUSE, help="the warehouse folder"
+    )
+    export.add_argument("--out", type=Path, required=True, help="folder to write the tables to")
+    export.add_argument("--format", dest="fmt", choices=["csv", "parquet"], default="csv")
+    export.add_argument("--la", dest="las", nargs="+", action="extend", help="only these authorities")
+
     benchmarks = sub.add_parser("benchmarks", help="the published DfE benchmarks the report compares with")
     benchmarks_sub = benchmarks.add_subparsers(dest="benchmarks_command", required=True)
     import_ = benchmarks_sub.add_parser(
@@ -304,7 +312,14 @@ def cmd_region(args) -> int:
         profile=args.profile,
         force=args.force,
     )
-    return _summarise(outcomes)
+    status = _summarise(outcomes)
+    from csc_report.export import LA_FILE
+
+    if any(LA_FILE.match(p.stem) for p in Path(args.warehouse).glob("*.duckdb")):
+        # the region's dashboard tables, from what its warehouse now holds
+        cmd_export(argparse.Namespace(warehouse=args.warehouse, out=args.outputs / "region" / "export",
+                                      fmt="csv", las=args.las))  # fmt: skip
+    return status
 
 
 def _flow_paths(args) -> dict:
@@ -390,6 +405,15 @@ def cmd_benchmarks(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from csc_report.export import export
+
+    written = export(args.warehouse, args.out, args.fmt, args.las)
+    for name, rows in written.items():
+        print(f"{args.out / name}.{args.fmt}: {rows:,} rows")
+    return 0
+
+
 def cmd_explain(args) -> int:
     from csc_report.explain import explain_command
 
@@ -446,6 +470,7 @@ COMMANDS = {
     "benchmarks": cmd_benchmarks,
     "explain": cmd_explain,
     "rebuild": cmd_rebuild,
+    "export": cmd_export,
 }
 
 

@@ -25,7 +25,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from csc_report import __version__, actions, fingerprints, indicators, standards, warehouse
+from csc_report import (
+    __version__,
+    actions,
+    breakdowns,
+    export,
+    fingerprints,
+    indicators,
+    phases,
+    standards,
+    warehouse,
+)
 from csc_report import targets as targets_mod
 from csc_report.arguments import no_inbox
 from csc_report.authority_config import config_path, load_authority_config
@@ -260,6 +270,9 @@ def load(
     names = authority_names(reference / "authorities.csv")
     commentary_md = paths.month_dir(la, month) / "commentary.md"
     commentary = parse_commentary(commentary_md) if commentary_md.exists() else {}
+    changes = phases.load_changes(
+        paths.inbox / la / phases.FILE_NAME, phases.known_names(indicators.catalogue()[0])
+    )
     con = warehouse.connect(paths.warehouse_file(la))
     try:
         warehouse.apply_schema(con)
@@ -279,6 +292,7 @@ def load(
         warehouse.load_targets(con, targets)
         warehouse.load_authorities(con, names)
         warehouse.load_commentary(con, la, month, commentary)
+        warehouse.load_changes(con, la, changes)
         return counts
     finally:
         con.close()
@@ -330,7 +344,11 @@ def compute(paths: RunPaths, la: str, month: str) -> int:
     try:
         rows = indicators.compute_indicators(con, la, month, targets=warehouse.stored_targets(con))
         tables = indicators.compute_tables(con, la, month)
+        missing = {row["indicator_id"] for row in rows if pd.isna(row["value"])}
+        tables |= breakdowns.compute(con, indicators.month_parameters(con, la, month), missing)
         warehouse.store_results(con, la, month, rows, tables)
+        directions = {i: target.direction for i, target in warehouse.stored_targets(con).items()}
+        export.refresh(con, la, month, directions)
         return len(rows)
     finally:
         con.close()
@@ -420,6 +438,7 @@ def build_report_context(con, la: str, month: str, issues: list[Issue]) -> Repor
         commentary=warehouse.commentary(con, la, month),
         benchmarks=benchmarks.report_benchmarks(con, la, month),
         directions=directions(targets),
+        changes=phases.stored(con, la),
     )
 
 

@@ -28,6 +28,11 @@ Rules (each flags the points it covers; a run is broken by a month without a fig
 - `two_of_three`: 2 or 3 of 3 consecutive points strictly beyond two thirds of the distance from the mean
   to a limit, on the same side (points beyond the limit count); flags the points beyond.
 
+Phases (a known change in the service, csc_report.phases; `phased`): the series is split at each change
+and each phase gets the arithmetic and rules above over its own points alone, so a phase of fewer than
+MIN_POINTS points has no limits. The chart's own mean, limits and note are its latest phase's, which
+judges the latest month; its signals are every phase's.
+
 Each signal is on the `high` or `low` side; with the indicator's direction (targets.yaml: which way is
 better) it is an `improvement` or a `concern`, else `neutral`. A point covered by several signals carries
 one marker, the first by PRECEDENCE (outside limits, 2 of 3, shift, trend). Assurance compares the
@@ -59,6 +64,21 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """One phase of a phased chart: points start..stop-1, its limits (None without), why none, and the
+    change that started it (`the change in April 2013`; empty for the first)."""
+
+    start: int
+    stop: int
+    mean: float | None
+    lower: float | None
+    upper: float | None
+    note: str | None = None
+    since: str = ""
+    text: str = ""  # the change's sentence
+
+
+@dataclass(frozen=True)
 class XmR:
     values: tuple[float | None, ...]
     mean: float | None = None
@@ -69,10 +89,26 @@ class XmR:
     note: str | None = None  # why there are no limits
     points: int = 0
     excluded: frozenset[int] = frozenset()  # indices drawn but not used (partial figures)
+    phases: tuple[Phase, ...] = ()  # every phase, oldest first, when a change splits the series
 
     @property
     def has_limits(self) -> bool:
         return self.mean is not None
+
+    @property
+    def latest_phase(self) -> Phase | None:
+        return self.phases[-1] if self.phases else None
+
+    def phase_of(self, index: int) -> int:
+        """1 for the first phase (and an unphased chart), 2 after the first change, ..."""
+        return 1 + sum(p.start <= index for p in self.phases[1:])
+
+    def levels(self, index: int) -> tuple[float | None, float | None, float | None]:
+        """(mean, lower, upper) the point at `index` is judged against: its phase's."""
+        if not self.phases:
+            return self.mean, self.lower, self.upper
+        phase = self.phases[self.phase_of(index) - 1]
+        return phase.mean, phase.lower, phase.upper
 
     def signals_at(self, index: int) -> list[Signal]:
         return [s for s in self.signals if index in s.points]
@@ -145,6 +181,40 @@ def xmr(
         signals=tuple(Signal(rule, side, points, classify(side, direction)) for rule, side, points in found),
         points=len(present),
         excluded=excluded,
+    )
+
+
+def phased(
+    values: Sequence[float | None],
+    changes: Sequence[tuple[int, str, str]],
+    direction: str | None = None,
+    bounds: tuple[float | None, float | None] = (None, None),
+    excluded: frozenset[int] | set[int] = frozenset(),
+) -> XmR:
+    """`xmr` over each phase on its own: `changes` are (first index of the new phase, `the change in
+    April 2013`, the change's sentence), indices ascending inside the series. Without changes, `xmr`."""
+    if not changes:
+        return xmr(values, direction, bounds, excluded)
+    values = tuple(None if v is None else float(v) for v in values)
+    edges = [(0, "", ""), *changes]
+    stops = [start for start, _, _ in changes] + [len(values)]
+    charts, found = [], []
+    for (start, since, text), stop in zip(edges, stops, strict=True):
+        part = xmr(values[start:stop], direction, bounds, {i - start for i in excluded if start <= i < stop})
+        charts.append(Phase(start, stop, part.mean, part.lower, part.upper, part.note, since, text))
+        found += [Signal(x.rule, x.side, tuple(i + start for i in x.points), x.kind) for x in part.signals]
+    last = part
+    return XmR(
+        values,
+        mean=last.mean,
+        mr_bar=last.mr_bar,
+        lower=last.lower,
+        upper=last.upper,
+        signals=tuple(found),
+        note=last.note,
+        points=last.points,
+        excluded=frozenset(i for i in excluded if values[i] is not None),
+        phases=tuple(charts),
     )
 
 

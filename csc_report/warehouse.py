@@ -516,6 +516,15 @@ def load_commentary(
     _replace(con, "commentary", frame, "WHERE la_code = ? AND month = ?", [la_code, m])
 
 
+def load_changes(con: duckdb.DuckDBPyConnection, la_code: str, changes: list) -> None:
+    """Replace the authority's known changes (csc_report.phases.Change) with the file's, all of them."""
+    frame = pd.DataFrame(
+        [(la_code, c.month, c.text, list(c.touches)) for c in changes],
+        columns=["la_code", "month", "change", "touches"],
+    )
+    _replace(con, "service_changes", frame, "WHERE la_code = ?", [la_code])
+
+
 def commentary(con: duckdb.DuckDBPyConnection, la_code: str, month: str | date) -> dict[str, str]:
     """The (authority, month) commentary as loaded: section heading -> Markdown, in the file's order."""
     rows = con.execute(

@@ -270,3 +270,16 @@ CREATE TABLE IF NOT EXISTS commentary (
     markdown VARCHAR NOT NULL,
     PRIMARY KEY (la_code, month, position)
 );
+
+-- The breakdown cells of each month as csc-report export writes them (csc_report.export.refresh): public-
+-- profile suppressed, aggregates only; with indicator_values, the view export_measures.
+CREATE TABLE IF NOT EXISTS export_breakdowns (
+    la_code VARCHAR NOT NULL, month VARCHAR NOT NULL, measure_id VARCHAR NOT NULL, breakdown VARCHAR,
+    category VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, unit VARCHAR, note VARCHAR
+);
+
+-- Known changes in the service (<inbox>/<la>/changes.yaml, csc_report.phases), replaced whole per
+-- authority with each load: each starts a new SPC phase on the figures and sections it touches.
+CREATE TABLE IF NOT EXISTS service_changes (
+    la_code VARCHAR NOT NULL, month VARCHAR NOT NULL, change VARCHAR NOT NULL, touches VARCHAR[] NOT NULL
+);

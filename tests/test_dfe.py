@@ -15,6 +15,7 @@ from csc_report import warehouse
 from csc_report.cli import main
 from csc_report.dfe import build, lookup
 from csc_report.dfe.measures import BY_ID, reporting_year, year_label
+from csc_report.publish import benchmark_view
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +175,7 @@ def test_reference_data_reload_only_when_changed(con):
     assert lookup.load_reference(con) is False
     con.execute("UPDATE reference_versions SET sha256 = 'old'")
     assert lookup.load_reference(con) is True
-    assert con.execute("select count(*) from benchmarks").fetchone()[0] > 20_000
+    assert con.execute("select count(*) from benchmarks").fetchall()[0][0] > 20_000
 
 
 @pytest.mark.slow
@@ -192,3 +193,33 @@ def test_import_from_a_folder_without_dfe_files_is_a_usage_error(tmp_path, capsy
     assert main(["benchmarks", "import", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
     assert "no file matching c1_" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_report_carries_peterboroughs_rank_as_counted_independently(con):
+    """Peterborough (874), 2012-13, re-referrals (lower better): its rank is 1 + the number of authorities
+    with a lower published figure, of those with any figure, counted here in SQL apart from rank.py."""
+    shown = lookup.report_benchmarks(con, "874", "2013-06")
+    own = shown[(shown["indicator_id"] == "re_referrals_pct") & (shown["area_type"] == "la")].iloc[0]
+    better, counted = con.execute(
+        "SELECT count(*) FILTER (WHERE value < (SELECT value FROM benchmarks WHERE indicator_id = "
+        "'re_referrals_pct' AND year = 2013 AND area_code = '874')), count(*) FROM benchmarks "
+        "WHERE indicator_id = 're_referrals_pct' AND year = 2013 AND area_type = 'la' AND value IS NOT NULL"
+    ).fetchall()[0]
+    assert (own["rank"], own["ranked"]) == (better + 1, counted)
+    assert 140 < counted < 155  # English authorities, less those suppressed
+    others = shown[shown["area_type"] != "la"]
+    assert others["rank"].isna().all()
+    # the paper's own-figure cell and the CSV carry it
+    cell = benchmark_view.cells(shown, "re_referrals_pct")["la"]
+    assert cell.endswith(f", rank {better + 1} of {counted}")
+    table = benchmark_view.benchmarks_table(shown).frame
+    row = table[(table["indicator_id"] == "re_referrals_pct") & (table["area_type"] == "la")].iloc[0]
+    assert (row["rank"], row["ranked"], row["quartile"]) == (own["rank"], own["ranked"], own["quartile"])
+
+
+def test_a_suppressed_own_figure_has_no_rank(con):
+    shown = lookup.report_benchmarks(con, "874", "2013-06")
+    shown.loc[shown["area_type"] == "la", ["value", "rank", "ranked", "quartile"]] = [None, None, None, None]
+    shown.loc[shown["area_type"] == "la", "status"] = "c"
+    assert benchmark_view.rank(shown, "re_referrals_pct") is None
+    assert benchmark_view.cells(shown, "re_referrals_pct")["la"] == "suppressed"

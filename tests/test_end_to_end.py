@@ -118,7 +118,8 @@ def test_bad_extract_stops_the_run_and_leaves_the_warehouse_as_it_was(demo, tmp_
     run_flow(monthly_report, month=MONTHS[-1], **params)  # the fixed input runs clean again
 
 
-REFERENCE_TABLES = ("benchmarks", "reference_population", "reference_areas", "statistical_neighbours")
+REFERENCE_TABLES = ("benchmarks", "reference_population", "reference_areas", "statistical_neighbours",
+                    "export_benchmarks", "export_areas")  # fmt: skip
 
 
 def test_no_personal_data_in_outputs_or_warehouse(demo):

@@ -438,7 +438,8 @@ def test_benchmarks_beside_the_figures_and_in_their_own_table(published, tmp_pat
     referrals = part(html, "referrals")
     assert ">suppressed</td>" in referrals and ">not published</td>" in referrals
     frame = pd.read_csv(out_dir / "tables" / "benchmarks.csv", dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["indicator_id", "area_type", "area", "year", "value", "source"]
+    assert list(frame.columns) == ["indicator_id", "area_type", "area", "year", "value", "source", "rank",
+                                   "ranked", "quartile", "top_quartile"]  # fmt: skip
     rate = frame[frame["indicator_id"] == "referral_rate_r12_per_10k"].set_index("area_type")["value"]
     assert (rate["la"], rate["statistical_neighbours"], rate["england"]) == ("c", "", "625")
     markdown = (out_dir / "report.md").read_text(encoding="utf-8")

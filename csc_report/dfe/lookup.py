@@ -23,12 +23,13 @@ from csc_report.dfe.measures import (
     reporting_year,
     year_label,
 )
+from csc_report.dfe.rank import RANK_COLUMNS, rank_authorities
 from csc_report.settings import package_dir
 
 PACKAGE_DATA = package_dir("csc_report") / "reference_data"
 VERSION_KEY = "dfe"
 AREA_TYPES = ("la", "statistical_neighbours", "region", "england")
-REPORT_COLUMNS = ["indicator_id", "area_type", "area", "year", "value", "status", "source"]
+REPORT_COLUMNS = ["indicator_id", "area_type", "area", "year", "value", "status", "source", *RANK_COLUMNS]
 
 
 def reference_dir() -> Path:
@@ -102,6 +103,12 @@ def report_benchmarks(con: duckdb.DuckDBPyConnection, la_code: str, month: str) 
         (r.indicator_id, r.area_code): (r.value, r.status if isinstance(r.status, str) else "", r.source)
         for r in published.itertuples(index=False)
     }
+    ranked = rank_authorities(published).dropna(subset=["rank"])
+    ranks = {
+        (r.indicator_id, r.area_code): [r.rank, r.ranked, r.quartile, r.top_quartile]
+        for r in ranked.itertuples(index=False)
+    }
+    no_rank = [None] * len(RANK_COLUMNS)
     area = con.execute(
         "SELECT la_name, region_code, region_name FROM reference_areas WHERE la_code = ?", [la_code]
     ).fetchall()
@@ -118,7 +125,8 @@ def report_benchmarks(con: duckdb.DuckDBPyConnection, la_code: str, month: str) 
 
         def row(area_type, name, code, why=absent, _id=indicator_id, _label=label, _missing=missing):
             value, status, source = figures.get((_id, code), (None, _missing, why))
-            return [_id, area_type, name, _label, value, status, source]
+            rank = ranks.get((_id, code), no_rank) if area_type == "la" else no_rank
+            return [_id, area_type, name, _label, value, status, source, *rank]
 
         if not area:
             unknown = f"{la_code} is not an English local authority code in the reference data"
@@ -140,7 +148,7 @@ def _neighbour_mean(indicator_id, label, year, figures, neighbours, missing) -> 
     else the earliest shipped: DfE's pre-2021 lists are not in the reference data)."""
     if not neighbours:
         return [indicator_id, "statistical_neighbours", "statistical neighbours", label, None, missing,
-                "no neighbour list"]  # fmt: skip
+                "no neighbour list", *[None] * len(RANK_COLUMNS)]  # fmt: skip
     models = sorted({model for model, _ in neighbours})
     model = max([m for m in models if m <= year], default=models[0])
     name = neighbour_list(model, year)
@@ -148,7 +156,9 @@ def _neighbour_mean(indicator_id, label, year, figures, neighbours, missing) -> 
     found = [figures[(indicator_id, code)] for code in codes if (indicator_id, code) in figures]
     values = [value for value, _, _ in found if value is not None and value == value]
     source = f"mean of {len(values)} of {len(codes)} statistical neighbours (DfE {model} list)"
+    no_rank = [None] * len(RANK_COLUMNS)
     if not values:  # rows but all suppressed or not available ('x'), or no rows at all
-        return [indicator_id, "statistical_neighbours", name, label, None, "x" if found else missing, source]
+        status = "x" if found else missing
+        return [indicator_id, "statistical_neighbours", name, label, None, status, source, *no_rank]
     mean = round(sum(values) / len(values), 4)  # as precise as the published figures, without float noise
-    return [indicator_id, "statistical_neighbours", name, label, mean, "", source]
+    return [indicator_id, "statistical_neighbours", name, label, mean, "", source, *no_rank]

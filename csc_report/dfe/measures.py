@@ -46,6 +46,10 @@ class Measure:
     `first_year`: the first year DfE published the figure (as `reporting_year` numbers it). A year before
     it was never published; a later year missing from the shipped data was published but is not in them
     (LAIT, where the older years come from, starts in 2016), which the report says differently.
+
+    `better`: "higher" or "lower" where one direction of the published figure is better (its polarity, by
+    which authorities are ranked, rank.py); None for a figure of demand (a rate of referrals, of plans, of
+    children looked after), which is high or low, neither better.
     """
 
     indicator_id: str
@@ -53,6 +57,7 @@ class Measure:
     what: str
     year_end_month: int = 3
     first_year: int = CIN_CENSUS
+    better: str | None = None
 
     def missing(self, year: int) -> str:
         """What a cell says for a year with no figure in the shipped data."""
@@ -61,19 +66,30 @@ class Measure:
 
 MEASURES = (
     Measure("referral_rate_r12_per_10k", "rate_per_10k", "referrals per 10,000 children"),
-    Measure("re_referrals_pct", "pct", "re-referrals within 12 months, % of referrals"),
-    Measure("re_referrals_r12_pct", "pct", "re-referrals within 12 months, % of referrals"),
+    Measure("re_referrals_pct", "pct", "re-referrals within 12 months, % of referrals", better="lower"),
+    Measure("re_referrals_r12_pct", "pct", "re-referrals within 12 months, % of referrals", better="lower"),
     Measure(
         "assessments_in_45wd_pct",
         "pct",
         "assessments completed within 45 working days, %",
         first_year=SINGLE_ASSESSMENTS,
+        better="higher",
     ),
     Measure("s47_rate_r12_per_10k", "rate_per_10k", "section 47 enquiries per 10,000 children"),
-    Measure("icpc_in_15wd_pct", "pct", "ICPCs within 15 working days of the S47 start, %"),
+    Measure("icpc_in_15wd_pct", "pct", "ICPCs within 15 working days of the S47 start, %", better="higher"),
     Measure("cp_rate_per_10k", "rate_per_10k", "children on a CP plan at 31 March per 10,000"),
-    Measure("cp_second_subsequent_pct", "pct", "plans starting that were a second or subsequent plan, %"),
-    Measure("cp_open_2yrs_plus", "pct", "plans open at 31 March that had lasted 2 years or more, %"),
+    Measure(
+        "cp_second_subsequent_pct",
+        "pct",
+        "plans starting that were a second or subsequent plan, %",
+        better="lower",
+    ),
+    Measure(
+        "cp_open_2yrs_plus",
+        "pct",
+        "plans open at 31 March that had lasted 2 years or more, %",
+        better="lower",
+    ),
     Measure(
         "cla_rate_per_10k", "rate_per_10k", "children looked after at 31 March per 10,000", first_year=SSDA903
     ),
@@ -83,44 +99,71 @@ MEASURES = (
         "pct",
         "care leavers aged 19-21 not in education, employment or training, %",
         first_year=SSDA903,
+        better="lower",
+    ),
+    Measure(
+        "sw_vacancy_rate_pct", "pct", "social worker vacancy rate at 30 September, %", 9, WORKFORCE, "lower"
+    ),
+    Measure(
+        "sw_agency_rate_pct", "pct", "agency social worker rate at 30 September, %", 9, WORKFORCE, "lower"
+    ),
+    Measure(
+        "caseload_average",
+        "decimal",
+        "average caseload per social worker, 30 September",
+        9,
+        WORKFORCE,
+        "lower",
     ),
     Measure(
         "care_leavers_19_21_suitable_accommodation_pct",
         "pct",
         "care leavers aged 19-21 in suitable accommodation, %",
         first_year=SSDA903,
+        better="higher",
     ),
     # Contract 3.2's measures where LAIT publishes the same one (its first years as LAIT has them).
-    Measure("cin_rate_per_10k", "rate_per_10k", "children in need at 31 March per 10,000"),
-    Measure("cp_reviews_in_time_pct", "pct", "CP cases due a review that were reviewed in time, %"),
-    Measure("cp_ended_2yrs_plus_r12_pct", "pct", "plans ceasing in the year that lasted 2 years or more, %"),
+    Measure("cin_rate_per_10k", "rate_per_10k", "children in need at 31 March per 10,000"),  # demand
+    Measure(
+        "cp_reviews_in_time_pct",
+        "pct",
+        "CP cases due a review that were reviewed in time, %",
+        better="higher",
+    ),
+    Measure(
+        "cp_ended_2yrs_plus_r12_pct",
+        "pct",
+        "plans ceasing in the year that lasted 2 years or more, %",
+        better="lower",
+    ),
     Measure(
         "cla_health_in_date_pct",
         "pct",
         "children looked after 12 months with health checks, %",
         first_year=2018,
+        better="higher",
     ),
     Measure(
         "cla_dental_in_date_pct",
         "pct",
         "children looked after 12 months with dental checks, %",
         first_year=2018,
+        better="higher",
     ),
     Measure(
         "cla_missing_pct",
         "pct",
         "children looked after with a missing incident in the year, %",
         first_year=2016,
+        better="lower",
     ),
     Measure(
         "cla_long_term_stability_pct",
         "pct",
         "children under 16 in care 2.5 years or more, in the same placement 2 years, %",
         first_year=2018,
+        better="higher",
     ),
-    Measure("sw_vacancy_rate_pct", "pct", "social worker vacancy rate at 30 September, %", 9, WORKFORCE),
-    Measure("sw_agency_rate_pct", "pct", "agency social worker rate at 30 September, %", 9, WORKFORCE),
-    Measure("caseload_average", "decimal", "average caseload per social worker, 30 September", 9, WORKFORCE),
 )
 BY_ID = {m.indicator_id: m for m in MEASURES}
 

@@ -23,12 +23,43 @@ CSV_COLUMNS = (
     Column("year", "Year", "text"),
     Column("value", "Published value", "decimal"),
     Column("source", "Source", "text"),
+    Column("rank", "Rank among English authorities", "count"),
+    Column("ranked", "Authorities ranked", "count"),
+    Column("quartile", "Quartile band", "text"),
+    Column("top_quartile", "Top-quartile threshold", "decimal"),
+)
+RANK_NOTE = (
+    "Rank is among the English authorities with a published figure, 1 the best: the lowest where lower is "
+    "better, the highest where higher is better, and the lowest for rates of demand (referrals, enquiries, "
+    "plans, children looked after), which are neither; authorities whose figure DfE suppressed or did not "
+    "give are neither ranked nor counted. Ties share a rank (1, 2, 2, 4). Quartile band A is the best "
+    "quarter of the ranked authorities, D the worst; tables/benchmarks.csv gives the band A threshold."
 )
 UNIT_RATES = ("pct", "rate_per_10k")  # a reference line on a chart only where units match
 
 
 def _rows(benchmarks: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     return benchmarks[benchmarks["indicator_id"] == indicator_id]
+
+
+def _with_ranks(benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """The benchmarks with the rank columns, empty where a caller's frame has none (a fabricated one)."""
+    return benchmarks.reindex(
+        columns=list(dict.fromkeys([*benchmarks.columns, *(c.name for c in CSV_COLUMNS)]))
+    )
+
+
+def rank(benchmarks: pd.DataFrame, indicator_id: str) -> dict | None:
+    """The authority's standing on a figure: {rank, ranked, quartile, top_quartile, text} with text
+    `rank 34 of 153`; None where it has no rank (no published figure, or suppressed)."""
+    rows = _with_ranks(_rows(benchmarks, indicator_id))
+    own = rows[(rows["area_type"] == "la") & rows["rank"].notna()]
+    if own.empty:
+        return None
+    row = own.iloc[0]
+    found = {k: row[k] for k in ("rank", "ranked", "quartile", "top_quartile")}
+    found["rank"], found["ranked"] = int(found["rank"]), int(found["ranked"])
+    return found | {"text": f"rank {found['rank']} of {found['ranked']}"}
 
 
 def cells(benchmarks: pd.DataFrame, indicator_id: str) -> dict[str, str]:
@@ -43,6 +74,9 @@ def cells(benchmarks: pd.DataFrame, indicator_id: str) -> dict[str, str]:
         status = row.status if isinstance(row.status, str) else ""
         missing = SYMBOLS.get(status, status or NOT_PUBLISHED)
         out[row.area_type] = format_value(value, measure.unit) if value is not None else missing
+    standing = rank(benchmarks, indicator_id)
+    if standing and "la" in out:
+        out["la"] += f", {standing['text']}"
     return out
 
 
@@ -100,7 +134,8 @@ def notes(benchmarks: pd.DataFrame, la_code: str, la_name: str) -> list[str]:
         )
     text += " tables/benchmarks.csv gives each figure's source."
     own = own_figure_note(benchmarks, la_code, la_name)
-    return [text] + ([own] if own else [])
+    ranked = _with_ranks(benchmarks)["rank"].notna().any()
+    return [text] + ([RANK_NOTE] if ranked else []) + ([own] if own else [])
 
 
 def neighbour_lists(benchmarks: pd.DataFrame) -> list[str]:
@@ -133,11 +168,12 @@ def england_line(benchmarks: pd.DataFrame, indicator_id: str, unit: str) -> tupl
 
 
 def benchmarks_table(benchmarks: pd.DataFrame) -> PublishedTable | None:
-    """`tables/benchmarks.csv`: indicator_id,area_type,area,year,value,source. A figure DfE did not give
-    carries its symbol (c, u, x, z) as DfE's own files do, or is empty when not published at all."""
+    """`tables/benchmarks.csv`: indicator_id,area_type,area,year,value,source,rank,ranked,quartile,
+    top_quartile (the rank columns on the authority's row only). A figure DfE did not give carries its
+    symbol (c, u, x, z) as DfE's own files do, or is empty when not published at all."""
     if benchmarks.empty:
         return None
-    frame = benchmarks.copy()
+    frame = _with_ranks(benchmarks)
     frame["value"] = [
         as_number(v) if as_number(v) is not None else (s if s in SYMBOLS else None)
         for v, s in zip(frame["value"], frame["status"], strict=True)

@@ -38,6 +38,8 @@ TARGET_STYLE = {"color": "#444444", "dash": (3.7, 1.6), "width": 1.2}
 MEAN_STYLE = {"color": "#777777", "dash": (), "width": 0.9}
 LIMIT_STYLE = {"color": "#777777", "dash": (1.0, 1.65), "width": 1.3}
 ENGLAND_STYLE = {"color": "#222222", "dash": (6.4, 1.6, 1.0, 1.6), "width": 1.1}
+CHANGE_STYLE = {"color": "#000000", "dash": (4.0, 2.0), "width": 1.0}  # a known change: a new phase
+CHANGE_CHARS = 100  # a change's sentence in the legend, shortened to fit (the reading has it whole)
 SIGNAL_STYLES = {
     "improvement": {"marker": "star", "color": "#1f5fa8", "size": 15},
     "concern": {"marker": "x", "color": "#d55e00", "size": 9},
@@ -320,8 +322,10 @@ def value_range(panel: Panel) -> tuple[float, float]:
     """The value axis of a line panel: its data, limits, target and benchmark with a margin of
     AXIS_MARGIN of their span on each side; from 0 when the margin would reach below it."""
     levels = [v for v in panel.values if v is not None]
-    if panel.chart is not None and panel.chart.has_limits:
-        levels += [panel.chart.lower, panel.chart.upper]
+    chart = panel.chart
+    for phase in chart.phases if chart is not None and chart.phases else [chart]:
+        if phase is not None and phase.mean is not None:
+            levels += [phase.lower, phase.upper]
     levels += [v for v in (panel.target, panel.reference and panel.reference[1]) if v is not None]
     low, high = min(levels), max(levels)
     margin = AXIS_MARGIN * (high - low) or max(abs(high) * AXIS_MARGIN, 1.0)
@@ -336,13 +340,12 @@ def _draw_panel(svg: Svg, frame: Frame, x_labels: list[str], panel: Panel, count
     frame.y_range = value_range(panel)
     _value_axis(svg, frame, horizontal=False)
     chart = panel.chart
-    if chart is not None and chart.has_limits:
-        for level, style in (
-            (chart.mean, MEAN_STYLE),
-            (chart.upper, LIMIT_STYLE),
-            (chart.lower, LIMIT_STYLE),
-        ):
-            svg.line([(frame.x0, frame.y(level)), (frame.x1, frame.y(level))], style)
+    for x0, x1, mean, lower, upper in _limit_spans(chart, frame):
+        for level, style in ((mean, MEAN_STYLE), (upper, LIMIT_STYLE), (lower, LIMIT_STYLE)):
+            svg.line([(x0, frame.y(level)), (x1, frame.y(level))], style)
+    for phase in chart.phases[1:] if chart is not None else ():
+        x = frame.x(phase.start - 0.5)
+        svg.line([(x, frame.y0), (x, frame.y1)], CHANGE_STYLE)
     ends = []
     if panel.target is not None:
         svg.line([(frame.x0, frame.y(panel.target)), (frame.x1, frame.y(panel.target))], TARGET_STYLE)
@@ -363,7 +366,7 @@ def _draw_panel(svg: Svg, frame: Frame, x_labels: list[str], panel: Panel, count
             svg.marker("circle", frame.x(i), frame.y(value), PARTIAL_SIZE, "#ffffff", LINE_COLOR, 1.0)
         else:
             svg.marker("circle", frame.x(i), frame.y(value), POINT_SIZE, LINE_COLOR, LINE_COLOR, 0)
-    if chart is not None and chart.has_limits:
+    if chart is not None:
         for kind, points in _markers(chart).items():
             style = SIGNAL_STYLES[kind]
             for i in points:
@@ -383,6 +386,26 @@ def _draw_panel(svg: Svg, frame: Frame, x_labels: list[str], panel: Panel, count
     lines = textwrap.wrap(panel.title, 100 // count) or [""]
     for n, line in enumerate(reversed(lines)):
         svg.text(frame.x0, frame.y0 - 6 * PT - n * 1.2 * FONT, line, middle=False)
+
+
+def _limit_spans(chart: spc.XmR | None, frame: Frame) -> list[tuple[float, float, float, float, float]]:
+    """(left, right, mean, lower, upper) of each stretch drawn with limits: the whole panel, or each phase
+    that has them, from half a month before its first point to half a month after its last."""
+    if chart is None:
+        return []
+    if not chart.phases:
+        return [(frame.x0, frame.x1, chart.mean, chart.lower, chart.upper)] if chart.has_limits else []
+    return [
+        (
+            max(frame.x(p.start - 0.5), frame.x0),
+            min(frame.x(p.stop - 0.5), frame.x1),
+            p.mean,
+            p.lower,
+            p.upper,
+        )
+        for p in chart.phases
+        if p.mean is not None
+    ]
 
 
 def _runs(values: list[float | None]) -> list[list[int]]:
@@ -445,14 +468,17 @@ def _legend_key(svg: Svg, x: float, y: float, key: dict) -> None:
 def _legend_entries(panels: list[Panel]) -> list[tuple[str, dict]]:
     """What the panels draw, each once: target, England, average, limits, markers, partial points."""
     entries: dict[str, dict] = {}
-    charts = [p.chart for p in panels if p.chart is not None and p.chart.has_limits]
+    charts = [p.chart for p in panels if p.chart is not None and (p.chart.has_limits or p.chart.phases)]
     if any(p.target is not None for p in panels):
         entries["Target"] = TARGET_STYLE
     if any(p.reference is not None for p in panels):
         entries["England (DfE)"] = ENGLAND_STYLE
-    if charts:
+    if any(c.has_limits or any(p.mean is not None for p in c.phases) for c in charts):
         entries["Average"] = MEAN_STYLE
         entries["Process limits"] = LIMIT_STYLE
+    for phase in dict.fromkeys(p for c in charts for p in c.phases[1:]):
+        label = f"{phase.since[0].upper()}{phase.since[1:]}: {phase.text}"
+        entries[textwrap.shorten(label, CHANGE_CHARS, placeholder=" ...")] = CHANGE_STYLE
     kinds = {kind for chart in charts for kind in _markers(chart)}
     for kind, style in SIGNAL_STYLES.items():
         if kind in kinds:
@@ -507,7 +533,9 @@ def describe_panels(period_labels: list[str], panels: list[Panel]) -> str:
         if panel.reference is not None:
             parts.append(f"Dash-dot line: {panel.reference[0]}.")
         chart = panel.chart
-        if chart is not None and chart.has_limits:
+        if chart is not None and chart.phases:
+            parts.append(_describe_phases(period_labels, chart, unit))
+        elif chart is not None and chart.has_limits:
             flagged = [i for i in range(len(chart.values)) if chart.marker(i) is not None]
             parts.append(
                 f"Solid grey line: average {format_value(chart.mean, unit)}; dotted lines: process limits "
@@ -523,6 +551,29 @@ def describe_panels(period_labels: list[str], panels: list[Panel]) -> str:
         if value_range(panel)[0] > 0:
             parts.append("The value axis does not start at 0.")
     return " ".join(parts)
+
+
+def _describe_phases(period_labels: list[str], chart: spc.XmR, unit: str) -> str:
+    """Alt text of a phased chart: each phase's months, limits (or why none) and marked points."""
+    fmt = lambda v: format_value(v, unit)  # noqa: E731
+    parts = []
+    for phase in chart.phases:
+        head = f"From {period_labels[phase.start]}" + (
+            f" ({phase.since}: {phase.text})" if phase.since else ""
+        )
+        if phase.mean is None:
+            parts.append(f"{head}: no process limits, {phase.note}.")
+            continue
+        flagged = [period_labels[i] for i in range(phase.start, phase.stop) if chart.marker(i) is not None]
+        parts.append(
+            f"{head}: average {fmt(phase.mean)}, process limits {fmt(phase.lower)} and {fmt(phase.upper)}"
+            + (
+                f"; special-cause points marked: {', '.join(flagged)}."
+                if flagged
+                else "; no special-cause points."
+            )
+        )
+    return "Dashed vertical lines mark known changes, each starting a new phase. " + " ".join(parts)
 
 
 def describe_bars(what: str, categories: list[str], labels: list[str]) -> str:

@@ -15,6 +15,7 @@ from csc_report.issues import ISSUE_COLUMNS
 from csc_report.report_layout import PaperSection
 
 BENCHMARK_COLUMNS = ["indicator_id", "area_type", "area", "year", "value", "status", "source"]
+BENCHMARK_COLUMNS += ["rank", "ranked", "quartile", "top_quartile"]  # the authority's row (dfe/rank.py)
 
 
 def _no_issues() -> pd.DataFrame:
@@ -43,11 +44,14 @@ class ReportContext:
       dq_previous_counts: (sheet, rule, severity) -> issues last month.
     - commentary: section id -> Markdown, from parse_commentary.
     - benchmarks: published DfE figures (benchmarks.lookup.report_benchmarks): indicator_id, area_type
-      (la, statistical_neighbours, region, england), area, year, value, status, source.
+      (la, statistical_neighbours, region, england), area, year, value, status, source; rank, ranked,
+      quartile and top_quartile on the authority's row (csc_report.dfe.rank).
     - directions: indicator_id -> "higher" or "lower" (which way is better, from targets.yaml): SPC
       signals are improvements or concerns by it, neutral without.
     - layout: the paper's sections (report_layout.load_layout with the authority's override); None:
       config/report.yaml as packaged.
+    - changes: known changes in the service (csc_report.phases.Change), each starting a new SPC phase on
+      the figures it touches.
     """
 
     la_code: str
@@ -66,3 +70,4 @@ class ReportContext:
     benchmarks: pd.DataFrame = field(default_factory=_no_benchmarks)
     directions: dict[str, str] = field(default_factory=dict)
     layout: tuple[PaperSection, ...] | None = None
+    changes: list = field(default_factory=list)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csc_report.breakdowns import for_section
+
 
 @dataclass(frozen=True)
 class TrendChart:
@@ -72,7 +74,7 @@ SECTIONS = (
         "Referrals",
         ("referrals",),
         charts=(TrendChart(("referrals",), rolling=("referral_rate_r12_per_10k",)),),
-        appendix=(WeeklyChart("referrals_weekly", "referrals", "Referrals"),),
+        appendix=(WeeklyChart("referrals_weekly", "referrals", "Referrals"), *for_section("referrals")),
     ),
     SectionSpec(
         "re-referrals",
@@ -102,6 +104,7 @@ SECTIONS = (
                 TrendChart(("assessments_in_45wd_pct",)),
             ),
         ),
+        appendix=for_section("assessments"),
     ),
     SectionSpec(
         "workforce", "Workforce", ("workforce",), charts=(TrendChart(("sw_vacancies_fte", "sw_agency_fte")),)
@@ -117,14 +120,14 @@ SECTIONS = (
         "Child protection plans",
         ("child protection", "child protection plans", "cp", "s47", "section 47"),
         charts=(TrendChart(("cp_plans_open", "s47_started")),),
-        appendix=("cp_by_category",),
+        appendix=("cp_by_category", *for_section("child-protection")),
     ),
     SectionSpec(
         "looked-after",
         "Children looked after",
         ("looked after", "children looked after", "cla"),
         charts=(TrendChart(("cla_open", "cla_started")),),
-        appendix=("cla_by_legal_status", "cla_by_placement_type"),
+        appendix=("cla_by_legal_status", "cla_by_placement_type", *for_section("looked-after")),
     ),
     SectionSpec(
         "leaving-care",

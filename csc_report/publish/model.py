@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from csc_report import phases
 from csc_report.issues import ISSUE_COLUMNS
 from csc_report.publish import benchmark_view, issue_text, paper, signals
 from csc_report.publish import highlights as rules
@@ -264,6 +265,8 @@ class _Builder:
         series = self.series(indicator_id, n)
         values = [v for _, v in series]
         partial = self.partial_points(indicator_id, [m for m, _ in series])
+        changes = phases.starts(self.ctx.changes, indicator_id, [m for m, _ in series])
+        changes = [(i, change.since, change.text) for i, change in changes]
         england = benchmark_view.england_line(self.benchmarks, indicator_id, unit)
         self.spc_cache[(indicator_id, n)] = signals.Signals(
             label=row.get("label") or indicator_id,
@@ -271,7 +274,7 @@ class _Builder:
             chart=(
                 signals.no_limits(values, partial)
                 if signals.rolling(row)
-                else signals.chart(values, unit, direction, partial)
+                else signals.chart(values, unit, direction, partial, changes)
             ),
             target=as_number(row.get("target")),
             direction=direction,

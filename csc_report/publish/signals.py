@@ -9,6 +9,8 @@ section 4.1, docs/spc.md):
   monthly counterpart's (layout.FAMILIES).
 - A point whose figure the history covers only partly (its note says "... is partial", `partial`) is
   drawn but left out of the limits and the rules, and has no RAG or change.
+- A known change in the service (csc_report.phases) starts a new phase: the latest month is judged
+  against its own phase's limits, and the words say so ("since the change in April 2013").
 - A Highlight is a special-cause signal that includes the latest month, on a figure with an SPC chart,
   one per figure family, strongest first, at most MAX_HIGHLIGHTS. Benchmarks are quoted in one as
   context, never make one.
@@ -80,9 +82,14 @@ def bounds(unit: str) -> tuple[float | None, float | None]:
 
 
 def chart(
-    values: list[float | None], unit: str, direction: str | None, excluded: set[int] = frozenset()
+    values: list[float | None],
+    unit: str,
+    direction: str | None,
+    excluded: set[int] = frozenset(),
+    changes: list[tuple[int, str, str]] = (),
 ) -> spc.XmR:
-    return spc.xmr(values, direction=direction, bounds=bounds(unit), excluded=excluded)
+    """The XmR chart of a monthly figure, in phases at the known changes (spc.phased)."""
+    return spc.phased(values, changes, direction=direction, bounds=bounds(unit), excluded=excluded)
 
 
 def no_limits(values: list[float | None], excluded: set[int] = frozenset()) -> spc.XmR:
@@ -103,7 +110,15 @@ class Signals:
 
     @property
     def months(self) -> int:
-        return len(self.chart.values)
+        """The months the latest month is judged against: the series, or its latest phase."""
+        phase = self.chart.latest_phase
+        return len(self.chart.values) - (phase.start if phase else 0)
+
+    @property
+    def span(self) -> str:
+        """What the limits cover, in words: `of the last 24 months`, `since the change in April 2013`."""
+        phase = self.chart.latest_phase
+        return f"since {phase.since}" if phase and phase.since else f"of the last {self.months} months"
 
     def latest(self) -> spc.Signal | None:
         """The signal this month's point is marked with (spc.PRECEDENCE), None for common cause."""
@@ -122,20 +137,17 @@ class Signals:
 
 def describe(signal: spc.Signal, s: Signals) -> str:
     """What the rule saw, in words: `7 months in a row above the average of the last 24 months (25.1%)`."""
-    c, unit, n = s.chart, s.unit, s.months
+    c, unit, span = s.chart, s.unit, s.span
     last = c.values[-1]
     fmt = lambda v: format_value(v, unit)  # noqa: E731
     high = signal.side == "high"
     if signal.rule == "outside_limits":
         limit = c.upper if high else c.lower
-        text = (
-            f"{fmt(last)}, {'above the upper' if high else 'below the lower'} limit ({fmt(limit)}) "
-            f"of the last {n} months"
-        )
+        text = f"{fmt(last)}, {'above the upper' if high else 'below the lower'} limit ({fmt(limit)}) {span}"
     elif signal.rule == "shift":
         text = (
-            f"{len(signal.points)} months in a row {'above' if high else 'below'} the average of the "
-            f"last {n} months ({fmt(c.mean)})"
+            f"{len(signal.points)} months in a row {'above' if high else 'below'} the average {span} "
+            f"({fmt(c.mean)})"
         )
     elif signal.rule == "trend":
         text = f"{len(signal.points)} months in a row {'rising' if high else 'falling'}, to {fmt(last)}"
@@ -152,14 +164,16 @@ def spc_sentence(s: Signals) -> str:
     """The SPC clause of a chart's reading: the signal seen, else common cause; and the assurance."""
     c = s.chart
     if not c.has_limits:
-        return f"No process limits: {c.note}."
+        phase = c.latest_phase
+        since = f" since {phase.since}" if phase and phase.since else ""
+        return f"No process limits{since}: {c.note}."
     fmt = lambda v: format_value(v, s.unit)  # noqa: E731
     found = s.latest()
     if found:
         sentence = f"Special cause: {describe(found, s)}."
     else:
         sentence = (
-            f"Common-cause variation: within the limits of the last {s.months} months "
+            f"Common-cause variation: within the limits {s.span} "
             f"({fmt(c.lower)} to {fmt(c.upper)}, average {fmt(c.mean)})."
         )
     if c.excluded:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from csc_report import spc
+from csc_report.breakdowns import BREAKDOWNS, FLOW_ID, FLOW_TITLE
 from csc_report.publish import issue_text
 from csc_report.publish.disclosure import suppress
 from csc_report.publish.formatting import as_number, day_label, format_value, month_label, to_month
@@ -111,6 +112,25 @@ TABLE_SPECS = {
         has_total=True,
     ),
 }
+
+# each cohort's breakdowns (csc_report.breakdowns): a total row equal to the cohort's figure
+TABLE_SPECS |= {
+    b.table_id: TableSpec(
+        b.title,
+        _by(b.dimension.key, b.dimension.header, Column(*b.cohort.count, "count", children=True)),
+        has_total=True,
+        codes=True,
+    )
+    for b in BREAKDOWNS
+}
+TABLE_SPECS[FLOW_ID] = TableSpec(  # whole-authority counts, the month's headline figures: not suppressed
+    FLOW_TITLE,
+    (
+        Column("step", "Step", "text"),
+        Column("number", "Number", "count"),
+        Column("share_of_previous_pct", "% of the step before", "pct"),
+    ),
+)
 
 
 @dataclass
@@ -272,7 +292,8 @@ def trend_table(
     With its XmR chart (issue 12) the table also gives the mean and limits (empty without limits: a
     rolling figure, too few months) and, for each month, the marker of its special cause as
     `rule: improvement|concern|neutral` (empty: common cause). A month left out of the limits (partial
-    history) keeps its value with the four columns empty.
+    history) keeps its value with the four columns empty. A chart in phases (a known change, spc.phased)
+    gives each month its phase's mean and limits and a `phase` column (1, 2, ...).
     """
     columns = (Column("month", "Month", "month"), Column("value", label, unit))
     frame = pd.DataFrame(series, columns=["month", "value"], dtype=object)
@@ -283,10 +304,12 @@ def trend_table(
             Column("upper_limit", "Upper limit", unit),
             Column("special_cause", "Special cause", "text", words=SPC_RULE_WORDS),
         )
-        kept = [i not in chart.excluded for i in range(len(frame))]
-        for name, level in (("mean", chart.mean), ("lower_limit", chart.lower), ("upper_limit", chart.upper)):
-            frame[name] = [level if keep else None for keep in kept]
+        levels = [chart.levels(i) if i not in chart.excluded else (None,) * 3 for i in range(len(frame))]
+        frame[["mean", "lower_limit", "upper_limit"]] = pd.DataFrame(levels, index=frame.index, dtype=object)
         frame["special_cause"] = [chart.special_cause(i) or None for i in range(len(frame))]
+        if chart.phases:
+            columns += (Column("phase", "Phase", "count"),)
+            frame["phase"] = [chart.phase_of(i) for i in range(len(frame))]
     title = f"{label}: last {len(series)} months"
     return PublishedTable(f"trend_{indicator_id}", title, columns, frame.astype(object))
 

@@ -1,0 +1,243 @@
+"""Who the children are and how long things take: each cohort's breakdowns (issue 36, point 1).
+
+Inspectors ask about disproportionality and councils have an equality duty, so each cohort is broken
+down by age band, sex, ethnic group and disability; DfE publishes referrals by source, ICPC timeliness
+in bands and plan lengths in bands, so those are given the same way. Each breakdown counts the very rows
+its cohort's figure counts (the row macro `rows_<cohort>`, which `csc-report explain` lists), joined to
+their list row for the child's attributes, so its rows add up to the figure (tests/test_breakdowns.py).
+The tables are stored with the month's other tables and published, suppressed under the public profile,
+in the appendix, tables/<id>.csv and tables.xlsx (publish/tables.py TABLE_SPECS).
+
+Age is in whole years at the date counted (the month end for a stock, the event date for an event), from
+the month of birth the warehouse keeps: a child born in a later month than that date is unborn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NOT_RECORDED = ("not recorded", "Not recorded")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str  # the table's key column
+    header: str
+    expr: str  # SQL giving the category, over r (the cohort's row) and l (its list row); {at} the date
+    categories: tuple[tuple[str, str], ...]  # (category, description) in print order; every one shown
+    per_child: bool = False  # counts children by how many of the cohort's rows each has (expr over k)
+
+
+_AGE = "date_diff('month', l.dob, {at}) / 12"
+AGE = Dimension(
+    "age_band",
+    "Age",
+    f"""CASE WHEN l.dob IS NULL THEN 'not recorded' WHEN l.dob > {{at}} THEN 'unborn'
+        WHEN {_AGE} < 1 THEN 'under 1' WHEN {_AGE} < 5 THEN '1-4' WHEN {_AGE} < 10 THEN '5-9'
+        WHEN {_AGE} < 16 THEN '10-15' WHEN {_AGE} < 18 THEN '16-17' ELSE '18 and over' END""",
+    (("unborn", "Unborn"), ("under 1", "Under 1"), ("1-4", "1 to 4"), ("5-9", "5 to 9"),
+     ("10-15", "10 to 15"), ("16-17", "16 to 17"), ("18 and over", "18 and over")),
+)  # fmt: skip
+SEX = Dimension(
+    "sex",
+    "Sex",
+    "coalesce(replace(l.gender, '_', ' '), 'not recorded')",  # codes.yaml's not_stated, in words
+    (("male", "Male"), ("female", "Female"), ("neither", "Neither"), ("not stated", "Not stated or unborn")),
+)
+ETHNIC_GROUP = Dimension(
+    "ethnic_group",
+    "Ethnic group",
+    """CASE WHEN l.ethnicity LIKE 'W%' THEN 'white' WHEN l.ethnicity LIKE 'M%' THEN 'mixed'
+        WHEN l.ethnicity LIKE 'A%' THEN 'asian' WHEN l.ethnicity LIKE 'B%' THEN 'black'
+        WHEN l.ethnicity IN ('CHNE', 'OOTH') THEN 'other' ELSE 'not known' END""",
+    (("white", "White"), ("mixed", "Mixed or multiple ethnic groups"), ("asian", "Asian or Asian British"),
+     ("black", "Black or Black British"), ("other", "Other ethnic groups (Chinese included)"),
+     ("not known", "Refused, not yet obtained or not recorded")),
+)  # fmt: skip
+DISABILITY = Dimension(
+    "disability",
+    "Disability",
+    "coalesce(l.disability, 'not recorded')",
+    (("Y", "Disabled"), ("N", "Not disabled"), ("U", "Not known")),
+)
+SOURCE = Dimension(
+    "source_group",
+    "Source",
+    "coalesce(regexp_extract(l.referral_source, '^([0-9]+)', 1), 'not recorded')",
+    (("1", "Individual"), ("2", "Schools and education services"), ("3", "Health services"),
+     ("4", "Housing"), ("5", "Local authority services"), ("6", "Police"), ("7", "Other legal agency"),
+     ("8", "Other"), ("9", "Anonymous"), ("10", "Unknown")),
+)  # fmt: skip
+ICPC_BANDS = Dimension(
+    "working_days",
+    "Working days from the S47 start",
+    """CASE WHEN r.working_days <= 10 THEN '0-10' WHEN r.working_days <= 15 THEN '11-15'
+        WHEN r.working_days <= 20 THEN '16-20' ELSE '21 or more' END""",
+    (("0-10", "0 to 10"), ("11-15", "11 to 15"), ("16-20", "16 to 20"), ("21 or more", "21 or more")),
+)
+ASSESSMENT_BANDS = Dimension(
+    "working_days",
+    "Working days from the start to authorisation",
+    """CASE WHEN r.working_days <= 10 THEN '0-10' WHEN r.working_days <= 20 THEN '11-20'
+        WHEN r.working_days <= 30 THEN '21-30' WHEN r.working_days <= 45 THEN '31-45'
+        ELSE '46 or more' END""",
+    (("0-10", "0 to 10"), ("11-20", "11 to 20"), ("21-30", "21 to 30"), ("31-45", "31 to 45"),
+     ("46 or more", "46 or more")),
+)  # fmt: skip
+REPEATS = Dimension(
+    "times",
+    "Times in the last 12 months",
+    "CASE WHEN k >= 5 THEN '5 or more' ELSE CAST(k AS VARCHAR) END",
+    (("1", "Once"), ("2", "Twice"), ("3", "3 times"), ("4", "4 times"), ("5 or more", "5 times or more")),
+    per_child=True,
+)
+PLAN_LENGTH = Dimension(
+    "length",
+    "Length of the plan at the month end",
+    """CASE WHEN r.cp_start <= CAST({at} - INTERVAL 2 YEAR AS DATE) THEN '2 years and over'
+        WHEN r.cp_start <= CAST({at} - INTERVAL 1 YEAR AS DATE) THEN '1 to 2 years'
+        WHEN r.cp_start <= CAST({at} - INTERVAL 6 MONTH AS DATE) THEN '6 to 12 months'
+        WHEN r.cp_start <= CAST({at} - INTERVAL 3 MONTH AS DATE) THEN '3 to 6 months'
+        ELSE 'under 3 months' END""",
+    tuple((band, band.capitalize()) for band in ("under 3 months", "3 to 6 months", "6 to 12 months",
+                                                 "1 to 2 years", "2 years and over")),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cohort:
+    indicator_id: str  # its row macro is counted; the breakdown's total is this figure (or its denominator)
+    list_id: str  # the list table the rows come from
+    at: str  # SQL date the age is taken at: `$asat`, or a column of r
+    what: str  # as a title says it
+    count: tuple[str, str]  # the count column and its header
+    section: str  # publish.layout section id whose appendix shows it
+    total: str = "value"  # what the total equals: the figure's value or denominator, or its children
+
+
+CLA = Cohort("cla_open", "cla", "$asat", "Children looked after at the month end", ("children", "Children"),
+             "looked-after")  # fmt: skip
+CP = Cohort("cp_plans_open", "cp_plans", "$asat", "Children on a child protection plan at the month end",
+            ("children", "Children"), "child-protection")  # fmt: skip
+REFERRALS = Cohort("referrals", "referrals", "r.referral_date", "Referrals in the month",
+                   ("referrals", "Referrals"), "referrals")  # fmt: skip
+# the ICPCs the timeliness figure judges (its denominator: those not dated before their S47 start)
+ICPCS = Cohort("icpc_in_15wd_pct", "s47", "r.icpc_date", "ICPCs in the month", ("icpcs", "ICPCs"),
+               "child-protection", total="denominator")  # fmt: skip
+# the assessments the timeliness figures judge (their denominators: not authorised before the start)
+CHILDREN = ("children", "Children")
+# children with 1, 2, ... referrals (S47 enquiries) in the 12 months: the total is the children, not the
+# figure, which counts each referral (sum of times x children)
+REFERRED = Cohort("referrals_r12", "referrals", "", "Children referred", CHILDREN, "referrals", "children")
+S47_CHILDREN = Cohort("s47_rate_r12_per_10k", "s47", "", "Children with a section 47 enquiry", CHILDREN,
+                      "child-protection", total="children")  # fmt: skip
+ASSESSMENTS = ("assessments", "Assessments")
+SINGLE = Cohort("assessments_in_45wd_pct", "assessments", "r.assessment_auth", "Single assessments completed",
+                ASSESSMENTS, "assessments", total="denominator")  # fmt: skip
+CORE = Cohort("core_assessments_in_35wd_pct", "assessments", "r.assessment_auth",
+              "Core assessments completed", ASSESSMENTS, "assessments", total="denominator")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    table_id: str
+    cohort: Cohort
+    dimension: Dimension
+
+    @property
+    def title(self) -> str:
+        header = self.dimension.header
+        return f"{self.cohort.what} by {header[0].lower()}{header[1:]}"
+
+    def sql(self) -> str:
+        """One query: the cohort's rows, their list row, counted by category; every category shown."""
+        c, d = self.cohort, self.dimension
+        values = ", ".join(f"('{k}', '{v}', {n})" for n, (k, v) in enumerate((*d.categories, NOT_RECORDED)))
+        return f"""
+            WITH categories(category, description, sort_order) AS (VALUES {values}),
+            counted AS (
+                SELECT {d.expr.format(at=c.at)} AS category, count(*) AS n FROM {self._rows()} GROUP BY ALL
+            )
+            SELECT category AS {d.key}, coalesce(c.description, category) AS description,
+                coalesce(n, 0) AS {c.count[0]}
+            FROM categories AS c FULL JOIN counted USING (category)
+            WHERE n > 0 OR category <> 'not recorded'
+            ORDER BY coalesce(sort_order, 99), category
+        """
+
+    def _rows(self) -> str:
+        """The rows counted: each cohort row with its list row, or each child with its rows' count k."""
+        macro = f"rows_{self.cohort.indicator_id}($la, $m)"
+        if self.dimension.per_child:
+            return f"(SELECT child_id, count(*) AS k FROM {macro} GROUP BY child_id)"
+        return f"""{macro} AS r LEFT JOIN {self.cohort.list_id} AS l ON l.la_code = $la
+            AND l.snapshot_month = r.snapshot_month AND l.source_row = r.source_row
+            AND l.source_file IS NOT DISTINCT FROM r.source_file
+            AND l.source_sheet IS NOT DISTINCT FROM r.source_sheet"""
+
+
+def _all() -> tuple[Breakdown, ...]:
+    people = (AGE, SEX, ETHNIC_GROUP)
+    found = [Breakdown(f"referrals_by_{d.key}", REFERRALS, d) for d in (SOURCE, *people)]
+    found.append(Breakdown("referrals_repeats_12_months", REFERRED, REPEATS))
+    found.append(Breakdown("s47_repeats_12_months", S47_CHILDREN, REPEATS))
+    found.append(Breakdown("assessments_by_working_days", SINGLE, ASSESSMENT_BANDS))
+    found.append(Breakdown("core_assessments_by_working_days", CORE, ASSESSMENT_BANDS))
+    found.append(Breakdown("icpcs_by_working_days", ICPCS, ICPC_BANDS))
+    found.append(Breakdown("cp_by_plan_length", CP, PLAN_LENGTH))
+    found += [Breakdown(f"cp_by_{d.key}", CP, d) for d in (*people, DISABILITY)]
+    found += [Breakdown(f"cla_by_{d.key}", CLA, d) for d in (*people, DISABILITY)]
+    return tuple(found)
+
+
+BREAKDOWNS = _all()
+BY_ID = {b.table_id: b for b in BREAKDOWNS}
+
+
+def for_section(section: str) -> tuple[str, ...]:
+    """The table ids a report section's appendix shows, in order (the month's flow with referrals)."""
+    flow = (FLOW_ID,) if section == "referrals" else ()
+    return flow + tuple(b.table_id for b in BREAKDOWNS if b.cohort.section == section)
+
+
+FLOW_ID = "flow_in_month"
+FLOW_TITLE = "The month's flow: each step and its number as a share of the step before"
+# (step, its figures: rows counted; a step whose figures are all unavailable this month has no number)
+FLOW = (
+    ("Contacts", ("contacts",)),
+    ("Referrals", ("referrals",)),
+    ("Assessments completed", ("initial_assessments_completed", "assessments_completed")),
+    ("Section 47 enquiries started", ("s47_started",)),
+    ("Initial child protection conferences", ("icpcs",)),
+    ("Child protection plans started", ("cp_plans_started",)),
+)
+
+
+def flow_sql(unavailable: set[str]) -> str:
+    """Each step's number (the rows its figures count: initial or single assessments, whichever the
+    layout has) and its share of the step before, in %; NULL where no figure of the step is available."""
+    steps = []
+    for n, (step, ids) in enumerate(FLOW):
+        counts = [f"(SELECT count(*) FROM rows_{i}($la, $m))" for i in ids if i not in unavailable]
+        steps.append(f"({n}, '{step}', {' + '.join(counts) if counts else 'NULL'})")
+    return f"""
+        WITH steps(position, step, number) AS (VALUES {", ".join(steps)})
+        SELECT step, number,
+            100.0 * number / nullif(lag(number) OVER (ORDER BY position), 0) AS share_of_previous_pct
+        FROM steps ORDER BY position
+    """
+
+
+def compute(con, params: dict, unavailable: set[str]) -> dict:
+    """table_id -> the month's breakdown (DataFrame). A cohort whose figure is not available this month
+    (its list or column absent, or a layout without it) has no breakdowns: no table, rather than a month
+    of zeros (the figure's own row says why it is not available).
+
+    `params`: indicators.month_parameters; `unavailable`: the ids of the figures without a value."""
+    out = {}
+    for b in BREAKDOWNS:
+        if b.cohort.indicator_id not in unavailable:
+            sql = b.sql()
+            out[b.table_id] = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
+    out[FLOW_ID] = con.execute(flow_sql(unavailable), {"la": params["la"], "m": params["m"]}).df()
+    return out
