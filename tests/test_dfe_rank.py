@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csc_report.dfe.rank import rank_authorities
+from csc_report.dfe.rank import RANK_COLUMNS, rank_authorities
+from csc_report.publish.benchmark_view import standing
 
 
 def frame(indicator_id: str, values: dict[str, float | None], status: dict[str, str] | None = None):
@@ -72,3 +73,21 @@ def test_each_measure_and_year_is_ranked_on_its_own():
     assert dict(zip(la["indicator_id"] + la["area_code"], la["rank"], strict=True)) == {
         "re_referrals_pcta": 1, "re_referrals_pctb": 2, "icpc_in_15wd_pcta": 2, "icpc_in_15wd_pctb": 1
     }  # fmt: skip
+
+
+def test_the_scorecard_cell_gives_rank_band_and_the_top_quarter_threshold():
+    # the authority's row as report_benchmarks gives it: rank 34 of 153, band A ends at 20.1% (lower better)
+    benchmarks = pd.DataFrame(
+        [
+            ("re_referrals_pct", "la", "Peterborough", 2013, 24.7, "", 34, 153, "A", 20.1),
+            ("re_referrals_pct", "england", "England", 2013, 22.0, "", None, None, None, None),
+            ("cla_rate_per_10k", "la", "Peterborough", 2013, 60.0, "", 40, 150, "B", 45.0),
+            ("icpc_in_15wd_pct", "la", "Peterborough", 2013, None, "c", None, None, None, None),
+        ],
+        columns=["indicator_id", "area_type", "area", "year", "value", "status", *RANK_COLUMNS],
+    )
+    assert standing(benchmarks, "re_referrals_pct") == "34 of 153, band A; top quarter: 20.1% or better"
+    # a rate of demand ranks lowest first: its top quarter is "or lower", never "or better"
+    assert standing(benchmarks, "cla_rate_per_10k") == "40 of 150, band B; top quarter: 45.0 or lower"
+    assert standing(benchmarks, "icpc_in_15wd_pct") == ""  # suppressed: no rank
+    assert standing(benchmarks, "contacts") == ""  # DfE publishes no such figure

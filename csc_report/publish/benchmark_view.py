@@ -62,6 +62,20 @@ def rank(benchmarks: pd.DataFrame, indicator_id: str) -> dict | None:
     return found | {"text": f"rank {found['rank']} of {found['ranked']}"}
 
 
+def standing(benchmarks: pd.DataFrame, indicator_id: str) -> str:
+    """The scorecard's rank cell: `34 of 153, band B (top quarter: 18.3% or better)`; "" without a rank."""
+    found = rank(benchmarks, indicator_id)
+    if found is None:
+        return ""
+    threshold = as_number(found["top_quartile"])
+    better = BY_ID[indicator_id].better
+    top = ""
+    if threshold is not None:
+        bound = " or better" if better else (" or lower" if better is None else "")
+        top = f"; top quarter: {format_value(threshold, BY_ID[indicator_id].unit)}{bound}"
+    return f"{found['rank']} of {found['ranked']}, band {found['quartile']}{top}"
+
+
 def cells(benchmarks: pd.DataFrame, indicator_id: str) -> dict[str, str]:
     """area_type -> the cell's text (`24.7%`, `suppressed`, `not published`); {} without a counterpart."""
     measure = BY_ID.get(indicator_id)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the model builds the scorecard; importing it here would be 
 IMPROVING, WORSENING = "Improving", "Worsening"
 SHEET_HEADERS = [
     "Section", "Measure", "Value", "Target", "RAG", "Direction of travel", "Variation", "Assurance",
-    "Note",
+    "Note", "Rank among English authorities",
 ]  # fmt: skip
 
 
@@ -45,6 +45,7 @@ class ScoreRow:
     unit: str
     value: float | None  # unrounded, for the workbook
     target: float | None
+    standing: str = ""  # rank among English authorities and quartile band (benchmark_view.standing)
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Scorecard:
                 f = r.figure
                 rows.append(
                     [group.title, f.label, r.value, r.target, f.rag, r.travel, f.variation_text,
-                     f.assurance_text, f.note, *f.benchmark_cells]
+                     f.assurance_text, f.note, r.standing, *f.benchmark_cells]
                 )  # fmt: skip
                 units.append(r.unit)
         return SHEET_HEADERS + areas, rows, units
@@ -98,7 +99,8 @@ def build_scorecard(builder, sections: list[Section]) -> Scorecard:
         direction = builder.ctx.directions.get(row["indicator_id"])
         group.rows.append(
             ScoreRow(figure, travel(figure.vs_last_month, direction), unit, as_number(row.get("value")),
-                     as_number(row.get("target")))
+                     as_number(row.get("target")),
+                     benchmark_view.standing(builder.ctx.benchmarks, row["indicator_id"]))
         )  # fmt: skip
     shown = {row.label for s in sections for row in [*s.rows, *(r for b in s.blocks for r in b.rows)]}
     kept = [group for group in groups.values() if group.rows]
