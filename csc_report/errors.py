@@ -74,3 +74,9 @@ class PrefectUnavailable(CscError):
     ran, so the warehouse is as it was. The message says which, and what to change."""
 
     exit_code = 1
+
+
+class KeyRefused(UsageError):
+    """The pseudonymisation key is not the one the authority's warehouse file was written with, or it is
+    missing where the file holds children already (csc_report.key_guard): exit 2, nothing read or changed.
+    A different key would give every child already there another pseudonym, so history would not match."""

@@ -260,3 +260,7 @@ CREATE TABLE IF NOT EXISTS commentary (
     markdown VARCHAR NOT NULL,
     PRIMARY KEY (la_code, month, position)
 );
+
+-- The fingerprint of the pseudonymisation key that wrote this file (csc_report.key_guard): one row,
+-- recorded by the first load; a run with a key of another fingerprint is refused before it reads.
+CREATE TABLE IF NOT EXISTS pseudonym_key (fingerprint VARCHAR NOT NULL);
