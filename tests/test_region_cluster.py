@@ -174,3 +174,36 @@ def test_region_on_an_external_cluster_from_another_folder_survives_a_lost_worke
     for la in LAS:
         got = indicator_rows(here / "wh" / f"{la}.duckdb")
         assert got and got == indicator_rows(single.warehouse_file(la)), la
+
+
+@pytest.mark.slow
+def test_a_worker_that_cannot_see_the_paths_stops_the_region_run_with_its_line(tmp_path, monkeypatch):
+    """Through the real flow and a Dask worker in this process (so that the worker's check can be made
+    to fail here): the worker's UsageError reaches the command as itself, exit 2, not as failed months."""
+    from csc_report.flows.console import run_flow
+    from csc_report.flows.region import region_backfill
+    from prefect_dask import DaskTaskRunner
+
+    generate_inbox(tmp_path / "inbox", la_code=LAS[0], end=MONTHS[0], months=1, scale=0.1, seed=1)
+
+    def unseen(paths, fingerprint, host):
+        raise UsageError(f"worker {host} cannot see {paths.inbox}: {cluster.SAME_PATHS}")
+
+    monkeypatch.setattr(cluster, "check_worker", unseen)
+    in_this_process = DaskTaskRunner(
+        cluster_kwargs={"processes": False, "n_workers": 1, "dashboard_address": None}
+    )
+    with pytest.raises(
+        UsageError, match=f"cannot see {tmp_path / 'inbox'}: region mode needs the same paths"
+    ):
+        run_flow(
+            region_backfill.with_options(task_runner=in_this_process),
+            inbox=str(tmp_path / "inbox"),
+            las=None,
+            first=MONTHS[0],
+            last=MONTHS[0],
+            warehouse=str(tmp_path / "wh"),
+            outputs=str(tmp_path / "out"),
+            key_file=str(tmp_path / "k.key"),
+        )
+    assert not (tmp_path / "out" / LAS[0]).exists()  # no month was tried
