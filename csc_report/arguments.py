@@ -81,9 +81,10 @@ def remote_inputs(args, month: str, secrets: Callable[[str | None], dict]) -> li
 def already_done(args, month: str, secrets: Callable[[str | None], dict]) -> str | None:
     """The month's "already done" line, checked before any flow starts so that a no-op is fast: a local
     month by hashing its files, a remote one by listing and hashing them where they are."""
-    from csc_report import fingerprints, settings
+    from csc_report import fingerprints, key_guard, settings
 
     paths = settings.RunPaths(Path(args.inbox), args.warehouse, args.outputs, args.key_file)
+    key_guard.check_key(paths, args.la)  # another key is refused (exit 2) before "already done" is said
     if "://" in args.inbox:
         inputs = remote_inputs(args, month, secrets)
     elif paths.month_dir(args.la, month).is_dir():

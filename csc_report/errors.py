@@ -87,3 +87,9 @@ class MachineFailure(CscError):
 class WarehouseDamaged(MachineFailure):
     """A warehouse file DuckDB cannot read (truncated, overwritten, not DuckDB at all): restore it from a
     backup or rebuild it from the inbox (`csc-report rebuild`)."""
+
+
+class KeyRefused(UsageError):
+    """The pseudonymisation key is not the one the authority's warehouse file was written with, or it is
+    missing where the file holds children already (csc_report.key_guard): exit 2, nothing read or changed.
+    A different key would give every child already there another pseudonym, so history would not match."""

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 
-from csc_report import fingerprints, pipeline, settings
+from csc_report import fingerprints, key_guard, pipeline, settings
 from csc_report.authority_config import config_path, load_authority_config
-from csc_report.errors import CscError, ExtractMissing
+from csc_report.errors import CscError, ExtractMissing, KeyRefused
 from csc_report.failures import safe_traceback, unexpected  # noqa: F401 (flows/monthly.py uses it)
 from csc_report.lock import CacheEntryUse, warehouse_lock
 from csc_report.settings import RunPaths
@@ -195,14 +195,16 @@ def start_month(
     run_id: str | None = None,
     pulled: list[dict] | None = None,
 ) -> PendingMonth | MonthOutcome:
-    """Discover the month's files and decide whether it needs running: a skipped outcome if it is
-    already done (and not forced), else the pending month with its cache entry. `run_id` is the
-    orchestrator's id of this run and `pulled` the files copied from a remote inbox, for run.json."""
+    """Check the key (csc_report.key_guard), discover the month's files and decide whether it needs
+    running: a skipped outcome if it is already done (and not forced), else the pending month with its
+    cache entry. `run_id` is the orchestrator's id of this run and `pulled` the files copied from a
+    remote inbox, for run.json."""
     stages = stages or Stages()
     record = pipeline.RunRecord(la, month, run_id or "", profile, sources=pulled or [])
     out_dir = paths.output_dir(la, month)
     try:
         split_single_file(paths.warehouse)
+        key_guard.ensure_key(paths, la, log)
         files, record.timings["discover"] = stages.discover(paths, la, month)
         record.authority_settings = load_authority_config(config_path(paths.inbox, la)).as_record()
         record.inputs = fingerprints.month_inputs(paths, la, month)
@@ -212,8 +214,8 @@ def start_month(
             return MonthOutcome(la, month, "skipped", done, str(out_dir))
         entry = pipeline.prepared_entry(paths, la, month, files, record.inputs)
         return PendingMonth(la, month, record, files, entry, CacheEntryUse(entry))
-    except ExtractMissing:
-        raise  # nothing is written for a month that has not come: no run.json, no output folder
+    except (ExtractMissing, KeyRefused):
+        raise  # nothing is written for a month not come, nor by a key that is not the warehouse's
     except CscError as exc:
         record.finish("failed", str(exc), out_dir)
         raise
@@ -381,6 +383,8 @@ def run_in_order(
                 ):
                     early[later] = started
             outcome = finish_month(paths, pending, prepared, profile, force, stages, log)
+        except KeyRefused:
+            raise  # every later month would be refused too: the run stops, with exit status 2
         except CscError as exc:
             outcome = MonthOutcome.failed(paths, la, month, exc)
         yield outcome

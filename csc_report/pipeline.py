@@ -32,6 +32,7 @@ from csc_report import (
     export,
     fingerprints,
     indicators,
+    key_guard,
     phases,
     standards,
     warehouse,
@@ -47,7 +48,7 @@ from csc_report.publish import ReportContext, parse_commentary, publish_report, 
 from csc_report.publish.index import published_on_disk
 from csc_report.settings import RunPaths
 from csc_report.transforms.extract import Extract, SourceFile
-from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
+from csc_report.transforms.pseudonymise import pseudonymise, read_key
 from csc_report.transforms.read import find_month_files, is_workforce, read_extract
 from csc_report.validation import validate_extract
 from csc_report.warehouse import month_start
@@ -138,9 +139,7 @@ def prepared_entry(
         "code": fingerprints.code_version(),
         "la": la,
         "month": month,
-        "key": hashlib.sha256(
-            b"csc-report cache key\0" + load_or_create_key(paths.resolved_key_file())
-        ).hexdigest(),
+        "key": hashlib.sha256(b"csc-report cache key\0" + read_key(paths.resolved_key_file())).hexdigest(),
     }
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     return paths.cache_dir() / f"{la}-{month}-{digest[:24]}"
@@ -184,7 +183,7 @@ def prepare(
         result.raise_for_errors()
         timings["validate"] = time.perf_counter() - started
         started = time.perf_counter()
-        safe = pseudonymise(result.extract, load_or_create_key(key_file), la)
+        safe = pseudonymise(result.extract, read_key(key_file), la)
         (building / "tables").mkdir(parents=True, exist_ok=True)
         for list_id, table in safe.tables.items():
             pq.write_table(table, building / "tables" / f"{list_id}.parquet")
@@ -258,7 +257,8 @@ def load(
     """Replace the month's snapshot with the prepared extract, in one transaction, with the snapshot
     window of the authority's config.yaml (contract 1.2); then the inbox's reference data (population,
     targets, authority names) and the month's commentary, which indicators and publishing read from the
-    warehouse. Every file is read and checked before anything is written."""
+    warehouse. Every file is read and checked before anything is written, and the run's key before the
+    snapshot: it must be the one the file records (csc_report.key_guard), which the first load records."""
     tables = prepared_tables(prepared, entry)
     extract = Extract(tables, prepared.columns_present, prepared.issues, prepared.files, prepared.layout)
     reference = paths.inbox / "reference"
@@ -279,6 +279,7 @@ def load(
         if population_csv.exists():
             warehouse.load_population(con, population_csv)
         benchmarks.load_reference(con)
+        new_key = key_guard.bind(con, paths, la, tables)
         counts = warehouse.load_snapshot(
             con,
             la,
@@ -289,6 +290,7 @@ def load(
             window_months=authority.window_months,
         )
         standards.store(con, la, month_start(month), authority.standards)
+        key_guard.record(con, new_key)
         warehouse.load_targets(con, targets)
         warehouse.load_authorities(con, names)
         warehouse.load_commentary(con, la, month, commentary)

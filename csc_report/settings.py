@@ -149,6 +149,18 @@ class RunPaths:
     def __post_init__(self) -> None:
         object.__setattr__(self, "warehouse", warehouse_folder(self.warehouse))
 
+    def absolute(self) -> RunPaths:
+        """The same locations as absolute paths from this process's working folder, the key file's
+        default resolved here: what region mode sends to workers, which run in folders of their own and
+        on other machines, where a relative path or the default key file would mean something else."""
+
+        def whole(path: Path) -> Path:
+            return Path(os.path.abspath(Path(path).expanduser()))
+
+        return RunPaths(
+            whole(self.inbox), whole(self.warehouse), whole(self.outputs), whole(self.resolved_key_file())
+        )
+
     def warehouse_file(self, la: str) -> Path:
         """The authority's own warehouse file: the only place its rows live, with its own writer lock."""
         return authority_file(self.warehouse, la)

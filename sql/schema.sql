@@ -283,3 +283,8 @@ CREATE TABLE IF NOT EXISTS export_breakdowns (
 CREATE TABLE IF NOT EXISTS service_changes (
     la_code VARCHAR NOT NULL, month VARCHAR NOT NULL, change VARCHAR NOT NULL, touches VARCHAR[] NOT NULL
 );
+
+-- The fingerprint of the pseudonymisation key that wrote this file (csc_report.key_guard): one row,
+-- recorded by the first load; a run with a key of another fingerprint is refused before it reads.
+CREATE TABLE IF NOT EXISTS pseudonym_key (fingerprint VARCHAR NOT NULL);
+

@@ -11,6 +11,7 @@ from csc_report.transforms.extract import Extract
 from csc_report.transforms.pseudonymise import load_or_create_key, pseudonymise
 
 from csc_report import warehouse
+from csc_report.errors import UsageError
 
 LA = "874"
 KEY = b"k" * 32
@@ -128,5 +129,5 @@ def test_key_is_created_once_with_owner_only_permissions(tmp_path):
 def test_short_key_file_is_refused(tmp_path):
     path = tmp_path / "pseudonym.key"
     path.write_bytes(b"short")
-    with pytest.raises(ValueError, match="shorter"):
+    with pytest.raises(UsageError, match="shorter"):
         load_or_create_key(path)

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import fingerprint
 
-from csc_report import pipeline, warehouse
+from csc_report import key_guard, pipeline, warehouse
 from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
 from csc_report.generate import generate_inbox
 from csc_report.lock import CacheEntryUse
@@ -103,6 +103,7 @@ def one_month(tmp_path_factory) -> tuple[RunPaths, list]:
     root = tmp_path_factory.mktemp("one-month")
     generate_inbox(root / "inbox", la_code=LA, end=MONTH, months=1, scale=0.1, seed=5)
     paths = RunPaths(root / "inbox", root / "wh", root / "out", root / "key")
+    key_guard.ensure_key(paths, LA)  # as the month's start does
     return paths, pipeline.discover(paths, LA, MONTH)
 
 

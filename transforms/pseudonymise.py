@@ -12,7 +12,8 @@ Each column is treated by the personal-data kind config/lists.yaml declares for 
 - name columns, and anything not a column of lists.yaml, are dropped here: only the stored columns
   (the warehouse schema) and the source_file/source_sheet/source_row references are carried.
 
-The key lives outside the repository and the outputs (`load_or_create_key`).
+The key lives outside the repository and the outputs (`read_key`); which key a warehouse takes is
+csc_report.key_guard's to decide.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pyarrow.compute as pc
 from csc_report.transforms.extract import Extract
 from csc_report.transforms.specs import load_lists
 
+from csc_report.errors import UsageError
 from csc_report.issues import Issue
 
 # Column -> the namespace of its keyed hash, for every identifier column of lists.yaml: child_id ->
@@ -51,17 +53,36 @@ def load_or_create_key(path: Path) -> bytes:
     """Read the pseudonymisation key, creating a random 32-byte one (mode 0600) if the file is absent.
 
     Losing or changing the key changes every pseudonym, which breaks history across months: keep it
-    backed up, outside the repository and outputs.
+    backed up, outside the repository and outputs. Only csc_report.key_guard calls this, and only for
+    a warehouse file that holds no rows yet; everything else reads the key with `read_key`.
     """
     path = Path(path).expanduser()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(secrets.token_bytes(KEY_BYTES))
-    key = path.read_bytes()
+        # written whole under another name, then linked into place: a run that creates it at the same
+        # moment keeps the one linked first, and no run ever reads a half-written key
+        new = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
+        fd = os.open(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(secrets.token_bytes(KEY_BYTES))
+            os.link(new, path)
+        except FileExistsError:
+            pass
+        finally:
+            new.unlink()
+    return read_key(path)
+
+
+def read_key(path: Path) -> bytes:
+    """The pseudonymisation key in `path`; never creates one (a missing key is a usage error)."""
+    path = Path(path).expanduser()
+    try:
+        key = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read the pseudonymisation key {path}: {exc.strerror}") from None
     if len(key) < KEY_BYTES:
-        raise ValueError(f"pseudonymisation key {path} is shorter than {KEY_BYTES} bytes")
+        raise UsageError(f"pseudonymisation key {path} is shorter than {KEY_BYTES} bytes")
     return key
 
 
