@@ -493,14 +493,16 @@ def load_authorities(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> N
 
 
 def la_name(con: duckdb.DuckDBPyConnection, la_code: str) -> str:
-    """The authority's display name from the loaded reference/authorities.csv, else its code."""
-    rows = con.execute("SELECT la_name FROM authorities WHERE la_code = ?", [la_code]).fetchall()
-    return str(rows[0][0]) if rows else la_code
+    """The authority's display name: reference/authorities.csv's, else DfE's name for its code (the
+    shipped reference areas, so a real authority reads as `Walsall`), else the code itself."""
+    return la_names(con).get(la_code, la_code)
 
 
 def la_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every authority's display name from the loaded reference/authorities.csv (the whole inbox's)."""
-    return dict(con.execute("SELECT la_code, la_name FROM authorities").fetchall())
+    """la_code -> display name: DfE's name for every code it publishes, overridden by the loaded
+    reference/authorities.csv (the whole inbox's, so a fictional authority keeps its own name)."""
+    dfe = con.execute("SELECT la_code, la_name FROM reference_areas").fetchall()
+    return dict(dfe) | dict(con.execute("SELECT la_code, la_name FROM authorities").fetchall())
 
 
 def load_commentary(
