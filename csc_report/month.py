@@ -29,6 +29,7 @@ import duckdb
 from csc_report import fingerprints, pipeline, settings
 from csc_report.errors import CscError, ExtractMissing, StageFailed, WarehouseBusy
 from csc_report.lock import CacheEntryUse, warehouse_lock
+from csc_report.publish.report import published_summary
 from csc_report.settings import RunPaths
 from csc_report.split import split_single_file
 
@@ -293,7 +294,7 @@ def finish_month(
             _, record.timings["load"] = stages.load(paths, la, month, ready, entry, record.run_id)
             count, record.timings["indicators"] = stages.compute(paths, la, month)
             _, record.timings["publish"] = stages.publish(paths, la, month, ready.issues, entry, profile)
-            message = f"{count} indicators published"
+            message = published_summary(out_dir)
             record.finish("done", message, out_dir, paths.warehouse_file(la))
         finished = True
     except CscError as exc:

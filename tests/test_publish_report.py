@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
 from csc_report.publish.layout import SECTIONS
-from csc_report.publish.report import INDICATOR_COLUMNS
+from csc_report.publish.report import INDICATOR_COLUMNS, published_summary
 
 MONTH = "2013-06"
 PLANTED_ID = "CHILD-ID-9212044"  # must never reach an output
@@ -767,3 +767,14 @@ def test_short_breaks_are_listed_below_the_total_not_in_it(tmp_path):
     frame = pd.read_csv(tmp_path / "tables" / "cla_by_legal_status.csv", dtype=str)
     assert frame["legal_status"].tolist()[-3:] == ["Total", "V3", "V4"]
     assert frame["children"].tolist()[-3:] == ["358", "12", "4"]
+
+
+def test_the_runs_last_line_says_what_the_committee_will_see(published):
+    """Issue 34: the line counts the published files: 32 indicators of which 3 have no value
+    (assessments_completed, assessments_in_45wd_pct, pathway_plans_in_date_pct), and the 3 issues of
+    data_quality.csv by severity (2 warnings, 1 rejected row; no error, no info)."""
+    out_dir, _ = published
+    assert published_summary(out_dir) == (
+        "32 indicators published (3 not available); "
+        "3 data-quality issues (0 errors, 2 warnings, 0 info, 1 rejected row)"
+    )
