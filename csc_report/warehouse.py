@@ -319,30 +319,35 @@ def population_for(
 
     The estimate is that of the year Y in which the financial year containing M starts: April-December
     -> Y is M's year, January-March -> the year before. It comes from the inbox's
-    `reference/population.csv` (table `population`) where that has the authority, else from the ONS
-    estimates shipped with the product (table `reference_population`, issue 12), so that an authority
-    with only its extract gets rates on the first run. The note always names the source; if mid-Y is
-    missing the latest earlier year is used and the note says so too; with no estimate at all the value
-    is None and the note says why.
+    `reference/population.csv` (table `population`) or the ONS estimates shipped with the product (table
+    `reference_population`, issue 12), so that an authority with only its extract gets rates on the first
+    run: the latest year up to Y of either, the inbox's where both have that year. So an inbox file that
+    stops at mid-2014 gives way to the shipped mid-2024 for a 2025 month (issue 34), and an authority's
+    own newer estimate beats the shipped one. The note always names the source and year; if mid-Y is
+    missing from both the latest earlier year is used and the note says so too; with no estimate at all
+    the value is None and the note says why.
     """
     m = month_start(month)
     wanted = m.year if m.month >= 4 else m.year - 1
     rows = con.execute(
         """
-        SELECT population_0_17, year, source FROM (
+        SELECT population_0_17, year, source,
+            (SELECT max(year) FROM population WHERE la_code = $la AND year <= $wanted) AS inbox_year
+        FROM (
             SELECT population_0_17, year, 'inbox' AS source FROM population WHERE la_code = $la
             UNION ALL
-            SELECT population_0_17, year, 'ons' FROM reference_population
-            WHERE area_code = $la AND NOT EXISTS (SELECT 1 FROM population WHERE la_code = $la)
+            SELECT population_0_17, year, 'ons' FROM reference_population WHERE area_code = $la
         )
-        WHERE year <= $wanted ORDER BY year DESC LIMIT 1
+        WHERE year <= $wanted ORDER BY year DESC, source = 'inbox' DESC LIMIT 1
         """,
         {"la": la_code, "wanted": wanted},
     ).fetchall()
     if not rows:
         return None, None, f"no population estimate for {la_code} for mid-{wanted} or earlier"
-    value, year, source = rows[0]
+    value, year, source, inbox_year = rows[0]
     where = "from reference/population.csv" if source == "inbox" else "ONS estimate shipped with csc-report"
+    if source == "ons" and inbox_year is not None:  # the inbox's file was passed over: say so
+        where += f" (reference/population.csv stops at mid-{inbox_year})"
     if year != wanted:
         return value, year, f"mid-{wanted} population estimate not available; mid-{year} used, {where}"
     return value, year, f"population: mid-{year}, {where}"
