@@ -778,3 +778,22 @@ def test_the_runs_last_line_says_what_the_committee_will_see(published):
         "32 indicators published (3 not available); "
         "3 data-quality issues (0 errors, 2 warnings, 0 info, 1 rejected row)"
     )
+
+
+def test_a_team_chart_with_every_bar_suppressed_is_its_reading_alone(tmp_path):
+    """Issue 34: every team's cases are 1-5, so the public profile suppresses every bar (and the average
+    that follows it): no empty chart is drawn, the reading says why in one line."""
+    teams = pd.DataFrame(
+        {
+            "team": ["A", "B", "C"],
+            "cases": [3, 4, 5],
+            "workers": [1, 1, 1],
+            "average_caseload": [3.0, 4.0, 5.0],
+        }
+    )
+    ctx = make_context(tables={"caseload_by_team": teams}, trends={})
+    markdown = (publish_report(ctx, tmp_path)["report.md"]).read_text(encoding="utf-8")
+    assert "caseload_by_team_chart.svg" not in markdown
+    assert (
+        "Average caseload: no team figures to show; 4.0 overall; 3 teams not shown (suppressed)." in markdown
+    )
