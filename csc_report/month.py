@@ -293,8 +293,11 @@ def finish_month(
                 return MonthOutcome(la, month, "skipped", message, str(out_dir))
             _, record.timings["load"] = stages.load(paths, la, month, ready, entry, record.run_id)
             count, record.timings["indicators"] = stages.compute(paths, la, month)
-            _, record.timings["publish"] = stages.publish(paths, la, month, ready.issues, entry, profile)
-            message = published_summary(out_dir)
+            written, record.timings["publish"] = stages.publish(
+                paths, la, month, ready.issues, entry, profile
+            )
+            # what the committee will see, where a report was written (a run up to its figures has none)
+            message = published_summary(out_dir) if written else f"{count} indicators published"
             record.finish("done", message, out_dir, paths.warehouse_file(la))
         finished = True
     except CscError as exc:
