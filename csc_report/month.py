@@ -28,6 +28,7 @@ from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import CscError, ExtractMissing, KeyRefused
 from csc_report.failures import safe_traceback, unexpected  # noqa: F401 (flows/monthly.py uses it)
 from csc_report.lock import CacheEntryUse, warehouse_lock
+from csc_report.publish.report import published_summary
 from csc_report.settings import RunPaths
 from csc_report.shrinkage import with_shrunken_lists
 from csc_report.split import split_single_file
@@ -275,8 +276,11 @@ def finish_month(
             ready = with_shrunken_lists(paths, la, month, ready)
             _, record.timings["load"] = stages.load(paths, la, month, ready, entry, record.run_id)
             count, record.timings["indicators"] = stages.compute(paths, la, month)
-            _, record.timings["publish"] = stages.publish(paths, la, month, ready.issues, entry, profile)
-            message = f"{count} indicators published"
+            written, record.timings["publish"] = stages.publish(
+                paths, la, month, ready.issues, entry, profile
+            )
+            # what the committee will see, where a report was written (a run up to its figures has none)
+            message = published_summary(out_dir) if written else f"{count} indicators published"
             record.finish("done", message, out_dir, paths.warehouse_file(la))
         finished = True
     except CscError as exc:

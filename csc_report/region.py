@@ -117,6 +117,10 @@ def rebuild(paths: RunPaths, las: list[str]) -> Path:
                             con.execute(f"CREATE TABLE {table} AS FROM a.{table}")
                 finally:
                     con.execute("DETACH a")
+        if con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reference_areas'"
+        ).fetchall()[0][0]:  # DfE's name for a code no reference/authorities.csv names
+            names = dict(con.execute("SELECT la_code, la_name FROM reference_areas").fetchall()) | names
         con.executemany(
             "INSERT INTO region_authorities VALUES (?, ?)", [(la, names.get(la, la)) for la in las]
         )

@@ -319,30 +319,35 @@ def population_for(
 
     The estimate is that of the year Y in which the financial year containing M starts: April-December
     -> Y is M's year, January-March -> the year before. It comes from the inbox's
-    `reference/population.csv` (table `population`) where that has the authority, else from the ONS
-    estimates shipped with the product (table `reference_population`, issue 12), so that an authority
-    with only its extract gets rates on the first run. The note always names the source; if mid-Y is
-    missing the latest earlier year is used and the note says so too; with no estimate at all the value
-    is None and the note says why.
+    `reference/population.csv` (table `population`) or the ONS estimates shipped with the product (table
+    `reference_population`, issue 12), so that an authority with only its extract gets rates on the first
+    run: the latest year up to Y of either, the inbox's where both have that year. So an inbox file that
+    stops at mid-2014 gives way to the shipped mid-2024 for a 2025 month (issue 34), and an authority's
+    own newer estimate beats the shipped one. The note always names the source and year; if mid-Y is
+    missing from both the latest earlier year is used and the note says so too; with no estimate at all
+    the value is None and the note says why.
     """
     m = month_start(month)
     wanted = m.year if m.month >= 4 else m.year - 1
     rows = con.execute(
         """
-        SELECT population_0_17, year, source FROM (
+        SELECT population_0_17, year, source,
+            (SELECT max(year) FROM population WHERE la_code = $la AND year <= $wanted) AS inbox_year
+        FROM (
             SELECT population_0_17, year, 'inbox' AS source FROM population WHERE la_code = $la
             UNION ALL
-            SELECT population_0_17, year, 'ons' FROM reference_population
-            WHERE area_code = $la AND NOT EXISTS (SELECT 1 FROM population WHERE la_code = $la)
+            SELECT population_0_17, year, 'ons' FROM reference_population WHERE area_code = $la
         )
-        WHERE year <= $wanted ORDER BY year DESC LIMIT 1
+        WHERE year <= $wanted ORDER BY year DESC, source = 'inbox' DESC LIMIT 1
         """,
         {"la": la_code, "wanted": wanted},
     ).fetchall()
     if not rows:
         return None, None, f"no population estimate for {la_code} for mid-{wanted} or earlier"
-    value, year, source = rows[0]
+    value, year, source, inbox_year = rows[0]
     where = "from reference/population.csv" if source == "inbox" else "ONS estimate shipped with csc-report"
+    if source == "ons" and inbox_year is not None:  # the inbox's file was passed over: say so
+        where += f" (reference/population.csv stops at mid-{inbox_year})"
     if year != wanted:
         return value, year, f"mid-{wanted} population estimate not available; mid-{year} used, {where}"
     return value, year, f"population: mid-{year}, {where}"
@@ -493,14 +498,16 @@ def load_authorities(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> N
 
 
 def la_name(con: duckdb.DuckDBPyConnection, la_code: str) -> str:
-    """The authority's display name from the loaded reference/authorities.csv, else its code."""
-    rows = con.execute("SELECT la_name FROM authorities WHERE la_code = ?", [la_code]).fetchall()
-    return str(rows[0][0]) if rows else la_code
+    """The authority's display name: reference/authorities.csv's, else DfE's name for its code (the
+    shipped reference areas, so a real authority reads as `Walsall`), else the code itself."""
+    return la_names(con).get(la_code, la_code)
 
 
 def la_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every authority's display name from the loaded reference/authorities.csv (the whole inbox's)."""
-    return dict(con.execute("SELECT la_code, la_name FROM authorities").fetchall())
+    """la_code -> display name: DfE's name for every code it publishes, overridden by the loaded
+    reference/authorities.csv (the whole inbox's, so a fictional authority keeps its own name)."""
+    dfe = con.execute("SELECT la_code, la_name FROM reference_areas").fetchall()
+    return dict(dfe) | dict(con.execute("SELECT la_code, la_name FROM authorities").fetchall())
 
 
 def load_commentary(

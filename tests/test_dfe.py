@@ -171,6 +171,23 @@ def test_an_unknown_authority_gets_england_and_says_why_not_the_rest(con):
     assert rows.loc["la", "source"] == "999 is not an English local authority code in the reference data"
 
 
+def test_an_authority_without_a_name_of_its_own_is_called_by_dfes_name(con):
+    """Issue 34: without reference/authorities.csv a real authority reads `Walsall`, not `335`, and its
+    footer keeps no "uses the code of" line; an authorities.csv name wins; an unknown code stays a code."""
+    con.execute("DELETE FROM authorities")
+    assert warehouse.la_name(con, "335") == "Walsall"
+    assert warehouse.la_names(con)["874"] == "Peterborough"
+    assert warehouse.la_name(con, "999") == "999"
+    frame = lookup.report_benchmarks(con, "335", "2013-06")
+    assert benchmark_view.own_figure_note(frame, "335", warehouse.la_name(con, "335")) is None
+    warehouse.load_authorities(con, {"335": "Demo Borough"})
+    try:
+        assert warehouse.la_name(con, "335") == "Demo Borough"
+        assert "DfE publishes as Walsall" in benchmark_view.own_figure_note(frame, "335", "Demo Borough")
+    finally:
+        con.execute("DELETE FROM authorities")
+
+
 def test_reference_data_reload_only_when_changed(con):
     assert lookup.load_reference(con) is False
     con.execute("UPDATE reference_versions SET sha256 = 'old'")

@@ -60,6 +60,27 @@ def test_indicators_csv_has_every_contract_indicator(demo):
     assert float(rows["cp_plans_open"]["value"]) > 0
 
 
+def test_breakdown_totals_equal_their_headline_figures(demo):
+    """Issue 34: each breakdown's total row is its headline (the paper said 362 children looked after
+    where the legal-status table totalled 374, short breaks inside it); short breaks sit below the total.
+    And the run's last line says what the committee sees: indicators, not available, issues by severity."""
+    root, params, outcomes = demo
+    out = Path(params["outputs"]) / LA / MONTHS[-1]
+    with (out / "indicators.csv").open(encoding="utf-8") as handle:
+        headline = {row["indicator_id"]: row["value"] for row in csv.DictReader(handle)}
+
+    def total(table: str, column: str) -> str:
+        with (out / "tables" / f"{table}.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        return next(row[column] for row in rows if row[next(iter(row))] == "Total")
+
+    assert total("cla_by_legal_status", "children") == headline["cla_open"]
+    assert total("cla_by_placement_type", "children") == headline["cla_open"]
+    assert total("cp_by_category", "children") == headline["cp_plans_open"]
+    assert outcomes[-1].message.startswith(f"{len(headline)} indicators published (")
+    assert " data-quality issues (" in outcomes[-1].message and " warnings, " in outcomes[-1].message
+
+
 def test_run_json_records_inputs_timings_and_flow_run(demo):
     root, params, _ = demo
     record = json.loads((Path(params["outputs"]) / LA / MONTHS[-1] / "run.json").read_text())

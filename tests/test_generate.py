@@ -225,3 +225,17 @@ def test_calibration_june_2013_at_scale_1(tmp_path):
     short_breaks = cla["Child's Legal Status"].str.contains("V3|V4", na=False)
     assert short_breaks[open_].sum() > 0
     assert abs((open_ & ~short_breaks).sum() - 358) <= 50
+
+
+def test_population_covers_every_year_generated(tmp_path):
+    """Issue 34: a demo of a later month must find its own (scaled) estimate, not fall to the shipped ONS
+    figure of the real code: 2015 and 2016 hold 2014's 46,150 x 0.5 = 23,075."""
+    from csc_report.generate import write_population
+
+    write_population(tmp_path / "population.csv", LA, 0.5, last_year=2016)
+    rows = list(csv.DictReader((tmp_path / "population.csv").open()))
+    assert [(r["year"], r["population_0_17"]) for r in rows][-3:] == [
+        ("2014", "23075"),
+        ("2015", "23075"),
+        ("2016", "23075"),
+    ]

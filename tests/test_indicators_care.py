@@ -64,6 +64,33 @@ def test_cla_tables(cla_loaded):
     assert placement["looked_after"].sum() == 4
 
 
+def test_a_short_break_beside_an_older_open_period_keeps_the_child_in_the_breakdowns_total(con):
+    """Issue 34: a breakdown's total equals its headline. Child h has a C2 period open since January and
+    a short break (V3) opened in June; cla_open counts h (by the C2 period), so the breakdowns must list
+    h under C2 and U4, not under the short break, and their totals stay cla_open."""
+    load(
+        con,
+        "2013-06",
+        cla=[
+            period("h", "2013-01-01"),  # C2, U4: looked after
+            period("h", "2013-06-10", legal="V3", placement="U6"),  # newer, but a short break
+            period("i", "2013-06-12", legal="V4", placement="U6"),  # short breaks only
+        ],
+    )
+    assert figures(con, "2013-06")["cla_open"]["value"] == 1  # h
+    tables = indicators.compute_tables(con, LA, "2013-06")
+    legal = tables["cla_by_legal_status"].set_index("legal_status")
+    assert legal.loc[legal["counted_in_cla_open"], "children"].sum() == 1  # h, as C2
+    assert (legal.loc["C2", "children"], legal.loc["V3", "children"], legal.loc["V4", "children"]) == (
+        1,
+        0,
+        1,
+    )
+    placement = tables["cla_by_placement_type"].set_index("placement_type")
+    assert placement["looked_after"].sum() == 1 and placement.loc["U4", "looked_after"] == 1
+    assert placement.loc["U6", ["looked_after", "short_breaks"]].tolist() == [0, 1]  # i
+
+
 def care_leaver(child, in_touch="YES", suitability="suitable", activity="F1", review=None):
     return {
         "child_id": child, "in_touch": in_touch, "suitability": suitability, "activity": activity,

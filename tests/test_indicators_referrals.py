@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from test_indicators_support import LA, d, figures, load, set_population, warehouse_connection
 
-from csc_report import indicators
+from csc_report import indicators, warehouse
 
 con = pytest.fixture(warehouse_connection, name="con")
 
@@ -94,6 +94,25 @@ def test_population_from_the_shipped_ons_estimates_when_the_inbox_has_none(con):
     rate = figures(con, "2013-06")["referral_rate_r12_per_10k"]
     assert rate["denominator"] == 20000
     assert rate["note"].startswith("population: mid-2013, from reference/population.csv; ")
+
+
+def test_the_shipped_estimate_of_the_year_beats_an_older_year_of_the_inbox_file(con):
+    """Issue 34: the inbox file stops at mid-2012. June 2013 wants mid-2013: the shipped ONS mid-2013
+    (46,552) is used, not the file's mid-2012; June 2026 wants mid-2026, which nobody has: the shipped
+    mid-2024 (57,621, the latest the product ships) beats the file's mid-2012. The note says which."""
+    from csc_report.dfe import lookup
+
+    lookup.load_reference(con)
+    set_population(con, y2012=10000)
+    ons = "ONS estimate shipped with csc-report (reference/population.csv stops at mid-2012)"
+    assert warehouse.population_for(con, LA, "2013-06") == (46552, 2013, f"population: mid-2013, {ons}")
+    assert warehouse.population_for(con, LA, "2026-06") == (
+        57621,
+        2024,
+        f"mid-2026 population estimate not available; mid-2024 used, {ons}",
+    )
+    # a year the file has wins over the shipped one; March 2013 wants mid-2012 (financial year 2012-13)
+    assert warehouse.population_for(con, LA, "2013-03")[:2] == (10000, 2012)
 
 
 def test_re_referrals_boundaries(con):

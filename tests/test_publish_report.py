@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
 from csc_report.publish.layout import SECTIONS
-from csc_report.publish.report import INDICATOR_COLUMNS
+from csc_report.publish.report import INDICATOR_COLUMNS, published_summary
 
 MONTH = "2013-06"
 PLANTED_ID = "CHILD-ID-9212044"  # must never reach an output
@@ -446,11 +446,17 @@ def test_benchmarks_beside_the_figures_and_in_their_own_table(published, tmp_pat
     # the authority's column says whose published figure it is, by DfE's name and code
     assert "| England | East of England | Neighbours (mean) | Peterborough (874) |" in markdown
     assert "uses the local authority code 874" not in markdown  # the report is Peterborough's own
-    # a row whose four benchmarks all say the same (not published) says it once
+    # a row whose four benchmarks all say the same (not published) says it once, beside rows with figures
     frame = BENCHMARKS.assign(indicator_id="re_referrals_pct", value=None, status="not published")
-    ctx = make_context(benchmarks=frame.iloc[:4], trends={}, tables={})
+    rate = BENCHMARKS.iloc[4:].assign(indicator_id="re_referrals_r12_pct", value=20.0, status="")
+    ctx = make_context(benchmarks=pd.concat([frame.iloc[:4], rate]), trends={}, tables={})
     html = (publish_report(ctx, tmp_path)["report.html"]).read_text(encoding="utf-8")
     assert '<td colspan="4" class="bench span">not published</td>' in html
+    # issue 34: a section none of whose cells has a figure says so in one line, not four empty columns
+    ctx = make_context(benchmarks=frame.iloc[:4], trends={}, tables={})
+    markdown = (publish_report(ctx, tmp_path / "none")["report.md"]).read_text(encoding="utf-8")
+    assert "Published by DfE, 2012-13: no benchmark figures for this section (not published)." in markdown
+    assert "Benchmarks: Published by DfE" not in markdown
 
 
 def test_data_quality_csv_has_contract_columns_only(published):
@@ -730,3 +736,65 @@ def test_data_quality_is_told_in_words(published):
     table = part(appendix, "table-data_quality_summary", "table")
     assert '<th scope="row">List 8 (children looked after)</th>' in table
     assert "code_unknown" not in table and "date_parse" not in table
+
+
+def test_short_breaks_are_listed_below_the_total_not_in_it(tmp_path):
+    """Issue 34: the legal-status breakdown's total is the headline (cla_open, 358 here): short breaks
+    (V3/V4) are not looked after, so they are listed below the total, apart, and not summed in it.
+    120 + 150 + 2 + 86 = 358; V3 12 and V4 4 stay outside (V4's 4 suppressed alone under public)."""
+    legal = pd.DataFrame(
+        {
+            "legal_status": ["C1", "C2", "E1", "J2", "V2", "V3", "V4"],
+            "children": [120, 150, 2, 0, 86, 12, 4],
+            "counted_in_cla_open": [True] * 5 + [False] * 2,
+        }
+    )
+    ctx = make_context(tables={"cla_by_legal_status": legal}, trends={})
+    written = publish_report(ctx, tmp_path, profile="internal")
+    appendix = (tmp_path / "appendix.md").read_text(encoding="utf-8")
+    lines = [
+        line
+        for line in appendix.splitlines()
+        if line.startswith("| ") and line[2:4] in {"C1", "**", "V3", "V4"}
+    ]
+    assert lines[1:] == [
+        "| **Total** | **358** |",
+        "| V3 | 12 |",
+        "| V4 | 4 |",
+    ]
+    sheet = load_workbook(written["tables.xlsx"])["cla_by_legal_status"]
+    bold = [row[0].value for row in sheet.iter_rows(min_row=2) if row[0].font.bold]
+    assert bold == ["Total"]
+    frame = pd.read_csv(tmp_path / "tables" / "cla_by_legal_status.csv", dtype=str)
+    assert frame["legal_status"].tolist()[-3:] == ["Total", "V3", "V4"]
+    assert frame["children"].tolist()[-3:] == ["358", "12", "4"]
+
+
+def test_the_runs_last_line_says_what_the_committee_will_see(published):
+    """Issue 34: the line counts the published files: 32 indicators of which 3 have no value
+    (assessments_completed, assessments_in_45wd_pct, pathway_plans_in_date_pct), and the 3 issues of
+    data_quality.csv by severity (2 warnings, 1 rejected row; no error, no info)."""
+    out_dir, _ = published
+    assert published_summary(out_dir) == (
+        "32 indicators published (3 not available); "
+        "3 data-quality issues (0 errors, 2 warnings, 0 info, 1 rejected row)"
+    )
+
+
+def test_a_team_chart_with_every_bar_suppressed_is_its_reading_alone(tmp_path):
+    """Issue 34: every team's cases are 1-5, so the public profile suppresses every bar (and the average
+    that follows it): no empty chart is drawn, the reading says why in one line."""
+    teams = pd.DataFrame(
+        {
+            "team": ["A", "B", "C"],
+            "cases": [3, 4, 5],
+            "workers": [1, 1, 1],
+            "average_caseload": [3.0, 4.0, 5.0],
+        }
+    )
+    ctx = make_context(tables={"caseload_by_team": teams}, trends={})
+    markdown = (publish_report(ctx, tmp_path)["report.md"]).read_text(encoding="utf-8")
+    assert "caseload_by_team_chart.svg" not in markdown
+    assert (
+        "Average caseload: no team figures to show; 4.0 overall; 3 teams not shown (suppressed)." in markdown
+    )

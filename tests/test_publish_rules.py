@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from csc_report.issues import ISSUE_COLUMNS
-from csc_report.publish import issue_text
+from csc_report.publish import issue_text, signals
 from csc_report.publish.formatting import format_change, format_rag, format_value
 from csc_report.publish.highlights import (
     Figure,
@@ -135,6 +135,49 @@ def test_data_quality_reading_names_lists_headers_and_problems_in_words():
         "had no Allocated Worker or Allocated Team"
     )
     assert issue_text.list_label("Referrals") == 'the sheet "Referrals"'
+
+
+def test_data_quality_sentences_read_as_english():
+    """Issue 34: the article goes with the header's sound, and a header that is a question is quoted."""
+    assert issue_text.describe("List_3", "ethnicity", "unknown_code", "") == (
+        "had an Ethnicity value that is not a known code, read as blank"
+    )
+    assert issue_text.describe("List_4", "assessment_outcome", "unknown_code", "") == (
+        'had a "Was the child assessed as requiring LA children\'s social care support" value that is not '
+        "a known code, read as blank"
+    )
+    assert issue_text.describe("List_8", "legal_status", "unknown_code", "") == (
+        "had a Child's Legal Status value that is not a known code, read as blank"
+    )
+    # hand-worked articles: a vowel letter, an acronym said letter by letter, a vowel said "you"
+    cases = {
+        "Ethnicity": "an",
+        "UPN": "a",
+        "ICPC Date": "an",
+        "Unique ID": "a",
+        "Gender": "a",
+        '"Was x"': "a",
+    }
+    assert {phrase: issue_text.article(phrase) for phrase in cases} == cases
+    assert issue_text.header_in_text("Date of Referral") == "Date of Referral"  # short: as it is
+
+
+def test_a_reading_never_has_an_empty_value():
+    """Issue 34: a missing value says why (its note's first clause); a partial one says it is partial."""
+    assert (
+        signals.missing_reading(
+            "Re-referrals within 12 months (%)",
+            "no referrals in the month: percentage empty; history runs from 2023-08-01 only, so ...",
+        )
+        == "Re-referrals within 12 months (%): not available (no referrals in the month: percentage empty)."
+    )
+    assert signals.missing_reading("Agency rate (%)", "not available: the workforce extract was absent") == (
+        "Agency rate (%): not available (the workforce extract was absent)."
+    )
+    assert signals.missing_reading("Contacts", None) == "Contacts: not available this month."
+    assert signals.partial_reading("Re-referrals (%)", "28.2%") == (
+        "Re-referrals (%): partial history, 28.2% over the months held."
+    )
 
 
 def test_values_are_formatted_by_unit():

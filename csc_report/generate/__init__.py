@@ -78,7 +78,7 @@ def generate_inbox(
     rng = np.random.default_rng(seed)
     history = simulate(rng, end, months, scale, layout)
     establishment = posts(rng, history.staff, scale)
-    write_population(out / "reference" / "population.csv", la_code, scale)
+    write_population(out / "reference" / "population.csv", la_code, scale, last.astype(object).year)
     write_reference_extras(out / "reference", la_code)
     reopenings = Reopenings(history)
     folders = []
@@ -127,10 +127,14 @@ def write_reference_extras(reference: Path, la_code: str) -> None:
     shutil.copyfile(DEMO_TARGETS, reference / "targets.yaml")
 
 
-def write_population(path: Path, la_code: str, scale: float) -> None:
-    """Mid-year estimates of children aged 0-17, scaled with the volumes so rates per 10,000 hold."""
+def write_population(path: Path, la_code: str, scale: float, last_year: int = 2014) -> None:
+    """Mid-year estimates of children aged 0-17, scaled with the volumes so rates per 10,000 hold. Years
+    after the table's last up to `last_year` keep its figure: the file must cover every month generated,
+    or the run would rightly prefer the shipped ONS estimate of the real code, at full scale."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [[la_code, year, round(pop * scale)] for year, pop in POPULATION_0_17.items()]
+    final = max(POPULATION_0_17)
+    estimates = POPULATION_0_17 | dict.fromkeys(range(final + 1, last_year + 1), POPULATION_0_17[final])
+    rows = [[la_code, year, round(pop * scale)] for year, pop in estimates.items()]
     write_authority_rows(path, ["la_code", "year", "population_0_17"], la_code, rows)
 
 

@@ -101,6 +101,17 @@ def heading(benchmarks: pd.DataFrame, indicator_ids: list[str]) -> str:
     return f"Published by DfE, {'; '.join(years)}" if years else ""
 
 
+def without_figures(heading_text: str, row_cells: list[list[str]]) -> str | None:
+    """One line for a section whose benchmark columns would hold no figure at all (`Published by DfE,
+    2008-09: no benchmark figures for this section (not published).`), said instead of the columns;
+    None when some cell has a figure, or the section has no benchmark columns."""
+    texts = [text for cells in row_cells for text in cells if text]
+    if not heading_text or any(ch.isdigit() for text in texts for ch in text):
+        return None
+    said = ", ".join(dict.fromkeys(texts)) or NOT_PUBLISHED
+    return f"{heading_text}: no benchmark figures for this section ({said})."
+
+
 def _first_area(benchmarks: pd.DataFrame, area_type: str) -> str | None:
     areas = benchmarks.loc[benchmarks["area_type"] == area_type, "area"]
     return None if areas.empty else str(areas.iloc[0])

@@ -20,7 +20,7 @@ RULE_PHRASES = {
     "missing_value": "had no {columns}",
     "error_value": "had an Excel error in {columns}, read as blank",
     "formula_no_value": "had a formula without a saved value in {columns}, read as blank",
-    "unknown_code": "had a {columns} that is not a known code, read as blank",
+    "unknown_code": "had {article} {columns} value that is not a known code, read as blank",
     "duplicate_natural_key": "repeated another row's {columns}",
     "missing_column": "lacked the column {columns}",
 }
@@ -29,6 +29,11 @@ RULE_PHRASES = {
 STATED_RULES = ("list_shrank", "authority_setting")
 # how the report names a severity (validation's `reject` quarantines a row; `info` is a note)
 SEVERITY_WORDS = {"error": "error", "reject": "rejected row", "warning": "warning", "info": "note"}
+# a header read as a question or a clause is quoted, so the sentence around it still parses
+QUESTION_WORDS = {"was", "is", "does", "did", "what", "has", "have"}
+LONG_HEADER_WORDS = 6
+# words spelt with a vowel but said with a consonant ("a UPN", "a Unique Pupil Number")
+CONSONANT_SOUNDS = ("uni", "use", "usu", "eu", "one")
 SHEET_NUMBER = re.compile(r"list\W*_*\s*(\d+)", re.IGNORECASE)
 IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
@@ -53,6 +58,25 @@ def _headers(list_id: str | None) -> dict[str, str]:
     return {name: header for headers in column_headers().values() for name, header in headers.items()}
 
 
+def header_in_text(header: str) -> str:
+    """A header as it reads inside a sentence: quoted where it is a question or a long clause
+    (`"Was the child assessed as requiring LA children's social care support"`), else as it is."""
+    words = header.split()
+    quoted = len(words) > LONG_HEADER_WORDS or (words and words[0].casefold() in QUESTION_WORDS)
+    return f'"{header}"' if quoted else header
+
+
+def article(phrase: str) -> str:
+    """`a` or `an` as the phrase is said: `an Ethnicity`, `a UPN`, `a Unique ...`, `a "Was ..."`."""
+    word = phrase.lstrip('"').split(" ", 1)[0]
+    if not word:
+        return "a"
+    if len(word) > 1 and word.isupper():  # an acronym is said letter by letter
+        return "an" if word[0] in "AEFHILMNORSX" else "a"
+    vowel = word[0].casefold() in "aeiou" and not word.casefold().startswith(CONSONANT_SOUNDS)
+    return "an" if vowel else "a"
+
+
 def _readable(text: str, headers: dict[str, str]) -> str:
     """Column ids in a message replaced by their headers; any other id spelt as words."""
     return IDENTIFIER.sub(lambda m: headers.get(m.group(0), m.group(0).replace("_", " ")), text)
@@ -65,12 +89,15 @@ def describe(sheet: str, columns: str | list[str], rule: str, message: str) -> s
     list_id = list_id_of(sheet)
     headers = _headers(list_id)
     shown = " or ".join(
-        " and ".join(headers.get(name.strip(), name.strip().replace("_", " ")) for name in column.split(","))
+        " and ".join(
+            header_in_text(headers.get(name.strip(), name.strip().replace("_", " ")))
+            for name in column.split(",")
+        )
         for column in dict.fromkeys([columns] if isinstance(columns, str) else columns)
         if column and column.strip()
     )
     if rule in RULE_PHRASES and shown:
-        return RULE_PHRASES[rule].format(columns=shown)
+        return RULE_PHRASES[rule].format(columns=shown, article=article(shown))
     text = str(message or rule).removeprefix(f"{list_id}: ") if list_id else str(message or rule)
     return _readable(text, headers)
 

@@ -397,6 +397,13 @@ class _Builder:
         for block_title, block in blocks:
             shown = [self.headline_row(r) for r in block if r["indicator_id"] not in absent]
             section.blocks += [paper.FigureBlock(block_title, shown)] if shown else []
+        no_figures = benchmark_view.without_figures(
+            section.benchmark_heading,
+            [r.benchmark_cells for r in [*section.rows, *(r for b in section.blocks for r in b.rows)]],
+        )
+        if no_figures:  # four columns of "not published" say less than one line
+            section.benchmark_heading = ""
+            section.summary.append(no_figures)
         quiet = self.common_cause([row["indicator_id"] for row in every])
         if quiet:
             section.summary.append(quiet)
@@ -576,8 +583,10 @@ class _Builder:
         """The figure in words and its SPC clause. A special cause this month is not "steady" beside it
         (rules.reading without a direction); a partial figure is only its value."""
         figure, view = self.figure(indicator_id), self.spc_for(indicator_id, n)
+        if figure.value is None:
+            return signals.missing_reading(figure.label, self.rows[indicator_id].get("note"))
         if self.is_partial(indicator_id, self.month):
-            return f"{figure.label} was {format_value(figure.value, figure.unit)} ({signals.PARTIAL})."
+            return signals.partial_reading(figure.label, format_value(figure.value, figure.unit))
         text = rules.reading(figure, moved=view.latest() is None)
         if signals.rolling(self.rows[indicator_id]):
             return text
@@ -618,6 +627,8 @@ class _Builder:
         labels = [SUPPRESSED if v == SUPPRESSED else format_value(v, "decimal") for v in body[spec.column]]
         items = list(zip(names, values, strict=True))
         reading = rules.spread_reading(spec.what, items, as_number(total[spec.column]), "decimal")
+        if all(value is None for value in values):
+            return None, reading  # every bar suppressed or blank: the reading says so, no empty chart
         svg = self.renderer.bars(names, values, labels, horizontal=True)
         alt = describe_bars(f"{spec.what} by team", names, labels)
         return Chart(

@@ -121,3 +121,29 @@ def _csv_text(value, column: str) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return str(value)
+
+
+# how the run's last line names each severity, in this order (issues.SEVERITIES); `reject` only when any
+SUMMARY_SEVERITIES = (("error", "error", True), ("warning", "warning", True), ("info", "info", True),
+                      ("reject", "rejected row", False))  # fmt: skip
+
+
+def published_summary(out_dir: Path) -> str:
+    """What the committee will see, from the files just published: `46 indicators published (3 not
+    available); 28 data-quality issues (0 errors, 12 warnings, 16 info)`. The run's last line, each of
+    backfill's month lines, run.json and notifications say it, so nobody reads "46 indicators
+    published" without the issues beside it."""
+    values = pd.read_csv(out_dir / "indicators.csv", dtype=str, usecols=["value"])["value"]
+    severities = pd.read_csv(out_dir / "data_quality.csv", dtype=str, usecols=["severity"])["severity"]
+    counts = severities.value_counts().to_dict()
+    missing = int(values.isna().sum())
+    detail = ", ".join(
+        f"{counts.get(severity, 0):,} {word}{'' if word == 'info' or counts.get(severity, 0) == 1 else 's'}"
+        for severity, word, always in SUMMARY_SEVERITIES
+        if always or counts.get(severity)
+    )
+    total = len(severities)
+    return (
+        f"{len(values)} indicator{'' if len(values) == 1 else 's'} published ({missing} not available); "
+        f"{total:,} data-quality issue{'' if total == 1 else 's'} ({detail})"
+    )

@@ -52,6 +52,19 @@ def partial(note) -> bool:
     return isinstance(note, str) and bool(_PARTIAL_NOTE.search(note))
 
 
+def missing_reading(label: str, note) -> str:
+    """A figure without a value says why, from the first clause of its note: `Re-referrals within 12
+    months (%): not available (no referrals in the month: percentage empty).`"""
+    reason = str(note).split("; ", 1)[0].removeprefix("not available: ") if isinstance(note, str) else ""
+    return f"{label}: not available ({reason})." if reason.strip() else f"{label}: not available this month."
+
+
+def partial_reading(label: str, value: str) -> str:
+    """A figure the history covers only partly is its value over what is held, no more: `Referrals,
+    rolling 12 months: partial history, 2,690 over the months held.`"""
+    return f"{label}: {PARTIAL}, {value} over the months held."
+
+
 def rolling(row: dict) -> bool:
     """Whether a figure covers overlapping periods: its period is a range of months (`2012-07 to
     2013-06`, as stored_indicators gives the r12 figures); a row without a period falls back to the

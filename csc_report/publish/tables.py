@@ -54,6 +54,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     has_total: bool = False
     codes: bool = False  # a breakdown by a code list: rows of codes nobody has are left out of print
+    apart: frozenset[str] = frozenset()  # codes listed below the total, not in it (short breaks)
 
 
 def _by(key: str, header: str, *counts: Column) -> tuple[Column, ...]:
@@ -82,6 +83,7 @@ TABLE_SPECS = {
         _by("legal_status", "Legal status", CHILDREN),
         has_total=True,
         codes=True,
+        apart=frozenset({"V3", "V4"}),  # short breaks: not looked after, so not in cla_open's total
     ),
     "cla_by_placement_type": TableSpec(
         "Children looked after by placement type",
@@ -140,6 +142,7 @@ class PublishedTable:
     `frame` holds numbers unrounded, SUPPRESSED marks, None for missing, Periods for months and dates.
     The CSV and the workbook give every row and column; print (the report, the appendix) leaves out the
     columns that are not `printed` and, in a breakdown by codes (`codes`), the codes whose counts are all 0.
+    The total row is the last one or, where `apart` rows follow it (codes outside the total), above them.
     """
 
     id: str
@@ -148,6 +151,19 @@ class PublishedTable:
     frame: pd.DataFrame
     has_total: bool = False
     codes: bool = False
+    apart: int = 0  # rows after the total, not summed in it
+
+    @property
+    def total_index(self) -> int | None:
+        """The total row's position in `frame`, None without one."""
+        return len(self.frame) - 1 - self.apart if self.has_total else None
+
+    @property
+    def printed_total(self) -> int | None:
+        """The total row's position among the printed rows, None without one."""
+        if self.total_index is None:
+            return None
+        return list(self.printed_frame().index).index(self.total_index)
 
     @property
     def printed_columns(self) -> tuple[Column, ...]:
@@ -159,8 +175,8 @@ class PublishedTable:
             return frame
         counts = [c.name for c in self.printed_columns if c.kind not in TEXT_KINDS]
         zero = (frame[counts].apply(pd.to_numeric, errors="coerce") == 0).all(axis=1)
-        if self.has_total:
-            zero.iloc[-1] = False
+        if self.total_index is not None:
+            zero.iloc[self.total_index] = False
         return frame[~zero]
 
     @property
@@ -250,16 +266,19 @@ def breakdown_table(table_id: str, frame: pd.DataFrame, profile: str) -> Publish
             body[column.name] = [
                 pd.Timestamp(v).date() if not pd.isna(v) else None for v in body[column.name]
             ]
+    is_apart = body[columns[0].name].isin(spec.apart)
+    body, apart = body[~is_apart], body[is_apart]
     if spec.has_total:
         body = pd.concat([body, _total_row(body, columns)], ignore_index=True)
-    published = suppress(
-        body,
-        tuple(c.name for c in columns if c.children),
-        has_total=spec.has_total,
-        follows={c.name: c.follows for c in columns if c.follows},
-        profile=profile,
+    counts = tuple(c.name for c in columns if c.children)
+    follows = {c.name: c.follows for c in columns if c.follows}
+    published = suppress(body, counts, has_total=spec.has_total, follows=follows, profile=profile)
+    if len(apart):
+        below = suppress(apart, counts, has_total=False, follows=follows, profile=profile)
+        published = pd.concat([published, below], ignore_index=True)
+    return PublishedTable(
+        table_id, spec.title, tuple(columns), published, spec.has_total, spec.codes, apart=len(apart)
     )
-    return PublishedTable(table_id, spec.title, tuple(columns), published, spec.has_total, spec.codes)
 
 
 def _total_row(body: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:

@@ -71,8 +71,8 @@ def write_workbook(
             rows,
             [c.kind for c in table.columns],
         )
-        if table.has_total:
-            for cell in workbook[name][len(rows) + 1]:
+        if table.total_index is not None:
+            for cell in workbook[name][table.total_index + 2]:  # below the header row, 1-based
                 cell.font = HEADER_FONT
     workbook.save(path)
     return path

@@ -68,8 +68,9 @@ CREATE OR REPLACE TEMPORARY MACRO open_cases(la, m, asat) AS TABLE
     QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY status_rank, start_date DESC) = 1;
 
 -- Children looked after at asat (snapshot M alone) for the breakdown tables: one row per child (their
--- latest open period),
--- short breaks (legal status V3/V4) flagged rather than dropped so that a table can show them apart.
+-- latest open period that is not a short break, as cla_open counts them, else their latest short break),
+-- short breaks (legal status V3/V4) flagged rather than dropped so that a table can show them apart. So
+-- the rows not flagged are cla_open's children, one each, and a breakdown's total equals the headline.
 CREATE OR REPLACE TEMPORARY MACRO looked_after_at(la, m, asat) AS TABLE
     SELECT
         child_id,
@@ -78,7 +79,9 @@ CREATE OR REPLACE TEMPORARY MACRO looked_after_at(la, m, asat) AS TABLE
         coalesce(legal_status IN ('V3', 'V4'), false) AS short_breaks
     FROM snapshot_cla(la, m)
     WHERE is_open(cla_start, cla_end, asat)
-    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY cla_start DESC) = 1;
+    QUALIFY row_number() OVER (
+        PARTITION BY child_id ORDER BY coalesce(legal_status IN ('V3', 'V4'), false), cla_start DESC, source_row
+    ) = 1;
 
 -- Contract 1.2: a figure whose period (or look-back) starts before the earliest date the history covers
 -- (history_covers_from) is given with a note saying from when the history runs.

@@ -1,7 +1,7 @@
 -- cla_by_legal_status (contract 3, section "looked after"): children looked after at asat by legal status
 -- of their latest open period (looked_after_at macro, _macros.sql). Every status shows, with 0 when none.
 -- Short breaks (V3/V4) are listed but flagged: they are not counted in cla_open, so the counted_in_cla_open
--- rows add up to cla_open.
+-- rows add up to cla_open; the published table lists them below its total (publish/tables.py `apart`).
 -- Parameters: $la, $m, $asat.
 
 with legal_statuses(legal_status, description, sort_order) as (

@@ -1,7 +1,7 @@
 -- cla_by_placement_type (contract 3, section "looked after"): children looked after at asat by placement
 -- type of their latest open period (looked_after_at macro, _macros.sql), placement types present only.
--- `looked_after` counts the children of cla_open (its total equals cla_open unless a child's latest open
--- period is a short break beside an older open one); `short_breaks` counts children on short breaks (V3/V4).
+-- `looked_after` counts the children of cla_open (its total equals cla_open); `short_breaks` counts children
+-- on short breaks (V3/V4) alone.
 -- Descriptions are the Ofsted Annex A (SSDA903) wording; a code outside the list keeps its code alone.
 -- Parameters: $la, $m, $asat.
 
