@@ -7,8 +7,8 @@ own rows, read with fastexcel and the contract's definitions, never with the pro
 referrals and S47 enquiries dated in the month, early help assessments started in it and open at its end,
 children on a plan and children looked after (short breaks left out) at its end, and care leavers.
 
-Rows repeated exactly are counted as often as they appear, as the product counts them today (issue 34
-point 2 changes that on another branch; DISTINCT_ROWS then turns to True).
+A row repeated exactly is one record, and on Lists 3 and 5 a child's rows on one referral (S47 start)
+date are one event (issue 34 point 2): the hand count drops them as a reader would, with pandas.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from csc_report.validation import validate_extract
 
 pytestmark = pytest.mark.slow
 KEY = bytes(range(32))
-DISTINCT_ROWS = False  # whether a row repeated exactly counts once
 # sample -> the month its report is run for: that of its events where it has events only (the fddc
 # samples), else that of its latest dates (liia's events of September 2020 end after it; at January 2024
 # its children on a plan, looked after and leaving care count)
@@ -52,7 +51,12 @@ def sheet(path, number: int) -> pd.DataFrame:
     header = next(i for i, text in enumerate(first) if "Unique ID" in text or "identifier" in text)
     frame = cells.iloc[header + 1 :].dropna(how="all")
     frame.columns = [str(text).strip() for text in cells.iloc[header]]
-    return frame.drop_duplicates() if DISTINCT_ROWS else frame
+    return frame.drop_duplicates()  # a row repeated exactly is one record
+
+
+def one_per_event(frame: pd.DataFrame, dates: pd.Series) -> pd.Series:
+    """Lists 3 and 5: a child's rows on one event date are one event, so their dates once."""
+    return dates[~pd.DataFrame({"child": frame["Child Unique ID"], "date": dates}).duplicated()]
 
 
 def column(frame: pd.DataFrame, *words: str) -> pd.Series:
@@ -89,8 +93,8 @@ def hand_counts(path, month: str) -> dict[str, int]:
         "contacts": in_month(column(contacts, "date of contact"), month),
         "early_help_started": in_month(eh_start, month),
         "early_help_open": int(open_at(eh_start, eh_end, month).sum()),
-        "referrals": in_month(column(referrals, "referral", "date"), month),
-        "s47_started": in_month(column(s47, "section 47", "start"), month),
+        "referrals": in_month(one_per_event(referrals, column(referrals, "referral", "date")), month),
+        "s47_started": in_month(one_per_event(s47, column(s47, "section 47", "start")), month),
         "cp_plans_open": plans.loc[on_plan, "Child Unique ID"].nunique(),
         "cla_open": care.loc[looked_after, "Child Unique ID"].nunique(),
         "care_leavers": len(leavers),
