@@ -512,15 +512,22 @@ def test_internal_profile_shows_everything(tmp_path):
 
 
 def test_planted_identifier_reaches_no_output(published):
-    out_dir, _ = published
-    for path in out_dir.rglob("*"):
-        if path.is_file():
-            text = path.read_bytes()
-            if path.suffix == ".xlsx":
-                workbook = load_workbook(path, read_only=True)
-                text = repr([list(ws.iter_rows(values_only=True)) for ws in workbook]).encode()
-            assert PLANTED_ID.encode() not in text, path
-            assert b"child_id" not in text, path
+    out_dir, written = published
+    files = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    # the scan reads every file the publisher wrote (40 for this context), not an empty or other folder
+    assert {p.relative_to(out_dir).as_posix() for p in files} >= set(written) and len(written) >= 30
+    scanned = {}
+    for path in files:
+        text = path.read_bytes()
+        if path.suffix == ".xlsx":
+            workbook = load_workbook(path, read_only=True)
+            text = repr([list(ws.iter_rows(values_only=True)) for ws in workbook]).encode()
+        scanned[path.relative_to(out_dir).as_posix()] = text
+    # the table whose upstream frame carried the planted column is read, its other cells found there
+    assert b"Neglect" in scanned["tables/cp_by_category.csv"] and b"Neglect" in scanned["tables.xlsx"]
+    for name, text in scanned.items():
+        assert PLANTED_ID.encode() not in text, name
+        assert b"child_id" not in text, name
 
 
 def test_missing_trends_and_previous_figures_still_publish(tmp_path):
