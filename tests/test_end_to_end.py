@@ -9,17 +9,20 @@ caching, locking, scheduling) are tested in test_operations*.py.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from conftest import DEMO_LA, DEMO_MONTHS, fingerprint, found_in, la_file, planted_values
 from csc_report.flows.console import run_flow
 from csc_report.flows.monthly import backfill, monthly_report
+from openpyxl import load_workbook
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
@@ -44,11 +47,30 @@ sw_agency_rate_pct cases_unallocated early_help_started early_help_open
 def test_backfill_publishes_every_month(demo):
     root, params, outcomes = demo
     assert [o.status for o in outcomes] == ["done"] * len(MONTHS), [o.message for o in outcomes]
-    out = Path(params["outputs"]) / LA / MONTHS[-1]
-    for name in ("report.md", "report.html", "indicators.csv", "tables.xlsx", "data_quality.csv", "run.json"):
-        assert (out / name).stat().st_size > 0, name
-    assert any((out / "data_docs").rglob("*.html"))
-    assert (Path(params["outputs"]) / "index.html").exists()
+    index = (Path(params["outputs"]) / "index.html").read_text(encoding="utf-8")
+    for m in MONTHS:
+        out = Path(params["outputs"]) / LA / m
+        for name in (
+            "report.md",
+            "report.html",
+            "indicators.csv",
+            "tables.xlsx",
+            "data_quality.csv",
+            "run.json",
+        ):
+            assert (out / name).stat().st_size > 0, (m, name)
+        record = json.loads((out / "run.json").read_text())
+        assert (record["month"], record["status"]) == (m, "done")
+        named = datetime.strptime(m, "%Y-%m").strftime("%B %Y")  # "April 2013": the month the report is of
+        assert named in (out / "report.html").read_text(encoding="utf-8"), m
+        assert named in (out / "report.md").read_text(encoding="utf-8"), m
+        with (out / "indicators.csv").open(encoding="utf-8") as handle:
+            rows = {row["indicator_id"]: row for row in csv.DictReader(handle)}
+        assert set(CONTRACT_IDS) <= set(rows) and rows["referrals"]["period"] == m, m
+        assert float(rows["referrals"]["value"]) > 0, m
+        assert load_workbook(out / "tables.xlsx", read_only=True).sheetnames, m
+        assert any((out / "data_docs").rglob("*.html")), m
+        assert f"{LA}/{m}/report.html" in index, m
 
 
 def test_indicators_csv_has_every_contract_indicator(demo):
@@ -87,7 +109,16 @@ def test_run_json_records_inputs_timings_and_flow_run(demo):
     assert record["status"] == "done"
     assert record["flow_run_id"]
     assert {"read", "validate", "load", "indicators", "publish"} <= set(record["timings"])
-    assert all(len(item["sha256"]) == 64 for item in record["inputs"])
+    for m in MONTHS:  # every input's hash is the sha256 of the file in the inbox, each month's own files
+        inputs = json.loads((Path(params["outputs"]) / LA / m / "run.json").read_text())["inputs"]
+        hashes = {item["file"]: item["sha256"] for item in inputs}
+        own = {f"{LA}/{m}/{p.name}" for p in (Path(params["inbox"]) / LA / m).iterdir() if p.is_file()}
+        assert own and own <= set(hashes), m
+        for name, digest in hashes.items():
+            assert digest == hashlib.sha256((Path(params["inbox"]) / name).read_bytes()).hexdigest(), (
+                m,
+                name,
+            )
     assert record["row_counts"]["referrals"] > 0
 
 
@@ -136,7 +167,14 @@ def test_bad_extract_stops_the_run_and_leaves_the_warehouse_as_it_was(demo, tmp_
     assert fingerprint(la_file(params)) == before
     record = json.loads((Path(params["outputs"]) / LA / MONTHS[-1] / "run.json").read_text())
     assert record["status"] == "failed" and workbook.name in record["message"]
-    run_flow(monthly_report, month=MONTHS[-1], **params)  # the fixed input runs clean again
+    # the fixed input runs clean again: run.json says failed, so the month is not "already done"; it is
+    # computed again, to the same warehouse, and its record says done
+    outcome = run_flow(monthly_report, month=MONTHS[-1], **params)
+    assert outcome.status == "done", outcome.message
+    assert (
+        json.loads((Path(params["outputs"]) / LA / MONTHS[-1] / "run.json").read_text())["status"] == "done"
+    )
+    assert fingerprint(la_file(params)) == before
 
 
 REFERENCE_TABLES = ("benchmarks", "reference_population", "reference_areas", "statistical_neighbours",

@@ -178,8 +178,36 @@ def test_assessments_show_the_working_days_that_decided_them(month):
     ]
 
 
+# The figures worked out by hand in the module docstring: (month, indicator) -> (value, its rows as
+# (counted_in, child, Excel row)). A figure is counted from the same row macro `explain` lists, so
+# rows and figure agree by construction; these are what both must be.
+HAND_WORKED = {
+    ("2013-05", "referrals"): (2, [("count", "A", 2), ("count", "B", 3)]),
+    ("2013-06", "referrals"): (3, [("count", "A", 4), ("count", "C", 5), ("count", "D", 3)]),
+    ("2013-06", "referrals_r12"): (  # adds A 2013-05-10 (June row 2) and C 2012-11-15 (May row 4), not B
+        5, [("count", "A", 2), ("count", "A", 4), ("count", "C", 4), ("count", "C", 5), ("count", "D", 3)]
+    ),
+    ("2013-06", "re_referrals_pct"): (
+        200 / 3, [("denominator_only", "D", 3), ("numerator", "A", 4), ("numerator", "C", 5)]
+    ),
+    ("2013-06", "cp_plans_open"): (2, [("count", "E", 3), ("count", "G", 5)]),  # not F: ends 30 June
+    ("2013-06", "cp_open_2yrs_plus"): (2, [("count", "E", 2), ("count", "G", 5)]),
+    ("2013-06", "cases_unallocated"): (2, [("count", "G", 5), ("count", "H", 2)]),
+    ("2013-06", "cla_open"): (1, [("count", "J", 2)]),
+    ("2013-06", "cla_3plus_placements_pct"): (100, [("numerator", "J", 2)]),
+    ("2013-06", "assessments_open_overdue"): (1, [("count", "K", 2)]),  # 62 working days open
+    ("2013-06", "assessments_in_45wd_pct"): (0, [("denominator_only", "M", 4)]),  # 48 working days
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("m", ["2013-05", "2013-06"])
 def test_every_available_figure_of_the_hand_built_months_equals_its_rows(month, m):
+    for (hand_month, indicator_id), (value, rows) in HAND_WORKED.items():
+        if hand_month == m:
+            explanation = explain.explain(month, LA, m, indicator_id)
+            listed = explanation.rows[["counted_in", "child", "source_row"]].itertuples(index=False)
+            assert sorted(tuple(r) for r in listed) == rows, indicator_id
+            assert explanation.figure["value"] == pytest.approx(value), indicator_id
     checked = 0
     unavailable = set(indicators.unavailable(month, LA, pd.Timestamp(m).date())["item_id"])
     for indicator_id in indicators.catalogue()[0]["indicator_id"]:
@@ -278,10 +306,43 @@ def generated(tmp_path_factory):
     con.close()
 
 
+# Children behind five figures of a generated month, in SQL written from the contract's definitions
+# (not the row macros): stock figures on snapshot M alone, open at asat = start <= asat and (end is null
+# or end > asat); referrals dated in M, all in snapshot M (its window holds M). $m is the month's first day.
+OPEN_AT = (
+    "la_code = $la AND snapshot_month = $m AND {s} <= last_day($m) AND ({e} IS NULL OR {e} > last_day($m))"
+)
+CP_OPEN = OPEN_AT.format(s="cp_start", e="cp_end")
+CLA_OPEN = OPEN_AT.format(s="cla_start", e="cla_end") + " AND coalesce(legal_status, '') NOT IN ('V3', 'V4')"
+INDEPENDENT = {
+    "referrals": "SELECT child_id FROM referrals WHERE la_code = $la AND snapshot_month = $m"
+    " AND referral_date BETWEEN $m AND last_day($m)",
+    "cp_plans_open": f"SELECT DISTINCT child_id FROM cp_plans WHERE {CP_OPEN}",
+    "cp_open_2yrs_plus": f"SELECT DISTINCT child_id FROM cp_plans WHERE {CP_OPEN}"
+    " AND cp_start <= last_day($m) - INTERVAL 2 YEAR",
+    "cla_open": f"SELECT DISTINCT child_id FROM cla WHERE {CLA_OPEN}",
+    "cla_3plus_placements_pct": f"SELECT DISTINCT child_id FROM cla WHERE {CLA_OPEN}"
+    " AND placements_last_12m >= 3",
+}
+
+
+def independent_children(con, m: str, indicator_id: str) -> list[str]:
+    """The children INDEPENDENT's SQL finds for one figure of month m, sorted (one per row counted)."""
+    found = con.execute(INDEPENDENT[indicator_id], {"la": LA, "m": pd.Timestamp(m).date()}).fetchall()
+    return sorted(child for (child,) in found)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("m", ["2013-05", "2013-06"])
 def test_every_figure_of_a_generated_month_equals_its_rows(generated, m):
     _paths, con = generated
+    for indicator_id in INDEPENDENT:
+        explanation = explain.explain(con, LA, m, indicator_id)
+        counted = explanation.rows[explanation.rows["counted_in"].isin(["count", "numerator"])]
+        children = independent_children(con, m, indicator_id)
+        assert len(children) > 0 and sorted(counted["child"]) == children, indicator_id
+        part = "numerator" if indicator_id == "cla_3plus_placements_pct" else "value"
+        assert explanation.figure[part] == len(children), indicator_id
     unavailable = set(indicators.unavailable(con, LA, pd.Timestamp(m).date())["item_id"])
     # the pre-2014 layout has no pathway plans and no latest date of contact with care leavers
     assert unavailable == {"pathway_plans_in_date_pct", "care_leavers_contact_in_standard_pct"}
@@ -299,6 +360,8 @@ def test_the_generated_months_action_lists_are_their_figures_rows(generated, tmp
     for action in actions.ACTION_LISTS:
         rows = explain.figure_rows(con, LA, "2013-06", action.indicator_id)
         expected = rows[rows["counted_in"] == action.counted_in]
+        if action.indicator_id in INDEPENDENT:  # the children worked out here in SQL, not by the macros
+            assert sorted(expected["child"]) == independent_children(con, "2013-06", action.indicator_id)
         mine = summary[summary["list"] == action.list_id]
         files = mine["file"].dropna()
         written = pd.concat([pd.read_csv(folder / f, dtype=str) for f in files]) if len(files) else None

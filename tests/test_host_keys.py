@@ -168,6 +168,8 @@ def test_no_credentials_at_all_says_so_and_sends_none(sftp, tmp_path, monkeypatc
     assert str(caught.value).startswith(
         f"{sources.display_url(sftp.url)}: no credentials were found, so none were sent"
     )
+    assert len(sftp.connections) == 1  # it reached the server ...
+    assert sftp.auth_attempts == []  # ... and sent no user name, let alone a password or key
 
 
 def test_an_sftp_inbox_without_paramiko_names_the_package_to_install(monkeypatch):

@@ -51,9 +51,32 @@ def test_initial_assessments_in_10_working_days(con):
 
 
 def test_a_span_across_the_2012_jubilee_bank_holidays_is_one_working_day(con):
-    load(con, "2012-06", layout="pre2014", assessments=[assessment("2012-06-01", "2012-06-06", "initial")])
-    f = figures(con, "2012-06")
-    assert f["initial_assessments_in_10wd_pct"]["value"] == 100
+    """June 2012: the spring bank holiday moved from Monday 28 May to Monday 4 June, and Tuesday 5 June
+    was an extra one (the Diamond Jubilee); 7 May was the early May holiday. So 28 May 2012 was a
+    working day and 4-5 June were not. Working days d with start < d <= end:
+
+      one   Fri 1 June -> Wed 6 June : 6 June                                            = 1
+      in    Fri 1 June -> Tue 19 June: 6, 7, 8 (3), 11-15 (5), 18, 19 (2)                = 10 -> in;
+            with 4 and 5 June counted as working days it would be 12 -> out
+      late  Fri 1 June -> Wed 20 June: as above plus 20 June                             = 11 -> out
+      moved Fri 18 May -> Wed 6 June : 21-25 May (5), 28 May-1 June (5), 6 June (1)      = 11 -> out;
+            a calendar keeping the usual last Monday of May (28 May) as a holiday would say 10 -> in
+    """
+    spans = {"one": ("2012-06-01", "2012-06-06"), "in": ("2012-06-01", "2012-06-19"),
+             "late": ("2012-06-01", "2012-06-20"), "moved": ("2012-05-18", "2012-06-06")}  # fmt: skip
+    load(
+        con,
+        "2012-06",
+        layout="pre2014",
+        assessments=[assessment(s, e, "initial", child) for child, (s, e) in spans.items()],
+    )
+    counted = {
+        c: con.execute("SELECT wd_between(?, ?)", [d(s), d(e)]).fetchone()[0] for c, (s, e) in spans.items()
+    }
+    assert counted == {"one": 1, "in": 10, "late": 11, "moved": 11}
+    ia = figures(con, "2012-06")["initial_assessments_in_10wd_pct"]
+    assert (ia["numerator"], ia["denominator"]) == (2, 4)  # one and in
+    assert ia["value"] == 50
 
 
 def test_core_assessments_in_35_working_days(con):

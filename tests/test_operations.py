@@ -8,6 +8,7 @@ timings. Tests that run `csc-report` as separate processes are in test_operation
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import shutil
 import subprocess
@@ -248,23 +249,57 @@ def test_the_writing_tasks_carry_the_writer_tag_only_where_a_limit_on_it_exists(
 
 
 def test_artifacts_show_each_months_figures(demo):
+    """For every month of the backfill, the artifacts that month's run made: its Referrals row is the
+    number of List 3 rows of that month's snapshot dated in the month, counted here in SQL (snapshot M
+    is the whole truth for M's own dates, contract 1.2), and every row is that month's indicators.csv."""
     root, params, _ = demo
-    out = Path(params["outputs"]) / LA / MONTHS[-1]
-    flow_run_id = json.loads((out / "run.json").read_text())["flow_run_id"]
-    key = artifact_key(LA, MONTHS[-1])
-    assert key == f"csc-report-{LA}-2013-06"
+    con = warehouse.connect(la_file(params), read_only=True)
+    try:
+        referrals = dict(
+            con.execute(
+                "SELECT strftime(snapshot_month, '%Y-%m'), count(*) FILTER (WHERE referral_date"
+                " BETWEEN snapshot_month AND last_day(snapshot_month)) FROM referrals WHERE la_code = ?"
+                " GROUP BY ALL",
+                [LA],
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert sorted(referrals) == MONTHS and min(referrals.values()) > 0
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key, f"{key}-report"]))
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(
+                    any_=[k for m in MONTHS for k in (artifact_key(LA, m), f"{artifact_key(LA, m)}-report")]
+                )
+            )
         )
-    made = {a.key: a for a in found if str(a.flow_run_id) == flow_run_id}  # by the run that made `out`
-    rows = made[key].data
-    rows = json.loads(rows) if isinstance(rows, str) else rows
-    assert made[key].type == "table"
-    assert any(row["indicator"] == "Referrals" and row["value"] for row in rows)
-    assert all(isinstance(v, str) for row in rows for v in row.values())
-    report = made[f"{key}-report"]
-    assert report.type == "markdown" and str((out / "report.html").resolve()) in report.data
+    for m in MONTHS:
+        out = Path(params["outputs"]) / LA / m
+        flow_run_id = json.loads((out / "run.json").read_text())["flow_run_id"]
+        key = artifact_key(LA, m)
+        assert key == f"csc-report-{LA}-{m}"
+        made = {
+            a.key: a for a in found if str(a.flow_run_id) == flow_run_id and a.key in (key, f"{key}-report")
+        }
+        assert made[key].type == "table"
+        rows = made[key].data
+        rows = json.loads(rows) if isinstance(rows, str) else rows
+        assert all(isinstance(v, str) for row in rows for v in row.values())
+        shown = {row["indicator"]: row["value"] for row in rows}
+        assert shown["Referrals"] == f"{referrals[m]:,}", m
+        with (out / "indicators.csv").open(encoding="utf-8", newline="") as handle:
+            published = {row["label"]: row["value"] for row in csv.DictReader(handle)}
+        assert len(shown) == len(rows) and shown.keys() == published.keys()  # labels are unique
+        for label, value in published.items():  # shown rounded: counts to 1, the rest to 0.1
+            assert (shown[label] == "") == (value == ""), (m, label)
+            if value:
+                assert float(shown[label].replace(",", "")) == pytest.approx(float(value), abs=0.5), (
+                    m,
+                    label,
+                )
+        report = made[f"{key}-report"]
+        assert report.type == "markdown" and str((out / "report.html").resolve()) in report.data
 
 
 def test_prefect_logs_carry_no_personal_data(demo):

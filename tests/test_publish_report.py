@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import subprocess
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
 from csc_report.publish.layout import SECTIONS
@@ -519,15 +522,22 @@ def test_internal_profile_shows_everything(tmp_path):
 
 
 def test_planted_identifier_reaches_no_output(published):
-    out_dir, _ = published
-    for path in out_dir.rglob("*"):
-        if path.is_file():
-            text = path.read_bytes()
-            if path.suffix == ".xlsx":
-                workbook = load_workbook(path, read_only=True)
-                text = repr([list(ws.iter_rows(values_only=True)) for ws in workbook]).encode()
-            assert PLANTED_ID.encode() not in text, path
-            assert b"child_id" not in text, path
+    out_dir, written = published
+    files = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    # the scan reads every file the publisher wrote (40 for this context), not an empty or other folder
+    assert {p.relative_to(out_dir).as_posix() for p in files} >= set(written) and len(written) >= 30
+    scanned = {}
+    for path in files:
+        text = path.read_bytes()
+        if path.suffix == ".xlsx":
+            workbook = load_workbook(path, read_only=True)
+            text = repr([list(ws.iter_rows(values_only=True)) for ws in workbook]).encode()
+        scanned[path.relative_to(out_dir).as_posix()] = text
+    # the table whose upstream frame carried the planted column is read, its other cells found there
+    assert b"Neglect" in scanned["tables/cp_by_category.csv"] and b"Neglect" in scanned["tables.xlsx"]
+    for name, text in scanned.items():
+        assert PLANTED_ID.encode() not in text, name
+        assert b"child_id" not in text, name
 
 
 def test_missing_trends_and_previous_figures_still_publish(tmp_path):
@@ -638,17 +648,27 @@ def test_index_lists_months_newest_first_with_relative_links(tmp_path):
 
 
 def test_report_renders_to_png_in_headless_chromium(published, tmp_path):
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("/usr/bin/chromium is not installed: the print rendering check needs a headless browser")
+    """The first section (Referrals) as Chromium draws it on an A4-wide window: between its heading and
+    the next section's (y 400-1430 of 1754 here) it shows text and chart lines, and the amber fill of its
+    one amber RAG cell (referrals per 10,000: 621.0 against a target of 603.0), which only the inlined
+    stylesheet gives. A blank page, or one whose style did not load, fails."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium): the rendering check needs it")
     out_dir, _ = published
     screenshot = tmp_path / "report.png"
     subprocess.run(
-        [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={screenshot}",
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={screenshot}",
          "--window-size=1240,1754", (out_dir / "report.html").as_uri()],
         check=True, capture_output=True, timeout=60,
     )  # fmt: skip
-    assert screenshot.stat().st_size > 10_000
+    pixels = np.asarray(Image.open(screenshot).convert("RGB"))
+    assert pixels.shape == (1754, 1240, 3)
+    section = pixels[400:1430].astype(int)
+    amber = (section == (0xFC, 0xE8, 0xB2)).all(axis=2).sum()  # .rag-amber { background: #fce8b2 }
+    dark = (section.max(axis=2) < 100).mean()
+    assert amber > 1000, amber  # one table cell, about 65 x 90 pixels
+    assert dark > 0.01, dark  # text and chart lines; a blank section is 0
 
 
 def test_indicator_period_is_the_rows_own_range_or_the_month(tmp_path):

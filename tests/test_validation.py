@@ -369,9 +369,18 @@ def test_absent_optional_column_skips_its_checks(monkeypatch):
         return run_suite(suite, table, columns, skip, asat)
 
     monkeypatch.setattr(gx_engine, "run_suite", spy)
-    result = validate({"assessments": table([child(assessment_start=D("2024-05-01"))])})
-    assert result.issues == []
-    assert skipped
+    # present: child_id, gender, ethnicity, dob, age, assessment_start (a bad gender code among them);
+    # absent, all optional: assessment_auth, disability, child_seen, assessment_outcome, assessment_type
+    result = validate({"assessments": table([child(assessment_start=D("2024-05-01"), gender="zz")])})
+    assert sorted(skipped) == [  # the checks that read an absent column (assessments.json), no other
+        "assessment_auth_not_before_assessment_start",
+        "assessment_auth_not_in_future",
+        "assessment_outcome_code",
+        "assessment_type_code",
+        "child_seen_code",
+        "disability_code",
+    ]
+    assert {i.rule for i in result.issues} == {"gender_code"}  # the checks on present columns ran
 
 
 def test_severity_is_overridable_per_list(tmp_path):
