@@ -70,7 +70,10 @@ class Axe:
         found = self._engine.run(self._tab, options=options).response["violations"]
         return [
             Violation(
-                name or str(page), rule["id"], " ".join(node["target"]), _one_line(node["failureSummary"])
+                name or str(page),
+                rule["id"],
+                " ".join(map(str, node["target"])),
+                _one_line(node["failureSummary"]),
             )
             for rule in found
             for node in rule["nodes"]
