@@ -134,3 +134,20 @@ def test_bars_write_each_value_and_escape_every_label():
 def test_the_same_figures_draw_the_same_bytes():
     first = ChartRenderer().panels(MONTHS, [panel(), panel(target=25.0)])[0]
     assert first == ChartRenderer().panels(MONTHS, [panel(), panel(target=25.0)])[0]
+
+
+def test_special_cause_points_differ_in_shape_as_well_as_colour():
+    """Colour is never the only carrier of meaning (WCAG 1.4.1, issue 43): an improvement (a star, 10
+    corners), a concern (an X, 12) and a neutral signal (a diamond, 4) are told apart in grey too, and
+    each legend key is drawn in its point's shape."""
+    higher_is_better = spc.xmr(VALUES, direction="higher")
+    assert higher_is_better.marker(15).kind == "improvement"  # the far-above last point, the other way
+    panels = [panel(), Panel("Visits in time (%)", "pct", VALUES, higher_is_better)]
+    root = parse(ChartRenderer().panels(MONTHS, panels)[0])
+    corners = {}
+    for kind in ("improvement", "concern"):
+        drawn = [g for g in root.iter(f"{NS}polygon") if g.get("fill") == SIGNAL_STYLES[kind]["color"]]
+        assert len(drawn) >= 2, kind  # its points and its legend key
+        corners[kind] = {len(g.get("points").split()) for g in drawn}
+    assert corners == {"improvement": {10}, "concern": {12}}
+    assert len({style["marker"] for style in SIGNAL_STYLES.values()}) == len(SIGNAL_STYLES)

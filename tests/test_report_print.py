@@ -9,11 +9,11 @@ last prints a fabricated 2014-layout month with every figure config/report.yaml 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from browser import QUIET, chromium
 from conftest import DEMO_LA, DEMO_MONTHS
 from test_publish_report import make_context
 
@@ -67,13 +67,9 @@ def test_reader_text_holds_no_internal_identifiers(june):
 
 def printed_pages(report: Path, tmp_path: Path) -> int:
     """Pages of `report` printed on A4 by headless Chromium."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium): the print test needs it to print")
     pdf = tmp_path / "report.pdf"
     subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", report.as_uri()],
+        [chromium(), *QUIET, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri()],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     return len(PAGE_OBJECT.findall(pdf.read_bytes()))

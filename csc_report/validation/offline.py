@@ -7,10 +7,11 @@ stays empty, because JavaScript from the CDN builds it. GX has no setting for th
 templates name them), so after each build the pages are rewritten to point at copies shipped with the
 product (`data_docs_assets/`, see its README) and at the logo GX itself copies into `static/images`.
 
-Two more repairs while the pages are rewritten. GX's result pages sit a folder deeper than their links to
+More repairs while the pages are rewritten. GX's result pages sit a folder deeper than their links to
 `static/` assume (their favicon pointed at nothing); such a link is pointed at the file in the site's
 `static/`. And checks compare dates as yyyymmdd numbers (gx_engine.to_frame), which GX prints as
-`20130630.0`: a number that is a calendar date in that form is shown as `2013-06-30`.
+`20130630.0`: a number that is a calendar date in that form is shown as `2013-06-30`. And each page is
+made as accessible as GX's markup allows (csc_report.validation.accessible).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from pathlib import Path
 
 from csc_report.permissions import copy_tree
+from csc_report.validation.accessible import make_accessible
 
 ASSETS = Path(__file__).with_name("data_docs_assets")
 HOSTS = (
@@ -66,6 +68,7 @@ def make_offline(site: Path) -> None:
         if path.suffix == ".html":
             text = LINK.sub(lambda m, page=path: m.group(1) + _static_link(m.group(2), page, site), text)
             text = DATE_NUMBER.sub(lambda m: "-".join(m.groups()), text)
+            text = make_accessible(text, static)
         path.write_text(text, encoding="utf-8")
 
 
