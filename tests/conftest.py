@@ -8,6 +8,8 @@ earlier tests run.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.metadata
 import os
 import re
 import shutil
@@ -47,14 +49,38 @@ def shared_dir() -> Path:
     return SHARED
 
 
+def migrated_prefect_home() -> Path:
+    """A Prefect home whose database is already migrated, made once per Prefect version on this machine
+    (about 13 CPU s of migrations) and kept in the temporary folder, so that every later session's homes
+    start from a copy of it rather than creating and migrating a database each."""
+    version = importlib.metadata.version("prefect")
+    template = Path(tempfile.gettempdir()) / f"csc-report-prefect-home-{version}"
+    if not (template / "prefect.db").is_file():
+        building = Path(tempfile.mkdtemp(prefix="csc-report-prefect-home-"))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+        subprocess.run(
+            [str(BIN / "prefect"), "server", "database", "upgrade", "-y"],
+            env={**env, "PREFECT_HOME": str(building)}, check=True, capture_output=True,
+        )  # fmt: skip
+        with contextlib.suppress(OSError):  # another session made it meanwhile: theirs is as good
+            building.rename(template)
+    return template
+
+
+def fresh_prefect_home(prefix: str) -> Path:
+    """A new Prefect home of its own, a copy of the migrated one."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    shutil.copytree(migrated_prefect_home(), home, dirs_exist_ok=True)
+    return home
+
+
 def pytest_configure(config):
     """Prefect state for the test session goes to a temporary home, never the user's; under pytest-xdist
-    (`-n 2`) each worker gets its own, so two temporary servers never migrate one database at once."""
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        os.environ["PREFECT_HOME"] = tempfile.mkdtemp(
-            prefix=f"csc-report-prefect-{os.environ['PYTEST_XDIST_WORKER']}-"
-        )
-    os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="csc-report-prefect-"))
+    (`-n 2`) each worker gets its own, so two temporary servers never migrate one database at once. Each
+    starts as a copy of an already-migrated home (the controller makes it before the workers start)."""
+    if "PREFECT_HOME" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        os.environ["PREFECT_HOME"] = str(fresh_prefect_home(f"csc-report-prefect-{worker}-"))
     # before anything imports Prefect: its temporary server boots slowly on a busy 2-core machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
@@ -158,7 +184,7 @@ class PrefectServer:
     """`prefect server start` on a free localhost port with a home of its own."""
 
     def __init__(self):
-        self.home = Path(tempfile.mkdtemp(prefix="csc-report-prefect-server-"))
+        self.home = fresh_prefect_home("csc-report-prefect-server-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
         env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
