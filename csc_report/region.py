@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from csc_report import settings
+from csc_report import region_names, settings
 from csc_report.dfe.lookup import report_benchmarks
 from csc_report.lock import warehouse_lock
 from csc_report.months import month_start, months_between, shift
@@ -120,6 +120,7 @@ def rebuild(paths: RunPaths, las: list[str]) -> Path:
         con.executemany(
             "INSERT INTO region_authorities VALUES (?, ?)", [(la, names.get(la, la)) for la in las]
         )
+        region_names.name_by_dfe(con)
         con.execute(region_sql())
     finally:
         con.close()
@@ -157,7 +158,7 @@ def report_data(con: duckdb.DuckDBPyConnection, month: str) -> RegionReport:
         rows.append(
             IndicatorRows(indicator_id, label, section, unit, areas, region_row, england.get(indicator_id))
         )
-    return RegionReport(month, rows)
+    return RegionReport(month, rows, region_names.dfe_names(con))
 
 
 def _missing_as_none(value):

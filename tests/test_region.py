@@ -82,7 +82,8 @@ def test_each_authority_row_has_its_figure_of_the_month_and_the_spc_reading_of_i
     con.execute(region.FIGURES_TABLE)
     con.executemany("INSERT INTO region_authorities VALUES (?, ?)", [("A", "Council A"), ("B", "Council B")])
     figures = [
-        ("A", m, "referrals", "count", v, v, None, None, "lower") for m, v in zip(months, [*steady, 40], strict=True)
+        ("A", m, "referrals", "count", v, v, None, None, "lower")
+        for m, v in zip(months, [*steady, 40], strict=True)
     ]
     figures += [
         ("B", m, "referrals", "count", v, v, None, "B's note", "lower")

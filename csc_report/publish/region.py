@@ -60,6 +60,7 @@ class IndicatorRows:
 class RegionReport:
     month: str
     indicators: list[IndicatorRows] = field(default_factory=list)
+    dfe_names: dict[str, str] = field(default_factory=dict)  # la_code -> DfE's name for the code
 
 
 def disclosed(rows: IndicatorRows, profile: str) -> pd.DataFrame:

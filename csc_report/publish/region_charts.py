@@ -24,7 +24,7 @@ from csc_report.publish.formatting import as_number, format_value
 from csc_report.publish.region_tables import Measure
 
 ROW = 1.9 * FONT  # pixels per authority
-TOP, BOTTOM = 1.6 * FONT, 3.2 * FONT  # room for the lines' labels above, the value axis below
+TOP, BOTTOM = 2.9 * FONT, 3.2 * FONT  # room for the two lines' labels above, the value axis below
 
 
 def dot_chart(measure: Measure) -> tuple[str, str]:
@@ -49,11 +49,16 @@ def dot_chart(measure: Measure) -> tuple[str, str]:
             continue
         svg.line([(frame.x0, y), (frame.x(value), y)], {"color": "#cccccc", "width": 0.6})
         svg.marker("circle", frame.x(value), y, 6, LINE_COLOR, LINE_COLOR, 0.5)
-    for label, value, style in lines:
+    for row, (label, value, style) in enumerate(lines):  # labels on two rows, so close lines' never overlap
         if value is not None:
             x = frame.x(value)
             svg.line([(x, frame.y0), (x, frame.y1)], style)
-            svg.text(x, frame.y0 - FONT * 0.8, f"{label} {format_value(value, rows.unit)}", anchor="middle")
+            svg.text(
+                x,
+                frame.y0 - FONT * (0.8 + 1.3 * row),
+                f"{label} {format_value(value, rows.unit)}",
+                anchor="middle",
+            )
     svg.axes_lines(frame)
     _value_axis(svg, frame, horizontal=True)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.document()).decode("ascii"), _alt(

@@ -43,7 +43,18 @@ def page(report, tables: list) -> RegionPage:
         section.chart = dot_chart(section.measures[0]) if section.measures else None
     authorities = tables[0][0].authorities if tables else []
     subtitle = f"{len(authorities)} authorities: " + ", ".join(f"{a.name} ({a.area})" for a in authorities)
-    return RegionPage(f"Regional comparison, {report.month}", subtitle, drawn, _footnotes(drawn))
+    footnotes = _footnotes(drawn) + _codes(authorities, report.dfe_names)
+    return RegionPage(f"Regional comparison, {report.month}", subtitle, drawn, footnotes)
+
+
+def _codes(authorities, dfe_names: dict[str, str]) -> list[str]:
+    """Whose code an authority uses when its name is not DfE's for it (a generated demo authority): it
+    is compared with DfE's figures of that code."""
+    other = [a for a in authorities if dfe_names.get(a.area) not in (None, a.name)]
+    if not other:
+        return []
+    said = "; ".join(f"{a.name} uses the code {a.area} ({dfe_names[a.area]})" for a in other)
+    return [f"Names that are not DfE's for their code (local or fictional names): {said}."]
 
 
 def _footnotes(drawn: list[RegionSection]) -> list[str]:
