@@ -13,6 +13,7 @@ from test_region import regional
 from test_report_print import printed_pages
 
 from csc_report import region, region_names
+from csc_report.demo_region import region_codes
 from csc_report.generate.authority import dfe_names, fictional_name, profile
 from csc_report.indicators import catalogue
 from csc_report.publish.region import AreaFigure, IndicatorRows, RegionReport, write_region_report
@@ -187,6 +188,10 @@ def test_generated_authorities_have_distinct_fictional_names_and_the_demo_keeps_
     assert fictional_name("873", 1, set()) == fictional_name("873", 1, set())  # same code and seed, same name
     taken_one = fictional_name("873", 1, set())
     assert fictional_name("873", 1, {taken_one}) != taken_one
+
+
+def test_the_demo_region_is_the_east_of_england_s_eleven_authorities():
+    assert region_codes() == EAST_OF_ENGLAND
 
 
 def test_a_generated_authority_is_sized_by_its_ons_population():
