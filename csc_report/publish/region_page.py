@@ -98,5 +98,5 @@ def markdown(region_page: RegionPage) -> list[str]:
                 pop = [population] if section.population is not None else []
                 lines.append("| " + " | ".join([name, code, *pop, *shown]).replace("\n", " ") + " |")
             lines.append("")
-        lines += [*section.lines, ""] if section.lines else []
-    return lines + [*region_page.footnotes]
+        lines += [text for line in section.lines for text in (line, "")]
+    return lines + [text for note in region_page.footnotes for text in (note, "")]
