@@ -230,3 +230,14 @@ def full_report() -> RegionReport:
 def test_a_twelve_authority_region_prints_on_at_most_twelve_a4_pages(tmp_path):
     page = write_region_report(full_report(), tmp_path / "out", "public")
     assert 2 <= printed_pages(page, tmp_path) <= 12
+
+
+def test_a_suppressed_figure_has_neither_rank_nor_icon(tmp_path):
+    # A: 2 of 4 children (primary suppression under the public profile), C the next smallest (secondary)
+    concern = Icon("concern-high", "Special-cause concern: higher than expected")
+    figures = [("A", 2, 4), ("B", 20, 40), ("C", 10, 30)]
+    areas = [area(la, n / d * 100, n, d, icon=concern, direction="lower") for la, n, d in figures]
+    report = RegionReport("2013-06", [measure("re_referrals_pct", "pct", areas, 32 / 74 * 100, label="Re")])
+    page = write_region_report(report, tmp_path, "public").read_text(encoding="utf-8")
+    assert page.count("<title>Special-cause concern: higher than expected</title>") == 1  # B's only
+    assert [r["rank_in_region"] for r in csv_rows(tmp_path) if r["area_type"] == "authority"] == ["", "1", ""]

@@ -88,7 +88,8 @@ def _cell(measure: Measure, n: int) -> Cell:
     if row["area_type"] != "authority":
         return Cell(text or "n/a")
     area = measure.rows.authorities[n]
-    return Cell(text or "n/a", measure.ranks.get(area.area), area.icon)
+    icon = None if text == SUPPRESSED else area.icon  # a suppressed count's trend is not told either
+    return Cell(text or "n/a", measure.ranks.get(area.area), icon)
 
 
 def competition_ranks(values: dict[str, object], unit: str, direction: str | None) -> dict[str, int | None]:
