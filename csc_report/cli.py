@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="pre2014",
         help="pre2014: the seed's authority, to June 2013 (default); 2024: an authority today, to March 2025",
     )
+    demo.add_argument(
+        "--region", action="store_true", help="the East of England's 11 authorities in region mode instead"
+    )
+    demo.add_argument("--scale", type=float, default=0.1, help="volumes of the --region demo (default 0.1)")
 
     def add_run_paths(p: argparse.ArgumentParser, one_la: bool = True) -> None:
         p.add_argument(
@@ -348,6 +352,8 @@ def _secret_options(block: str | None) -> dict:
 
 
 def cmd_demo(args) -> int:
+    if args.region:
+        return cmd_demo_region(args)
     from csc_report.flows.api import answering, start_temporary_api
 
     api = start_temporary_api()  # it starts while the flows are imported and the inbox is made
@@ -385,6 +391,27 @@ def cmd_demo(args) -> int:
 
         demo_schedule.write_text(demo_text(args.dir), encoding="utf-8")
     print(f"to try the schedule: csc-report serve --schedule {demo_schedule}")
+    return status
+
+
+def cmd_demo_region(args) -> int:
+    """The East of England demo: its inbox made if absent, then `csc-report region` over its months."""
+    from csc_report.demo_region import END, MONTHS, make_region_inbox
+    from csc_report.flows.region import run_region
+
+    if args.scale <= 0:
+        raise UsageError("--scale must be positive")
+    root = args.dir / "region"  # beside the one-authority demo, never mixed with its warehouse
+    inbox, first = root / "inbox", shift(END, -(MONTHS - 1))
+    print(f"making the East of England's inbox in {inbox} (scale {args.scale}) ...", flush=True)
+    las = make_region_inbox(inbox, args.scale)
+    print(f"running {len(las)} authorities x {MONTHS} months in region mode ...", flush=True)
+    outcomes = run_region(
+        None, 2, inbox=str(inbox), las=las, first=first, last=END, warehouse=str(root / "warehouse"),
+        outputs=str(root / "outputs"), key_file=str(root / "pseudonym.key"),
+    )  # fmt: skip
+    status = _summarise(outcomes)
+    print(f"the regional report for {END}: {root / 'outputs' / 'region' / END / 'region.html'}")
     return status
 
 

@@ -22,12 +22,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from csc_report import settings
+from csc_report import region_names, settings
 from csc_report.dfe.lookup import report_benchmarks
 from csc_report.lock import warehouse_lock
 from csc_report.months import month_start, months_between, shift
 from csc_report.publish.region import AreaFigure, IndicatorRows, RegionReport, write_region_report
-from csc_report.publish.signals import MAX_MONTHS, chart
+from csc_report.publish.signals import MAX_MONTHS, Signals, chart, variation_icon
 from csc_report.settings import RunPaths
 
 SCALE = {"pct": 100.0, "rate_per_10k": 10_000.0, "ratio": 1.0}  # value = numerator / denominator x scale
@@ -124,6 +124,7 @@ def rebuild(paths: RunPaths, las: list[str]) -> Path:
         con.executemany(
             "INSERT INTO region_authorities VALUES (?, ?)", [(la, names.get(la, la)) for la in las]
         )
+        region_names.name_by_dfe(con)
         con.execute(region_sql())
     finally:
         con.close()
@@ -161,7 +162,7 @@ def report_data(con: duckdb.DuckDBPyConnection, month: str) -> RegionReport:
         rows.append(
             IndicatorRows(indicator_id, label, section, unit, areas, region_row, england.get(indicator_id))
         )
-    return RegionReport(month, rows)
+    return RegionReport(month, rows, region_names.dfe_names(con))
 
 
 def _missing_as_none(value):
@@ -184,7 +185,10 @@ def _authority(own: dict[str, tuple], la: str, name: str, unit: str, series_mont
         marker = f"no limits ({trend.note})"
     else:
         marker = trend.special_cause(len(trend.values) - 1) or "common cause"
-    return AreaFigure("authority", la, name, value, numerator, denominator, note or "", marker)
+    icon = variation_icon(Signals("", unit, trend, None, direction)) if trend.values else None
+    return AreaFigure(
+        "authority", la, name, value, numerator, denominator, note or "", marker, icon, direction
+    )
 
 
 def _england(con, authorities, month) -> dict[str, AreaFigure]:

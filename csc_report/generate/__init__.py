@@ -22,7 +22,7 @@ import numpy as np
 from csc_report.settings import CONFIG_DIR
 
 from .annex_a import write_annex_a
-from .codes import LA_NAME
+from .authority import names_in, profile
 from .corrections import Reopenings, mistakes
 from .layout import LAYOUTS
 from .simulate import simulate
@@ -33,11 +33,6 @@ DEMO_TARGETS = CONFIG_DIR / "demo_targets.yaml"
 
 __all__ = ["generate_inbox"]
 
-POPULATION_0_17 = {
-    2010: 44_870, 2011: 45_140, 2012: 45_460, 2013: 45_774, 2014: 46_150, 2015: 46_520, 2016: 46_880,
-    2017: 47_210, 2018: 47_490, 2019: 47_730, 2020: 47_900, 2021: 48_010, 2022: 48_120, 2023: 48_260,
-    2024: 48_390, 2025: 48_470,
-}  # fmt: skip
 _SNAPSHOT, _MESS, _WORKFORCE, _CORRECTIONS = 1, 2, 3, 4  # independent random streams per month
 
 
@@ -76,10 +71,14 @@ def generate_inbox(
         raise ValueError(f"missing months must lie between the first month generated and {end}")
     out = Path(out)
     rng = np.random.default_rng(seed)
-    history = simulate(rng, end, months, scale, layout)
-    establishment = posts(rng, history.staff, scale)
-    write_population(out / "reference" / "population.csv", la_code, scale, last.astype(object).year)
-    write_reference_extras(out / "reference", la_code)
+    who = profile(la_code, seed, int(end[:4]), names_in(out / "reference" / "authorities.csv", la_code))
+    volume = scale * who.volume
+    history = simulate(rng, end, months, volume, layout)
+    establishment = posts(rng, history.staff, volume)
+    write_population(
+        out / "reference" / "population.csv", la_code, who.population, scale, last.astype(object).year
+    )
+    write_reference_extras(out / "reference", la_code, who.name)
     reopenings = Reopenings(history)
     folders = []
     with ExitStack() as stack:
@@ -102,7 +101,7 @@ def generate_inbox(
             workbook = folder / f"annex_a_{month}.xlsx"
             write(partial(write_annex_a, workbook, lists, la_code, asat, layout, [seed, stream, _MESS]))
             wf_rng = np.random.default_rng([seed, stream, _WORKFORCE])
-            figures = month_figures(wf_rng, months - 1 - k, scale)
+            figures = month_figures(wf_rng, months - 1 - k, volume)
             staff = workforce_month(wf_rng, establishment, snap.asat, figures)
             write(partial(write_workforce, folder / "workforce.xlsx", staff))
             folders.append(folder)
@@ -121,19 +120,21 @@ def _writer(stack: ExitStack, workers: int) -> Callable[[Callable[[], None]], No
     return lambda job: futures.append(pool.submit(job))
 
 
-def write_reference_extras(reference: Path, la_code: str) -> None:
+def write_reference_extras(reference: Path, la_code: str, name: str) -> None:
     """The authority's display name and the demo's targets, so the demo report shows both."""
-    write_authority_rows(reference / "authorities.csv", ["la_code", "la_name"], la_code, [[la_code, LA_NAME]])
+    write_authority_rows(reference / "authorities.csv", ["la_code", "la_name"], la_code, [[la_code, name]])
     shutil.copyfile(DEMO_TARGETS, reference / "targets.yaml")
 
 
-def write_population(path: Path, la_code: str, scale: float, last_year: int = 2014) -> None:
+def write_population(
+    path: Path, la_code: str, population: dict[int, int], scale: float, last_year: int
+) -> None:
     """Mid-year estimates of children aged 0-17, scaled with the volumes so rates per 10,000 hold. Years
     after the table's last up to `last_year` keep its figure: the file must cover every month generated,
     or the run would rightly prefer the shipped ONS estimate of the real code, at full scale."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    final = max(POPULATION_0_17)
-    estimates = POPULATION_0_17 | dict.fromkeys(range(final + 1, last_year + 1), POPULATION_0_17[final])
+    final = max(population)
+    estimates = population | dict.fromkeys(range(final + 1, last_year + 1), population[final])
     rows = [[la_code, year, round(pop * scale)] for year, pop in estimates.items()]
     write_authority_rows(path, ["la_code", "year", "population_0_17"], la_code, rows)
 

@@ -13,19 +13,22 @@ The HTML embeds everything it shows: it loads nothing from the web.
 from __future__ import annotations
 
 import csv
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 
-from csc_report.publish.disclosure import FOOTNOTE, SUPPRESSED, check_profile, suppress
-from csc_report.publish.formatting import format_value
-from csc_report.publish.tables import SPC_RULE_WORDS, in_words
+from csc_report.publish import region_page
+from csc_report.publish.disclosure import SUPPRESSED, check_profile, suppress
+from csc_report.publish.region_tables import ranked
+from csc_report.publish.signals import Icon
 
 SUPPRESSED_NOTE = "small numbers suppressed: see the authority's own report"
-CSV_COLUMNS = ["indicator_id", "area_type", "area", "value", "numerator", "denominator", "note"]
+CSV_COLUMNS = [
+    "indicator_id", "area_type", "area", "name", "value", "numerator", "denominator", "note", "marker",
+    "rank_in_region",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class AreaFigure:
     denominator: float | None
     note: str = ""
     marker: str = ""  # the authority's SPC reading of this month ("common cause", "shift: concern", ...)
+    icon: Icon | None = None  # the same reading as the authority report's variation icon; None: no limits
+    direction: str | None = None  # which way is better (its targets), for the rank in the region
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class IndicatorRows:
 class RegionReport:
     month: str
     indicators: list[IndicatorRows] = field(default_factory=list)
+    dfe_names: dict[str, str] = field(default_factory=dict)  # la_code -> DfE's name for the code
 
 
 def disclosed(rows: IndicatorRows, profile: str) -> pd.DataFrame:
@@ -82,10 +88,6 @@ def disclosed(rows: IndicatorRows, profile: str) -> pd.DataFrame:
     return frame
 
 
-def _shown(value, unit: str) -> str:
-    return SUPPRESSED if value == SUPPRESSED else format_value(value, unit)
-
-
 def _raw(value) -> str:
     if value == SUPPRESSED:
         return SUPPRESSED
@@ -98,29 +100,34 @@ def write_region_report(report: RegionReport, out_dir: Path, profile: str = "pub
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = [(rows, disclosed(rows, profile)) for rows in report.indicators]
     _write_csv(out_dir / "region.csv", tables)
-    lines, body = _markdown_and_html(report, tables)
-    (out_dir / "region.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    drawn = region_page.page(report, tables)
+    (out_dir / "region.md").write_text("\n".join(region_page.markdown(drawn)) + "\n", encoding="utf-8")
     page = out_dir / "region.html"
-    page.write_text(body, encoding="utf-8")
+    page.write_text(region_page.write_page(drawn), encoding="utf-8")
     _write_xlsx(out_dir / "region.xlsx", tables)
     return page
 
 
 def _csv_rows(tables):
     for rows, frame in tables:
+        ranks = ranked(rows, frame).ranks
         for r in frame.itertuples(index=False):
+            rank = ranks.get(r.area) if r.area_type == "authority" else None
             yield [
                 rows.indicator_id,
                 r.area_type,
                 r.area,
+                r.name,
                 _raw(r.value),
                 _raw(r.numerator),
                 _raw(r.denominator),
                 r.note,
+                r.marker,
+                "" if rank is None else str(rank),
             ]
         if rows.england is not None:
             e = rows.england
-            yield [rows.indicator_id, "england", "england", _raw(e.value), "", "", e.note]
+            yield [rows.indicator_id, "england", "england", "England", _raw(e.value), "", "", e.note, "", ""]
 
 
 def _write_csv(path: Path, tables) -> None:
@@ -145,49 +152,3 @@ def _number(cell: str):
         return float(cell)
     except ValueError:
         return cell
-
-
-def _markdown_and_html(report: RegionReport, tables) -> tuple[list[str], str]:
-    title = f"Regional comparison, {report.month}"
-    header = ["Area", "Code", "Figure", "SPC (own trend)", "Note"]
-    lines = [f"# {title}", ""]
-    parts = [f"<h1>{html.escape(title)}</h1>"]
-    section = None
-    for rows, frame in tables:
-        if rows.section != section:
-            section = rows.section
-            lines += [f"## {section}", ""]
-            parts.append(f"<h2>{html.escape(str(section))}</h2>")
-        table = [
-            [
-                r.name,
-                r.area if r.area_type == "authority" else "",
-                _shown(r.value, rows.unit),
-                in_words(r.marker, SPC_RULE_WORDS),
-                r.note,
-            ]
-            for r in frame.itertuples(index=False)
-        ]
-        if rows.england is not None:
-            e = rows.england
-            table.append(
-                ["England (published)", "", format_value(e.value, rows.unit) or "not available", "", e.note]
-            )
-        lines += [f"### {rows.label}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in table] + [""]
-        cells = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in table
-        )
-        parts.append(f"<h3>{html.escape(rows.label)}</h3><table><tr>{cells}</tr>{body}</table>")
-    lines.append(FOOTNOTE)
-    parts.append(f"<p>{html.escape(FOOTNOTE)}</p>")
-    style = (
-        "body{font-family:sans-serif}table{border-collapse:collapse}"
-        "td,th{border:1px solid #999;padding:2px 6px}"
-    )
-    page = (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n"
-    )
-    return lines, page
