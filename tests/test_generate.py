@@ -229,10 +229,11 @@ def test_calibration_june_2013_at_scale_1(tmp_path):
 
 def test_population_covers_every_year_generated(tmp_path):
     """Issue 34: a demo of a later month must find its own (scaled) estimate, not fall to the shipped ONS
-    figure of the real code: 2015 and 2016 hold 2014's 46,150 x 0.5 = 23,075."""
+    figure of the real code: for a table that ends in 2014, 2015 and 2016 hold 2014's 46,150 x 0.5 =
+    23,075."""
     from csc_report.generate import write_population
 
-    write_population(tmp_path / "population.csv", LA, 0.5, last_year=2016)
+    write_population(tmp_path / "population.csv", LA, {2013: 45_774, 2014: 46_150}, 0.5, last_year=2016)
     rows = list(csv.DictReader((tmp_path / "population.csv").open()))
     assert [(r["year"], r["population_0_17"]) for r in rows][-3:] == [
         ("2014", "23075"),
