@@ -59,44 +59,27 @@ def test_assessment_bands_at_their_boundaries():
     ]  # fmt: skip
 
 
-def test_plan_length_bands_agree_with_cp_open_2yrs_plus():
+# (dimension, its start column, start dates, their bands at 30 June 2013)
+LENGTHS = [
     # a plan started exactly two years before 30 June 2013 (30 June 2011) counts as 2 years and over, as
     # cp_open_2yrs_plus counts it; a day later it is 1 to 2 years; 30 March 2013 is exactly 3 months
-    starts = [
-        "2011-06-30",
-        "2011-07-01",
-        "2012-06-30",
-        "2012-07-01",
-        "2012-12-30",
-        "2013-03-30",
-        "2013-03-31",
-    ]
-    rows = [{"n": n, "cp_start": pd.Timestamp(s)} for n, s in enumerate(starts)]
-    assert categorise(breakdowns.PLAN_LENGTH, rows) == [
-        "2 years and over", "1 to 2 years", "1 to 2 years", "6 to 12 months", "6 to 12 months",
-        "3 to 6 months", "under 3 months",
-    ]  # fmt: skip
+    (breakdowns.PLAN_LENGTH, "cp_start",
+     ["2011-06-30", "2011-07-01", "2012-06-30", "2012-07-01", "2012-12-30", "2013-03-30", "2013-03-31"],
+     ["2 years and over", "1 to 2 years", "1 to 2 years", "6 to 12 months", "6 to 12 months",
+      "3 to 6 months", "under 3 months"]),
+    # periods of care, from the start of the current period: 30 June 2008 (exactly 5 years): 5 years and
+    # over, a day later 2 to 5 years; 30 June 2011 (2 years): 2 to 5; 30 June 2012 (1 year): 1 to 2;
+    # 1 July 2012 and 30 December 2012 (the month end less 6 months): 6 to 12; 1 January 2013: under 6
+    (breakdowns.CARE_LENGTH, "cla_start",
+     ["2008-06-30", "2008-07-01", "2011-06-30", "2012-06-30", "2012-07-01", "2012-12-30", "2013-01-01"],
+     ["5 years and over", "2 to 5 years", "2 to 5 years", "1 to 2 years", "6 to 12 months",
+      "6 to 12 months", "under 6 months"]),
+]  # fmt: skip
 
 
-def test_periods_of_care_by_length_at_their_boundaries():
-    # from the start of the current period to 30 June 2013: started 30 June 2008 (exactly 5 years): 5 years
-    # and over, a day later 2 to 5 years; 30 June 2011 (2 years): 2 to 5; 30 June 2012 (1 year): 1 to 2;
-    # 30 December 2012 (the month end less 6 months): 6 to 12 months, and 1 July 2012 too;
-    # 1 January 2013: under 6 months
-    starts = [
-        "2008-06-30",
-        "2008-07-01",
-        "2011-06-30",
-        "2012-06-30",
-        "2012-07-01",
-        "2012-12-30",
-        "2013-01-01",
-    ]
-    rows = [{"n": n, "cla_start": pd.Timestamp(s)} for n, s in enumerate(starts)]
-    assert categorise(breakdowns.CARE_LENGTH, rows) == [
-        "5 years and over", "2 to 5 years", "2 to 5 years", "1 to 2 years", "6 to 12 months",
-        "6 to 12 months", "under 6 months",
-    ]  # fmt: skip
+@pytest.mark.parametrize(("dimension", "column", "starts", "bands"), LENGTHS, ids=["plans", "care"])
+def test_length_bands_at_their_boundaries(dimension, column, starts, bands):
+    assert categorise(dimension, [{"n": n, column: pd.Timestamp(s)} for n, s in enumerate(starts)]) == bands
 
 
 def test_care_leavers_by_year_of_age():
