@@ -60,14 +60,24 @@ DISABILITY = Dimension(
     "coalesce(l.disability, 'not recorded')",
     (("Y", "Disabled"), ("N", "Not disabled"), ("U", "Not known")),
 )
-SOURCE = Dimension(
-    "source_group",
-    "Source",
-    "coalesce(regexp_extract(l.referral_source, '^([0-9]+)', 1), 'not recorded')",
-    (("1", "Individual"), ("2", "Schools and education services"), ("3", "Health services"),
-     ("4", "Housing"), ("5", "Local authority services"), ("6", "Police"), ("7", "Other legal agency"),
-     ("8", "Other"), ("9", "Anonymous"), ("10", "Unknown")),
-)  # fmt: skip
+
+
+def source(column: str) -> Dimension:
+    """DfE's source groups (1 individual .. 10 unknown): the number a contact or referral source starts
+    with (`1A` is group 1), from the list's own source column."""
+    return Dimension(
+        "source_group",
+        "Source",
+        f"coalesce(regexp_extract(l.{column}, '^([0-9]+)', 1), 'not recorded')",
+        (("1", "Individual"), ("2", "Schools and education services"), ("3", "Health services"),
+         ("4", "Housing"), ("5", "Local authority services"), ("6", "Police"), ("7", "Other legal agency"),
+         ("8", "Other"), ("9", "Anonymous"), ("10", "Unknown")),
+    )  # fmt: skip
+
+
+SOURCE = source("referral_source")
+CONTACT_SOURCE = source("contact_source")
+
 ICPC_BANDS = Dimension(
     "working_days",
     "Working days from the S47 start",
@@ -91,16 +101,48 @@ REPEATS = Dimension(
     (("1", "Once"), ("2", "Twice"), ("3", "3 times"), ("4", "4 times"), ("5 or more", "5 times or more")),
     per_child=True,
 )
-PLAN_LENGTH = Dimension(
+
+
+def length_bands(key: str, header: str, start: str, bands: tuple[tuple[str, str], ...]) -> Dimension:
+    """How long something open at the month end has been open, from `start` (a column of r): each band
+    (its lower bound as a DuckDB interval, its name) holds what started on or before the month end less
+    that interval, so a plan started exactly 2 years before the month end is in "2 years and over" (as
+    cp_open_2yrs_plus counts it); the bands go from the longest down, the shortest taking the rest."""
+    whens = " ".join(f"WHEN r.{start} <= CAST({{at}} - INTERVAL {lower} AS DATE) THEN '{name}'"
+                     for lower, name in bands[:-1])  # fmt: skip
+    return Dimension(
+        key,
+        header,
+        f"CASE {whens} ELSE '{bands[-1][1]}' END",
+        tuple((name, name[0].upper() + name[1:]) for _, name in reversed(bands)),
+    )
+
+
+PLAN_LENGTH = length_bands(
     "length",
     "Length of the plan at the month end",
-    """CASE WHEN r.cp_start <= CAST({at} - INTERVAL 2 YEAR AS DATE) THEN '2 years and over'
-        WHEN r.cp_start <= CAST({at} - INTERVAL 1 YEAR AS DATE) THEN '1 to 2 years'
-        WHEN r.cp_start <= CAST({at} - INTERVAL 6 MONTH AS DATE) THEN '6 to 12 months'
-        WHEN r.cp_start <= CAST({at} - INTERVAL 3 MONTH AS DATE) THEN '3 to 6 months'
-        ELSE 'under 3 months' END""",
-    tuple((band, band.capitalize()) for band in ("under 3 months", "3 to 6 months", "6 to 12 months",
-                                                 "1 to 2 years", "2 years and over")),
+    "cp_start",
+    (("2 YEAR", "2 years and over"), ("1 YEAR", "1 to 2 years"), ("6 MONTH", "6 to 12 months"),
+     ("3 MONTH", "3 to 6 months"), ("", "under 3 months")),
+)  # fmt: skip
+# the current period of care: the start of the child's latest open period (rows_cla_open's cla_start)
+CARE_LENGTH = length_bands(
+    "length",
+    "Length of the current period of care at the month end",
+    "cla_start",
+    (("5 YEAR", "5 years and over"), ("2 YEAR", "2 to 5 years"), ("1 YEAR", "1 to 2 years"),
+     ("6 MONTH", "6 to 12 months"), ("", "under 6 months")),
+)  # fmt: skip
+# care leavers by year of age at the month end (rows_care_leavers' age_at_asat, as the 17-18 and 19-21
+# figures take it): 17, 18, 19, 20, then 21 and over; a younger one (a relevant child of 16) is shown
+LEAVER_AGE = Dimension(
+    "age",
+    "Age",
+    """CASE WHEN r.age_at_asat IS NULL THEN 'not recorded' WHEN r.age_at_asat < 17 THEN 'under 17'
+        WHEN r.age_at_asat >= 21 THEN '21 and over'
+        ELSE CAST(CAST(r.age_at_asat AS INTEGER) AS VARCHAR) END""",
+    (("under 17", "Under 17"), ("17", "17"), ("18", "18"), ("19", "19"), ("20", "20"),
+     ("21 and over", "21 and over")),
 )  # fmt: skip
 
 
@@ -113,12 +155,28 @@ class Cohort:
     count: tuple[str, str]  # the count column and its header
     section: str  # publish.layout section id whose appendix shows it
     total: str = "value"  # what the total equals: the figure's value or denominator, or its children
+    rows: str = ""  # the table macro (la, m) of its rows when not the figure's own, `rows_<indicator_id>`
+
+    @property
+    def row_macro(self) -> str:
+        return self.rows or f"rows_{self.indicator_id}"
 
 
 CLA = Cohort("cla_open", "cla", "$asat", "Children looked after at the month end", ("children", "Children"),
              "looked-after")  # fmt: skip
 CP = Cohort("cp_plans_open", "cp_plans", "$asat", "Children on a child protection plan at the month end",
             ("children", "Children"), "child-protection")  # fmt: skip
+CIN = Cohort("cin_open", "cin", "$asat", "Children in need at the month end", ("children", "Children"),
+             "children-in-need")  # fmt: skip
+LEAVERS = Cohort("care_leavers", "care_leavers", "$asat", "Care leavers at the month end",
+                 ("care_leavers", "Care leavers"), "leaving-care")  # fmt: skip
+# age at the adoption order; in the appendix of children looked after (the paper has no adoption section)
+ADOPTIONS = Cohort("adoptions_r12", "adoption", "r.adoption_order", "Children adopted in the last 12 months",
+                   ("children", "Children"), "looked-after")  # fmt: skip
+CONTACTS = Cohort("contacts", "contacts", "r.contact_date", "Contacts in the month", ("contacts", "Contacts"),
+                  "referrals")  # fmt: skip
+S47S = Cohort("s47_started", "s47", "r.s47_start", "Section 47 enquiries started in the month",
+              ("enquiries", "Enquiries"), "child-protection")  # fmt: skip
 REFERRALS = Cohort("referrals", "referrals", "r.referral_date", "Referrals in the month",
                    ("referrals", "Referrals"), "referrals")  # fmt: skip
 # the ICPCs the timeliness figure judges (its denominator: those not dated before their S47 start)
@@ -128,12 +186,22 @@ ICPCS = Cohort("icpc_in_15wd_pct", "s47", "r.icpc_date", "ICPCs in the month", (
 CHILDREN = ("children", "Children")
 # children with 1, 2, ... referrals (S47 enquiries) in the 12 months: the total is the children, not the
 # figure, which counts each referral (sum of times x children)
+# children with 1, 2, ... contacts in the 12 months (contacts_r12 in referrals.rows.sql): no figure counts
+# them, so they are the cohort's only count; they exist when the month's contacts figure does
+CONTACTED = Cohort("contacts", "contacts", "", "Children with a contact", CHILDREN, "referrals", "children",
+                   rows="contacts_r12")  # fmt: skip
 REFERRED = Cohort("referrals_r12", "referrals", "", "Children referred", CHILDREN, "referrals", "children")
 S47_CHILDREN = Cohort("s47_rate_r12_per_10k", "s47", "", "Children with a section 47 enquiry", CHILDREN,
                       "child-protection", total="children")  # fmt: skip
 ASSESSMENTS = ("assessments", "Assessments")
 SINGLE = Cohort("assessments_in_45wd_pct", "assessments", "r.assessment_auth", "Single assessments completed",
                 ASSESSMENTS, "assessments", total="denominator")  # fmt: skip
+# assessments completed (authorised) in the month: single ones, and initial ones before 2014
+COMPLETED = Cohort("assessments_completed", "assessments", "r.assessment_auth",
+                   "Single assessments completed in the month", ASSESSMENTS, "assessments")  # fmt: skip
+INITIAL = Cohort("initial_assessments_completed", "assessments", "r.assessment_auth",
+                 "Initial assessments completed in the month", ASSESSMENTS,
+                 "initial-assessments")  # fmt: skip
 CORE = Cohort("core_assessments_in_35wd_pct", "assessments", "r.assessment_auth",
               "Core assessments completed", ASSESSMENTS, "assessments", total="denominator")  # fmt: skip
 
@@ -165,9 +233,20 @@ class Breakdown:
             ORDER BY coalesce(sort_order, 99), category
         """
 
+    def cell_sql(self) -> str:
+        """The cohort's rows behind one cell (the category `$category`), for `csc-report explain`: the
+        rows the cell counts or, for a count of children by their number of rows, every row of the
+        children the cell counts (with that number, `times`)."""
+        c, d = self.cohort, self.dimension
+        if d.per_child:
+            macro = f"{c.row_macro}($la, $m)"
+            return f"""SELECT r.*, k AS times FROM {macro} AS r JOIN {self._rows()} USING (child_id)
+                WHERE {d.expr} = $category"""
+        return f"SELECT r.* FROM {self._rows()} WHERE {d.expr.format(at=c.at)} = $category"
+
     def _rows(self) -> str:
         """The rows counted: each cohort row with its list row, or each child with its rows' count k."""
-        macro = f"rows_{self.cohort.indicator_id}($la, $m)"
+        macro = f"{self.cohort.row_macro}($la, $m)"
         if self.dimension.per_child:
             return f"(SELECT child_id, count(*) AS k FROM {macro} GROUP BY child_id)"
         return f"""{macro} AS r LEFT JOIN {self.cohort.list_id} AS l ON l.la_code = $la
@@ -178,20 +257,49 @@ class Breakdown:
 
 def _all() -> tuple[Breakdown, ...]:
     people = (AGE, SEX, ETHNIC_GROUP)
-    found = [Breakdown(f"referrals_by_{d.key}", REFERRALS, d) for d in (SOURCE, *people)]
+    found = [Breakdown("contacts_by_source_group", CONTACTS, CONTACT_SOURCE),
+             Breakdown("contacts_repeats_12_months", CONTACTED, REPEATS)]  # fmt: skip
+    found += [Breakdown(f"referrals_by_{d.key}", REFERRALS, d) for d in (SOURCE, *people)]
     found.append(Breakdown("referrals_repeats_12_months", REFERRED, REPEATS))
-    found.append(Breakdown("s47_repeats_12_months", S47_CHILDREN, REPEATS))
+    found += [Breakdown(f"initial_assessments_by_{d.key}", INITIAL, d) for d in (*people, DISABILITY)]
+    found += [Breakdown(f"assessments_by_{d.key}", COMPLETED, d) for d in (*people, DISABILITY)]
     found.append(Breakdown("assessments_by_working_days", SINGLE, ASSESSMENT_BANDS))
     found.append(Breakdown("core_assessments_by_working_days", CORE, ASSESSMENT_BANDS))
+    found += [Breakdown(f"cin_by_{d.key}", CIN, d) for d in (*people, DISABILITY)]
+    found += [Breakdown(f"s47_by_{d.key}", S47S, d) for d in (*people, DISABILITY)]
+    found.append(Breakdown("s47_repeats_12_months", S47_CHILDREN, REPEATS))
     found.append(Breakdown("icpcs_by_working_days", ICPCS, ICPC_BANDS))
     found.append(Breakdown("cp_by_plan_length", CP, PLAN_LENGTH))
     found += [Breakdown(f"cp_by_{d.key}", CP, d) for d in (*people, DISABILITY)]
+    found.append(Breakdown("cla_by_length", CLA, CARE_LENGTH))
     found += [Breakdown(f"cla_by_{d.key}", CLA, d) for d in (*people, DISABILITY)]
+    found += [
+        Breakdown("care_leavers_by_age", LEAVERS, LEAVER_AGE),
+        Breakdown("care_leavers_by_sex", LEAVERS, SEX),
+    ]
+    found += [Breakdown(f"adoptions_by_{d.key}", ADOPTIONS, d) for d in (AGE, SEX)]
     return tuple(found)
 
 
 BREAKDOWNS = _all()
 BY_ID = {b.table_id: b for b in BREAKDOWNS}
+
+
+def named_together(tables: list[tuple[str, str]]) -> list[str]:
+    """The titles of (table_id, title) as the paper names them, a cohort's breakdowns in a row as one
+    ("Children in need at the month end by age, sex, ethnic group and disability"): the paper says what
+    the appendix holds in a line or two, not a line per table."""
+    groups: list[tuple[Cohort | None, str, list[str]]] = []
+    for table_id, title in tables:
+        b = BY_ID.get(table_id)
+        if b is not None and groups and groups[-1][0] == b.cohort:
+            groups[-1][2].append(b.dimension.header.lower())
+        elif b is not None:
+            groups.append((b.cohort, b.cohort.what, [b.dimension.header.lower()]))
+        else:
+            groups.append((None, title, []))
+    return [f"{what} by {', '.join(by[:-1])} and {by[-1]}" if len(by) > 1 else f"{what} by {by[0]}" if by
+            else what for _, what, by in groups]  # fmt: skip
 
 
 def for_section(section: str) -> tuple[str, ...]:

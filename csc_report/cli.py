@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the records behind one figure (child-level: written owner-only)",
         description="One CSV row per record behind a published figure, from the indicator's own SQL.",
     )
-    explain.add_argument("indicator", help="indicator id, e.g. cp_plans_open")
+    explain.add_argument("indicator", help="indicator id (cp_plans_open) or breakdown table id (cla_by_sex)")
+    explain.add_argument("--category", default=None, help="a breakdown's cell: its category (e.g. female)")
     explain.add_argument("--la", required=True, help="local authority code")
     explain.add_argument("--month", required=True, help="YYYY-MM")
     explain.add_argument(
@@ -442,8 +443,13 @@ def cmd_export(args) -> int:
 
 
 def cmd_explain(args) -> int:
+    from csc_report.breakdowns import BY_ID
     from csc_report.explain import explain_command
+    from csc_report.explain_breakdown import explain_cell_command
 
+    if args.indicator in BY_ID or args.category is not None:
+        month = parse_month(args.month, "--month")
+        return explain_cell_command(args.warehouse, args.la, month, args.indicator, args.category, args.out)
     since = parse_month(args.since, "--since") if args.since else None
     return explain_command(
         args.warehouse, args.la, parse_month(args.month, "--month"), args.indicator, args.out, since

@@ -87,6 +87,7 @@ SECTIONS = (
         "Initial assessments",
         ("initial assessments",),
         charts=(TrendChart(("initial_assessments_in_10wd_pct",)),),
+        appendix=for_section("initial-assessments"),
     ),
     SectionSpec(
         "assessments",
@@ -114,6 +115,7 @@ SECTIONS = (
         "Children in need",
         ("children in need", "cin"),
         charts=(TrendChart(("cin_open", "cin_seen_in_standard_pct")),),
+        appendix=for_section("children-in-need"),
     ),
     SectionSpec(
         "child-protection",
@@ -142,6 +144,7 @@ SECTIONS = (
                 )
             ),
         ),
+        appendix=for_section("leaving-care"),
     ),
     SectionSpec(
         "adoption",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from csc_report import phases
+from csc_report.breakdowns import named_together
 from csc_report.issues import ISSUE_COLUMNS
 from csc_report.publish import benchmark_view, issue_text, paper, signals
 from csc_report.publish import highlights as rules
@@ -442,7 +443,8 @@ class _Builder:
         part.tables = [self.tables[t] for t in tables if t in self.tables]
         if part.charts or part.tables:
             self.appendix.append(part)
-            section.appendix = [chart.title for chart in part.charts] + [table.title for table in part.tables]
+            named = named_together([(table.id, table.title) for table in part.tables])
+            section.appendix = [chart.title for chart in part.charts] + named
 
     def common_cause(self, indicator_ids: list[str]) -> str | None:
         """ "Common-cause variation" for a section none of whose charted figures shows a special cause

@@ -36,3 +36,9 @@ CREATE OR REPLACE TEMPORARY MACRO rows_referral_rate_r12_per_10k(la, m) AS TABLE
 CREATE OR REPLACE TEMPORARY MACRO rows_referrals_nfa_pct(la, m) AS TABLE
     SELECT * REPLACE (CASE WHEN referral_nfa = 'Y' THEN 'numerator' ELSE 'denominator_only' END AS counted_in)
     FROM rows_referrals(la, m);
+
+-- contacts_r12: List 1 contacts dated in the 12 calendar months ending p_end; no figure of its own, the
+-- rows of the breakdown of children by their number of contacts in 12 months (csc_report.breakdowns)
+CREATE OR REPLACE TEMPORARY MACRO contacts_r12(la, m) AS TABLE
+    SELECT 'count' AS counted_in, *
+    FROM contact_records(la, m) WHERE contact_date BETWEEN r12_start(m) AND p_end(m);
