@@ -217,3 +217,19 @@ def test_families():
     between = "expect_column_values_to_be_between"
     assert wide.family({"type": between, "kwargs": {"max_value": asat}}) == "dates"
     assert wide.family({"type": between, "kwargs": {"min_value": 0}}) == "ranges"
+
+
+def test_a_deferred_module_loads_on_first_use_only():
+    """lazy_imports keeps altair and scipy.stats out of GX's import: an `import` statement of a
+    deferred module leaves it unloaded, its first attribute read loads it."""
+    import sys
+
+    from csc_report.validation import lazy_imports
+
+    sys.modules.pop("colorsys", None)
+    lazy_imports.defer(("colorsys",))
+    import colorsys  # the statement GX's modules run: nothing loads yet
+
+    assert "rgb_to_hsv" not in vars(colorsys)
+    assert colorsys.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
+    assert sys.modules["colorsys"].rgb_to_hsv is colorsys.rgb_to_hsv

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from csc_report.catalogue import identifier_columns
 from csc_report.validation import wide
 from csc_report.validation.gx_memo import _memo, _memoised, _NotPlain, _plain, install_memos  # noqa: F401
+from csc_report.validation.lazy_imports import defer
 from csc_report.validation.offline import make_offline
 from csc_report.validation.suites import Check, Suite
 
@@ -71,6 +72,7 @@ def context():
     """The process-wide GX context, built on first use."""
     if "context" not in _state:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # else GX tries to send usage events
+        defer()  # altair and scipy.stats: imported by GX, never run here
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -180,13 +182,9 @@ def _validate_wide(batch, suite: Suite, expectations: list[dict], parameters: di
         columns = sorted(set().union(*(suite.check(c["rule"]).needs for c in checks)))
         if len(columns) < 2:  # GX wants two columns at least; the row number is always there
             columns.append(ROW)
-        wide_expectations.append(
-            {
-                "type": wide.WIDE_TYPE,
-                "kwargs": {"column_list": columns, "family": name, "checks": checks},
-                "meta": {"family": name, "rules": [c["rule"] for c in checks]},
-            }
-        )
+        rules = [c["rule"] for c in checks]
+        kwargs = {"column_list": columns, "family": name, "rules": rules, "checks_key": wide.register(checks)}
+        wide_expectations.append({"type": wide.WIDE_TYPE, "kwargs": kwargs, "meta": {"family": name}})
     result = batch.validate(
         gx.ExpectationSuite(
             name=suite.list_id,

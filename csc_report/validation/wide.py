@@ -11,6 +11,8 @@ means every one of its checks passes. A check this module cannot mirror exactly 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import operator
 
 import numpy as np
@@ -26,6 +28,22 @@ _OPERATORS = {
     ">": operator.gt,
     ">=": operator.ge,
 }
+
+
+# checks by content key: GX copies and hashes every keyword of each of the ~30 metrics it plans for an
+# expectation, so the checks (value sets of up to a hundred codes) travel to the metric by key
+_REGISTERED: dict[str, list[dict]] = {}
+
+
+def register(checks: list[dict]) -> str:
+    """The key of `checks` (a digest of their content), under which `registered` finds them."""
+    key = hashlib.sha1(json.dumps(checks, sort_keys=True, default=str).encode()).hexdigest()
+    _REGISTERED.setdefault(key, checks)
+    return key
+
+
+def registered(key: str) -> list[dict]:
+    return _REGISTERED[key]
 
 
 class NotMirrored(Exception):
