@@ -13,6 +13,7 @@ whose message says which folder is missing. A URL inbox is pulled into a staging
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -87,9 +88,14 @@ def publish_artifacts_safely(outcome: MonthOutcome) -> None:
         )
 
 
-def report_progress(n: int, total: int, outcome: MonthOutcome) -> None:
-    """One line per month: to the terminal's progress display and, as a log line, to the Prefect UI."""
-    line = f"[{n}/{total}] {outcome.la_code} {outcome.month}: {outcome.status} - {outcome.message}"
+def report_progress(n: int, total: int, outcome: MonthOutcome, seconds: float) -> None:
+    """One line per month as it finishes, with the seconds since the one before (months overlap, so
+    that is what each adds): to the terminal, so that a long backfill is seen to move, and, as a log
+    line, to the Prefect UI."""
+    line = (
+        f"[{n}/{total}] {outcome.la_code} {outcome.month}: {outcome.status} - {outcome.message}"
+        f" ({seconds:.1f} s)"
+    )
     get_run_logger().info(line)
     print(line, flush=True)
 
@@ -233,9 +239,12 @@ def run_months(
         stages = tasks.writer_tagged(stages)
         in_order = lifecycle.run_in_order(paths, la, months, profile, force, stages, get_run_logger(), run_id)
     outcomes = []
+    since = time.perf_counter()
     for n, outcome in enumerate(in_order, 1):
         publish_artifacts_safely(outcome)
-        report_progress(n, len(months), outcome)
+        now = time.perf_counter()
+        report_progress(n, len(months), outcome, now - since)
+        since = now
         outcomes.append(outcome)
     return outcomes
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -26,6 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csc_report.catalogue import identifier_columns
+from csc_report.validation import wide
+from csc_report.validation.gx_memo import _memo, _memoised, _NotPlain, _plain, install_memos  # noqa: F401
+from csc_report.validation.lazy_imports import defer
 from csc_report.validation.offline import make_offline
 from csc_report.validation.suites import Check, Suite
 
@@ -45,11 +47,6 @@ _KEPT_COUNTS = (
 _DOCS_ROWS = 200  # row numbers kept per check for Data Docs (GX shows the first 10 and "...")
 
 _state: dict = {}
-# while a suite validates, on this thread: .configurations, id -> (expectation, its configuration);
-# .expectations, id -> (configuration, the expectation built from it to plan a metric); .planning, True
-# while GX plans a metric's keywords (_memoise_planned_expectations); .ids, plain content -> the id GX
-# computes from it (_memoise_ids)
-_memo = threading.local()
 
 
 @dataclass
@@ -75,6 +72,7 @@ def context():
     """The process-wide GX context, built on first use."""
     if "context" not in _state:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # else GX tries to send usage events
+        defer()  # altair and scipy.stats: imported by GX, never run here
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -83,165 +81,14 @@ def context():
         for site, config in list((ctx.config.data_docs_sites or {}).items()):
             ctx.delete_data_docs_site(site)  # the default site points into a temp dir made for nothing
             shutil.rmtree(config["store_backend"]["base_directory"], ignore_errors=True)
-        _memoise_configuration(gx.expectations.Expectation)
-        _memoise_planned_expectations()
-        _memoise_ids()
-        _share_compiled_templates()
+        install_memos(gx)
+        import csc_report.validation.wide_gx  # noqa: F401 - registers the wide check with GX
+
         _state["gx"] = gx
         _state["context"] = ctx
         _state["source"] = ctx.data_sources.add_pandas("csc")
         _state["batches"] = {}
     return _state["context"]
-
-
-def _memoise_configuration(expectation_class) -> None:
-    """Make `Expectation.configuration` computed once per expectation while a suite is validated.
-
-    GX 1.24 rebuilds an expectation's configuration (a pydantic `dict()` of the whole model) on every
-    read, and reads it once per keyword while planning metrics: about 60 rebuilds per expectation, 40%
-    of a suite's validation time. Nothing changes an expectation during `batch.validate`, so inside
-    `_memoised()` (on this thread only) the first configuration built is reused; anywhere
-    else the property behaves exactly as GX wrote it.
-    """
-    build = expectation_class.configuration.fget
-
-    def configuration(self):
-        memo = getattr(_memo, "configurations", None)
-        if memo is None:
-            return build(self)
-        if id(self) not in memo:  # the expectation is kept beside it, so its id cannot be reused
-            memo[id(self)] = (self, build(self))
-        return memo[id(self)][1]
-
-    expectation_class.configuration = property(configuration, doc=expectation_class.configuration.__doc__)
-
-
-def _memoise_planned_expectations() -> None:
-    """Make the expectation GX rebuilds from a configuration to plan a metric built once per configuration
-    while a suite is validated.
-
-    GX 1.24's `get_metric_kwargs` turns the configuration back into an expectation (a pydantic model,
-    validated field by field) for every metric it plans, only to read its runtime keywords: a demo
-    month built 3,262 expectations, 1,172 of them again from a configuration planned before. Inside
-    `_memoised()`, and only while GX plans a metric (`.planning`), the first one built is reused; every
-    other caller, suites building their expectations above all, gets a fresh one as GX wrote it.
-    """
-    from great_expectations.expectations import expectation as planner
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
-    build, plan = ExpectationConfiguration.to_domain_obj, planner.get_metric_kwargs
-
-    def to_domain_obj(self):
-        memo = getattr(_memo, "expectations", None)
-        if memo is None or not getattr(_memo, "planning", False):
-            return build(self)
-        if id(self) not in memo:  # the configuration is kept beside it, so its id cannot be reused
-            memo[id(self)] = (self, build(self))
-        return memo[id(self)][1]
-
-    def get_metric_kwargs(*args, **kwargs):
-        _memo.planning = True
-        try:
-            return plan(*args, **kwargs)
-        finally:
-            _memo.planning = False
-
-    ExpectationConfiguration.to_domain_obj = to_domain_obj
-    planner.get_metric_kwargs = get_metric_kwargs
-
-
-def _share_compiled_templates() -> None:
-    """Compile each Data Docs template once per process, not once per page.
-
-    GX 1.24 gives every view (a page, a section, each content block) its own Jinja environment, so each
-    Data Docs build parsed and compiled its templates again: about 50 compilations, a fifth of the
-    build. Jinja's bytecode cache is the hook it offers for sharing compiled templates between
-    environments; this one keeps them in memory, keyed by template and checked against the source's
-    checksum as Jinja's own caches are. The pages rendered are unchanged.
-    """
-    from great_expectations.render.view.view import DefaultJinjaView
-    from jinja2 import BytecodeCache
-
-    class CompiledTemplates(BytecodeCache):
-        def __init__(self) -> None:
-            self.codes: dict = {}
-
-        def load_bytecode(self, bucket) -> None:
-            checksum, code = self.codes.get(bucket.key, (None, None))
-            if checksum == bucket.checksum:
-                bucket.code = code
-
-        def dump_bytecode(self, bucket) -> None:
-            self.codes[bucket.key] = (bucket.checksum, bucket.code)
-
-    compiled = CompiledTemplates()
-    build = DefaultJinjaView.__init__
-
-    def __init__(self, *args, **kwargs) -> None:
-        build(self, *args, **kwargs)
-        self.env.bytecode_cache = compiled
-
-    DefaultJinjaView.__init__ = __init__
-
-
-class _NotPlain(Exception):
-    """A value that _plain cannot stand for exactly."""
-
-
-def _plain(value):
-    """A hashable stand-in for a JSON-like value, equal only for values that serialise alike: each
-    scalar tagged with its type (True and 1 stay apart), floats by repr (0.0 and -0.0 too). Anything
-    else raises _NotPlain."""
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return kind, value
-    if kind is float:
-        return kind, repr(value)
-    if kind is list or kind is tuple:
-        return kind, tuple(map(_plain, value))
-    if isinstance(value, dict) and all(type(key) is str for key in value):
-        return dict, tuple(sorted((key, _plain(item)) for key, item in value.items()))
-    raise _NotPlain
-
-
-def _memoise_ids() -> None:
-    """Make `IDDict.to_id` computed once per distinct content while a suite is validated.
-
-    GX 1.24 names every metric it plans by the md5 of its keyword arguments made JSON-serialisable
-    (`convert_to_json_serializable`, a chain of isinstance tests per value): about 13,000 ids a month,
-    a fifth of a suite's validation time, most of them the same few domains (a batch and a column) again.
-    Inside `_memoised()` an id is looked up by `_plain` content, exactly: keyword values that are not
-    plain JSON types are left to GX, as is every id asked for outside a validation.
-    """
-    from great_expectations.core.id_dict import IDDict
-
-    compute = IDDict.to_id
-
-    def to_id(self, id_keys=None, id_ignore_keys=None):
-        memo = getattr(_memo, "ids", None)
-        if memo is None or id_keys is not None or id_ignore_keys is not None:
-            return compute(self, id_keys, id_ignore_keys)
-        try:
-            key = type(self), _plain(self)
-        except _NotPlain:
-            return compute(self)
-        if key not in memo:
-            memo[key] = compute(self)
-        return memo[key]
-
-    IDDict.to_id = to_id
-
-
-@contextmanager
-def _memoised():
-    """Within: expectation configurations, the expectations planned from them and metric ids computed
-    once (_memoise_configuration, _memoise_planned_expectations, _memoise_ids). GX changes none of them
-    during `batch.validate`."""
-    _memo.configurations, _memo.expectations, _memo.ids = {}, {}, {}
-    try:
-        yield
-    finally:
-        _memo.configurations = _memo.expectations = _memo.ids = None
 
 
 def yyyymmdd(value: date) -> int:
@@ -274,49 +121,127 @@ def to_frame(table: pa.Table, columns: set[str]) -> pd.DataFrame:
 def run_suite(suite: Suite, table: pa.Table, columns: set[str], skip: set[str], asat: date):
     """Validate one list; return the scrubbed GX result (for Data Docs) and one Outcome per check run.
 
+    Wide checks first (wide.py): each rule family as one expectation. A family that passes is one row of
+    the result; a family with a failing row is replaced by its one-column expectations, which name each
+    failing check and its rows.
+
     GX reports failing rows by the frame's own index (the row's position): asking it for
     `unexpected_index_column_names` instead costs a Python lookup per failing row (seconds on a broken
     file), so positions are mapped to Excel row numbers here, from the Arrow table.
     """
     ctx = context()
-    gx = _state["gx"]
     expectations = [e for e in suite.spec["expectations"] if e["meta"]["rule"] not in skip]
-    gx_suite = gx.ExpectationSuite(
-        name=suite.list_id,
-        expectations=expectations,
-        meta=suite.spec.get("meta"),
-        notes=suite.spec.get("notes"),
-    )
-    frame = to_frame(table, columns)
+    frame = to_frame(table, columns | {ROW})
     batch = _batch_definition(ctx, suite.list_id).get_batch(batch_parameters={"dataframe": frame})
     parameters = {"asat": yyyymmdd(asat)}
-    # Two passes. GX's cost is per expectation, not per row (~8 ms each, whatever the table's size), and
-    # COMPLETE makes every expectation, passing ones included, plan and resolve the metrics for failing
-    # row indices too. BASIC settles success and the counts Data Docs show (a third cheaper for a month
-    # at --scale 10); only the few expectations that failed are run again for their rows.
     with _memoised():
-        result = batch.validate(
-            gx_suite, result_format={"result_format": "BASIC"}, expectation_parameters=parameters
-        )
-        failed = {
-            r.expectation_config.meta["rule"]
-            for r in result.results
-            if not r.success and not _exception_class(r.exception_info)
-        }
-        if failed:
-            detail = batch.validate(
-                gx.ExpectationSuite(
-                    name=suite.list_id,
-                    expectations=[e for e in expectations if e["meta"]["rule"] in failed],
-                ),
-                result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
-                expectation_parameters=parameters,
-            )
-            complete = {r.expectation_config.meta["rule"]: r for r in detail.results}
-            result.results = [complete.get(r.expectation_config.meta["rule"], r) for r in result.results]
+        wide_first = [] if _state.get("one_column_only") else expectations
+        result, passed = _validate_wide(batch, suite, wide_first, parameters)
+        narrow = [e for e in expectations if wide.family(e) not in passed]
+        if narrow:
+            result.results = [
+                *(r for r in result.results if r.expectation_config.kwargs["family"] in passed),
+                *_validate_narrow(batch, suite.list_id, narrow, parameters),
+            ]
+            _restate_statistics(result)
     source_rows = table.column(ROW).to_numpy()
-    outcomes = [_outcome(r, suite, source_rows) for r in result.results]
+    outcomes = [
+        Outcome(suite.check(e["meta"]["rule"]), True, [], None)
+        for e in expectations
+        if wide.family(e) in passed
+    ]
+    for r in result.results:
+        if r.expectation_config.type == wide.WIDE_TYPE:
+            r.result = {}  # a passing family: nothing to show but its success
+        else:
+            outcomes.append(_outcome(r, suite, source_rows))
     return result, outcomes
+
+
+@contextmanager
+def one_column_only() -> Iterator[None]:
+    """Within: every check runs as its own one-column expectation, as before wide checks. The reference
+    wide-first validation must agree with (tests/test_wide_checks.py, benchmarks/wide_checks.py)."""
+    _state["one_column_only"] = True
+    try:
+        yield
+    finally:
+        del _state["one_column_only"]
+
+
+def _validate_wide(batch, suite: Suite, expectations: list[dict], parameters: dict):
+    """Each family as one wide expectation, BOOLEAN_ONLY (success is all a passing family needs to
+    report); the result and the families whose every row passed."""
+    gx = _state["gx"]
+    grouped: dict[str, list[dict]] = {}
+    for e in expectations:
+        grouped.setdefault(wide.family(e), []).append(e)
+    wide_expectations = []
+    for name, members in grouped.items():
+        checks = [wide.spec(e, parameters) for e in members]
+        columns = sorted(set().union(*(suite.check(c["rule"]).needs for c in checks)))
+        if len(columns) < 2:  # GX wants two columns at least; the row number is always there
+            columns.append(ROW)
+        rules = [c["rule"] for c in checks]
+        kwargs = {"column_list": columns, "family": name, "rules": rules, "checks_key": wide.register(checks)}
+        wide_expectations.append({"type": wide.WIDE_TYPE, "kwargs": kwargs, "meta": {"family": name}})
+    result = batch.validate(
+        gx.ExpectationSuite(
+            name=suite.list_id,
+            expectations=wide_expectations,
+            meta=suite.spec.get("meta"),
+            notes=suite.spec.get("notes"),
+        ),
+        result_format={"result_format": "BOOLEAN_ONLY"},
+    )
+    passed = {
+        r.expectation_config.kwargs["family"]
+        for r in result.results
+        if r.success and not _exception_class(r.exception_info)
+    }
+    return result, passed
+
+
+def _validate_narrow(batch, list_id: str, expectations: list[dict], parameters: dict) -> list:
+    """The one-column expectations of the failing families, in two passes. GX's cost is per
+    expectation, and COMPLETE makes every expectation, passing ones included, plan and resolve the
+    metrics for failing row indices too: BASIC settles success and the counts Data Docs show, and only
+    the expectations that failed run again for their rows."""
+    gx = _state["gx"]
+    result = batch.validate(
+        gx.ExpectationSuite(name=list_id, expectations=expectations),
+        result_format={"result_format": "BASIC"},
+        expectation_parameters=parameters,
+    )
+    failed = {
+        r.expectation_config.meta["rule"]
+        for r in result.results
+        if not r.success and not _exception_class(r.exception_info)
+    }
+    if not failed:
+        return result.results
+    detail = batch.validate(
+        gx.ExpectationSuite(
+            name=list_id, expectations=[e for e in expectations if e["meta"]["rule"] in failed]
+        ),
+        result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
+        expectation_parameters=parameters,
+    )
+    complete = {r.expectation_config.meta["rule"]: r for r in detail.results}
+    return [complete.get(r.expectation_config.meta["rule"], r) for r in result.results]
+
+
+def _restate_statistics(result) -> None:
+    """The suite result's success and counts, of the rows it now holds (wide and one-column)."""
+    done = result.results
+    good = sum(bool(r.success) for r in done)
+    result.success = good == len(done)
+    result.statistics.update(
+        evaluated_expectations=len(done),
+        successful_expectations=good,
+        unsuccessful_expectations=len(done) - good,
+        success_percent=100 * good / len(done) if done else None,
+    )
 
 
 def _batch_definition(ctx, list_id: str):
