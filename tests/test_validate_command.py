@@ -44,7 +44,13 @@ def test_good_sample_prints_a_summary_and_exits_0(samples_dir, workdir, capsys):
     assert rows[("List 6", "error_value", "warning")] == 10
     assert rows[("List 8", "bad_postcode", "warning")] == 1
     assert rows[("List 7", "open_cp_plan_not_on_cin", "warning")] == 2
-    assert sum(rows.values()) == 28
+    # dates that cannot be (issue 34): the sample's List 7 row 8 plan started 2019-06-25 for a child born
+    # 2020-05-29 (11 months before: more than 40 weeks); List 8 row 5 came into care (and its legal status
+    # began) in 2010-2012, born 2018-03-13; List 10 row 5's six adoption dates of 2010, born 2018 too
+    assert rows[("List 7", "date_before_birth", "warning")] == 1
+    assert rows[("List 8", "date_before_birth", "warning")] == 2
+    assert rows[("List 10", "date_before_birth", "warning")] == 6
+    assert sum(rows.values()) == 37
     assert err == "" and files_under(workdir) == []
 
 
