@@ -3,7 +3,10 @@ is a paper of committee length, and its text (and its appendix's and scorecard's
 internal id.
 
 These read the month the session's `demo` fixture publishes through the real flow (conftest.py); the
-last prints a fabricated 2014-layout month with every figure config/report.yaml names (issue 35).
+2024 case prints March 2025 of a generated 2024-layout authority (three months, the 2024 demo's last
+month at a third of its scale), loaded, computed and published by the pipeline's own stages without the
+engines; the last prints a fabricated 2014-layout month with every figure config/report.yaml names
+(issue 35).
 """
 
 from __future__ import annotations
@@ -12,12 +15,20 @@ import re
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from browser import QUIET, chromium
 from conftest import DEMO_LA, DEMO_MONTHS
+from csc_report.transforms.pseudonymise import pseudonymise
+from csc_report.transforms.read import read_extract
 from test_publish_report import make_context
 
+from csc_report import warehouse
+from csc_report.dfe import lookup
+from csc_report.generate import generate_inbox
+from csc_report.pipeline import build_report_context, compute
 from csc_report.publish import publish_report
+from csc_report.settings import RunPaths
 
 MAX_PAGES = 8  # issue 17: highlights, then per section its figures, one chart, the reading, the commentary
 READER_PAGES = ("report.html", "report.md", "appendix.html", "appendix.md", "scorecard.html")
@@ -78,6 +89,54 @@ def printed_pages(report: Path, tmp_path: Path) -> int:
 def test_report_prints_on_at_most_eight_a4_pages(june, tmp_path):
     pages = printed_pages(june / "report.html", tmp_path)
     assert 2 <= pages <= MAX_PAGES  # at least 2: a page count of 0 or 1 would mean a broken print
+
+
+LATEST_2024 = ("2025-01", "2025-02", "2025-03")
+
+
+@pytest.fixture(scope="module")
+def march_2025(tmp_path_factory) -> Path:
+    """March 2025 of a generated 2024-layout authority, published after its two months before."""
+    root = tmp_path_factory.mktemp("print_2024")
+    paths = RunPaths(inbox=root / "inbox", warehouse=root / "wh", outputs=root / "out")
+    generate_inbox(
+        paths.inbox, la_code=DEMO_LA, end=LATEST_2024[-1], months=3, scale=0.3, seed=7, layout="2024"
+    )
+    con = warehouse.connect(paths.warehouse_file(DEMO_LA))
+    try:
+        warehouse.apply_schema(con)
+        warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
+        lookup.load_reference(con)
+        for month in LATEST_2024:
+            files = sorted((paths.inbox / DEMO_LA / month).glob("*.xlsx"))
+            extract = pseudonymise(read_extract(files), b"k" * 32, DEMO_LA)
+            warehouse.load_snapshot(con, DEMO_LA, month, extract, load_id=month)
+    finally:
+        con.close()
+    for month in LATEST_2024:
+        compute(paths, DEMO_LA, month)
+    con = warehouse.connect(paths.warehouse_file(DEMO_LA), read_only=True)
+    try:
+        ctx = build_report_context(con, DEMO_LA, LATEST_2024[-1], [])
+    finally:
+        con.close()
+    publish_report(ctx, paths.output_dir(DEMO_LA, LATEST_2024[-1]))
+    return paths.output_dir(DEMO_LA, LATEST_2024[-1])
+
+
+@pytest.mark.slow
+def test_a_2024_layout_month_prints_on_at_most_eight_pages_with_its_practice_measures(march_2025, tmp_path):
+    """No section of "not available" (initial and core assessments are one line), children in need and
+    both practice blocks on the paper, every measure of the month in the scorecard, within 8 pages."""
+    html = (march_2025 / "report.html").read_text(encoding="utf-8")
+    assert 'id="h-initial-assessments"' not in html and "not in this extract&#39;s layout" in html
+    assert 'id="h-children-in-need"' in html
+    assert html.count(": practice, March 2025</caption>") == 2
+    assert "Not available" not in html.split('id="h-not-in-layout"')[0]
+    measures = pd.read_csv(march_2025 / "indicators.csv")
+    scorecard = pd.read_excel(march_2025 / "tables.xlsx", sheet_name="Scorecard", engine="calamine")
+    assert sorted(scorecard["Measure"]) == sorted(measures["label"])
+    assert 2 <= printed_pages(march_2025 / "report.html", tmp_path) <= MAX_PAGES
 
 
 # the measures config/report.yaml puts on the paper beyond the seed's (practice blocks, children in need)

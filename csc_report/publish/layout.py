@@ -2,9 +2,11 @@
 
 Which figures each section's table shows and charts, and the sections' order, are config/report.yaml
 (csc_report/report_layout.py, joined to SECTIONS by publish/paper.py); SECTIONS keeps what readers do not
-change: breakdowns, team and weekly charts, variants. A section takes the author's commentary under any
-of its aliases (compared by commentary.normalise_key), and without configured figures every indicator
-whose `section` matches one.
+change: breakdowns, team and weekly charts, variants. A section with none of these (children in need) is
+in config/report.yaml only; adoption is on no paper by default (a few orders a year, one chart would cost
+the page the 8-page limit lacks): it is in the scorecard, and an authority's config.yaml adds it (docs/
+report.md). A section takes the author's commentary under any of its aliases (compared by
+commentary.normalise_key), and without configured figures every indicator whose `section` matches one.
 
 The report is a paper of committee length: each section prints its figures table, one chart, the readings
 and the author's commentary. Breakdowns (a table by code or team, the weekly referrals) go to the
@@ -111,10 +113,9 @@ SECTIONS = (
         "workforce", "Workforce", ("workforce",), charts=(TrendChart(("sw_vacancies_fte", "sw_agency_fte")),)
     ),
     SectionSpec(
-        "children-in-need",
+        "children-in-need",  # its figures and chart are config/report.yaml's; its breakdowns are here
         "Children in need",
         ("children in need", "cin"),
-        charts=(TrendChart(("cin_open", "cin_seen_in_standard_pct")),),
         appendix=for_section("children-in-need"),
     ),
     SectionSpec(
@@ -145,12 +146,6 @@ SECTIONS = (
             ),
         ),
         appendix=for_section("leaving-care"),
-    ),
-    SectionSpec(
-        "adoption",
-        "Adoption",
-        ("adoption", "adoptions"),
-        charts=(TrendChart(("adoption_care_to_placed_days",), rolling=("adoptions_r12",)),),
     ),
     SectionSpec(
         "caseloads",
