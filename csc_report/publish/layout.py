@@ -113,12 +113,6 @@ SECTIONS = (
         "workforce", "Workforce", ("workforce",), charts=(TrendChart(("sw_vacancies_fte", "sw_agency_fte")),)
     ),
     SectionSpec(
-        "children-in-need",  # its figures and chart are config/report.yaml's; its breakdowns are here
-        "Children in need",
-        ("children in need", "cin"),
-        appendix=for_section("children-in-need"),
-    ),
-    SectionSpec(
         "child-protection",
         "Child protection plans",
         ("child protection", "child protection plans", "cp", "s47", "section 47"),

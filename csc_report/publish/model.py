@@ -378,7 +378,8 @@ class _Builder:
             lines, absent = [f"{title}: {gap}"], {row["indicator_id"]: gap for row in every}
         else:
             lines = [paper.absent_line(self.rows[i]["label"] or i, [why]) for i, why in absent.items()]
-        if not (every or spec.charts or spec.variants or spec.appendix or commentary):
+        breakdowns = any(t in self.tables or t in self.missing for t in self.table_ids(spec))
+        if not (every or spec.charts or spec.variants or breakdowns or commentary):
             return None
         rows = [row for row in rows if row["indicator_id"] not in absent]
         section = Section(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
+from csc_report.breakdowns import for_section
 from csc_report.publish.formatting import as_number
 from csc_report.publish.layout import SECTIONS, SectionSpec, TrendChart
 from csc_report.report_layout import Block, PaperSection
@@ -62,7 +63,7 @@ def plan(layout: tuple[PaperSection, ...], known: set[str]) -> list[PlannedSecti
 
 def _planned(section: PaperSection, base: SectionSpec | None, known: set[str]) -> PlannedSection:
     title = section.title or (base.title if base else section.id.replace("-", " ").capitalize())
-    spec = base or SectionSpec(section.id, title, (title.lower(),))
+    spec = base or SectionSpec(section.id, title, (title.lower(),), appendix=for_section(section.id))
     charts = spec.charts
     if section.chart is not None:
         trend = TrendChart(_kept(section.chart, known), rolling=_kept(section.rolling, known))
