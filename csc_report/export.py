@@ -180,9 +180,14 @@ def refresh(con: duckdb.DuckDBPyConnection, la_code: str, month: str, directions
         tables["export_benchmarks"] = ranked_benchmarks(con)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM export_breakdowns WHERE la_code = ? AND month = ?", [la_code, month])
+        con.execute(
+            "DELETE FROM export_breakdowns WHERE la_code = ? AND month = ?::DATE", [la_code, f"{month}-01"]
+        )
         con.register("_rows", rows)
-        con.execute("INSERT INTO export_breakdowns BY NAME SELECT * FROM _rows")
+        con.execute(
+            "INSERT INTO export_breakdowns BY NAME "
+            "SELECT * REPLACE (CAST(month || '-01' AS DATE) AS month) FROM _rows"
+        )
         con.unregister("_rows")
         for name, frame in tables.items():
             con.register("_frame", frame)
@@ -195,7 +200,8 @@ def refresh(con: duckdb.DuckDBPyConnection, la_code: str, month: str, directions
         con.execute(
             "CREATE OR REPLACE VIEW export_measures AS "
             + HEADLINE_SQL
-            + " UNION ALL BY NAME SELECT b.*, coalesce(a.la_name, r.la_name, b.la_code) AS la_name "
+            + " UNION ALL BY NAME SELECT b.* REPLACE (strftime(b.month, '%Y-%m') AS month), "
+            "coalesce(a.la_name, r.la_name, b.la_code) AS la_name "
             "FROM export_breakdowns AS b LEFT JOIN authorities AS a USING (la_code) "
             "LEFT JOIN reference_areas AS r USING (la_code)"
         )

@@ -272,9 +272,10 @@ CREATE TABLE IF NOT EXISTS commentary (
 );
 
 -- The breakdown cells of each month as csc-report export writes them (csc_report.export.refresh): public-
--- profile suppressed, aggregates only; with indicator_values, the view export_measures.
+-- profile suppressed, aggregates only; with indicator_values, the view export_measures. The month is a
+-- DATE as in every other table, so a month's rows go with the month's (re-runs, the run-safety checks).
 CREATE TABLE IF NOT EXISTS export_breakdowns (
-    la_code VARCHAR NOT NULL, month VARCHAR NOT NULL, measure_id VARCHAR NOT NULL, breakdown VARCHAR,
+    la_code VARCHAR NOT NULL, month DATE NOT NULL, measure_id VARCHAR NOT NULL, breakdown VARCHAR,
     category VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, unit VARCHAR, note VARCHAR
 );
 

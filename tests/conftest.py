@@ -206,7 +206,7 @@ class PrefectServer:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_healthy(self, timeout: float = 120) -> str:
+    def wait_healthy(self, timeout: float = 300) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
