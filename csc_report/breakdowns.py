@@ -342,10 +342,10 @@ def compute(con, params: dict, unavailable: set[str]) -> dict:
     of zeros (the figure's own row says why it is not available).
 
     `params`: indicators.month_parameters; `unavailable`: the ids of the figures without a value."""
-    out = {}
-    for b in BREAKDOWNS:
-        if b.cohort.indicator_id not in unavailable:
-            sql = b.sql()
-            out[b.table_id] = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
-    out[FLOW_ID] = con.execute(flow_sql(unavailable), {"la": params["la"], "m": params["m"]}).df()
+
+    def run(sql: str):  # only the parameters the statement names: DuckDB refuses the others
+        return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
+
+    out = {b.table_id: run(b.sql()) for b in BREAKDOWNS if b.cohort.indicator_id not in unavailable}
+    out[FLOW_ID] = run(flow_sql(unavailable))  # every step unavailable: a table of NULLs, no parameters
     return out
