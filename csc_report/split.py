@@ -28,6 +28,7 @@ SHARED_TABLES = {
     "reference_areas",
     "statistical_neighbours",
     "authorities",
+    "export_areas",  # every English authority and its region, for dashboards (csc_report.export)
 }
 SPLIT_SUFFIX = ".split"
 

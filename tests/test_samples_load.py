@@ -173,17 +173,19 @@ def test_fddc_template_oddities_are_stored_as_issues(loaded):
     issues = stored_issues(con, sample)
     bad_dates = {(c, r) for _, _, r, c, rule, _ in issues if rule == "bad_date"}
     assert bad_dates == {("dob", 10)}  # a date of birth that is not a date
-    assert {rule for *_, rule, _ in issues} <= {"bad_date", "duplicate_natural_key"}
+    # its List 2 repeats one row exactly: one record, the repeat a warning (issue 34)
+    assert {rule for *_, rule, _ in issues} <= {"bad_date", "exact_duplicate_row"}
 
 
 def test_fddc_xls_loads_with_its_duplicates_reported(loaded):
     con, _, results = loaded
     sample = "fddc_example-A-2005.xls"
     issues = stored_issues(con, sample)
-    assert {rule for *_, rule, _ in issues} == {"duplicate_natural_key"}
-    assert all(r is not None and c for _, _, r, c, *_ in issues)  # each points at a row and columns
+    assert {rule for *_, rule, _ in issues} == {"exact_duplicate_row"}  # List 2 repeats a row exactly
+    assert all(r is not None for _, _, r, *_ in issues)  # each names its row (a whole-row repeat: no column)
     early = con.execute("SELECT count(*), min(eh_start) FROM early_help WHERE la_code = '905'").fetchall()
-    assert early == [(12, dt.date(2010, 1, 1))]  # a text date among Excel dates
+    # 12 rows, one an exact repeat of another: 11 records; a text date among Excel dates
+    assert early == [(11, dt.date(2010, 1, 1))]
     assert results[sample].extract.files[0].kind == "xls"
 
 

@@ -39,10 +39,12 @@ def single_file_of(paths: RunPaths, folder) -> RunPaths:
     con = warehouse.connect(folder / SINGLE_FILE)
     try:
         warehouse.apply_schema(con)
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
         for n, la in enumerate(LAS):
             con.execute(f"ATTACH '{paths.warehouse_file(la)}' AS a (READ_ONLY)")
+            # the schema's tables and those a run makes beside them (export_*: csc_report.export)
+            tables = [t for (t,) in con.execute("SELECT DISTINCT table_name FROM duckdb_tables()").fetchall()]
             for table in tables:
+                con.execute(f'CREATE TABLE IF NOT EXISTS main."{table}" AS FROM a."{table}" LIMIT 0')
                 keyed = (
                     table not in split.SHARED_TABLES
                     and con.execute(
