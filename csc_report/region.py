@@ -30,7 +30,7 @@ from csc_report.publish.region import AreaFigure, IndicatorRows, RegionReport, w
 from csc_report.publish.signals import MAX_MONTHS, Signals, chart, variation_icon
 from csc_report.settings import RunPaths
 
-SCALE = {"pct": 100.0, "rate_per_10k": 10_000.0, "ratio": 1.0}  # value = numerator / denominator x scale
+SCALE = {"pct": 100.0, "rate_per_10k": 10_000.0, "ratio": 1.0, "days": 1.0}  # value = num / den x scale
 SUMMED = ("count", "fte")  # units whose regional figure is the sum of the authorities' values
 REFERENCE_TABLES = ("benchmarks", "reference_areas", "statistical_neighbours")
 

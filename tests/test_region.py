@@ -57,6 +57,13 @@ def test_a_regional_rate_per_10k_is_the_sum_of_counts_over_the_sum_of_population
     assert got["r"][0] == pytest.approx(16.0)
 
 
+def test_a_regional_mean_of_days_is_the_days_summed_over_the_children_summed():
+    # adoption timeliness: A 900 days over 2 children (mean 450), B 100 days over 3 (33.3): the region is
+    # 1,000 days over 5 children = 200, not the mean of the two means (241.7)
+    got = regional([("A", "d", "days", 450.0, 900, 2), ("B", "d", "days", 100 / 3, 100, 3)])
+    assert got["d"] == (200.0, 1000, 5, None)
+
+
 def test_regional_counts_are_summed():
     got = regional([("A", "c", "count", 7, 7, None), ("B", "c", "count", 0, 0, None)])
     assert got["c"][0] == 7
