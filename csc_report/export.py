@@ -96,8 +96,8 @@ def _long(la_code: str, month: str, table_id: str, frame: pd.DataFrame) -> pd.Da
     if key is None or not numbers:
         return None
     body = table.frame.copy()
-    if table.has_total:
-        body.loc[body.index[-1], key.name] = "Total"
+    if table.total_index is not None:  # the total row, above any rows listed apart (short breaks)
+        body.loc[body.index[table.total_index], key.name] = "Total"
     long = body.melt(id_vars=[key.name], value_vars=[c.name for c in numbers], var_name="column")
     suppressed = long["value"].astype(str).eq(SUPPRESSED)
     units = {c.name: c.kind for c in numbers}
