@@ -223,7 +223,9 @@ def test_stopped_month_writes_every_issue_and_the_data_docs(setup):
         writer.writerow(["C1", "a) Male", "a) WBRI", "q) 6: Police", "Duty"])
     line = assert_one_line(csc_report(env, params, "run", "--month", MONTH, "--force"))
     out = Path(params["outputs"]) / LA / MONTH
-    assert "required column referral_date is absent" in line
+    # the stop line names the list and the Annex A header, not the column id (issue 34)
+    said = 'List 3 (referrals) column "Date of Referral": required column "Date of Referral" is absent'
+    assert said in line
     assert f"every issue is in {out / 'data_quality.csv'} and the Data Docs in {out / 'data_docs'}" in line
     with (out / "data_quality.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -162,6 +162,7 @@ def test_serve_and_prefect_yaml_register_scheduled_deployments(prefect_server, t
     """`csc-report serve` registers one deployment per configured authority with its cron schedule; a
     team's `prefect deploy` with prefect.yaml registers the work-pool deployment. One test, one server."""
     schedule = tmp_path / "schedule.yaml"
+    (tmp_path / "inbox").mkdir()  # serve refuses a missing inbox (issue 41); its authorities' folders wait
     authorities = [
         {"la": "901", "inbox": str(tmp_path / "inbox")},
         {"la": "902", "inbox": str(tmp_path / "inbox"), "cron": "30 7 5 * *", "timezone": "UTC"},

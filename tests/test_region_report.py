@@ -201,8 +201,10 @@ def test_a_generated_authority_is_sized_by_its_ons_population():
     low, high = 0.75, 1.3
     assert low * 297_990 / 45_774 <= essex.volume <= high * 297_990 / 45_774
     assert profile("874", 1, 2013, set()).volume == 1.0
-    with pytest.raises(ValueError, match="no ONS 0-17 population"):
-        profile("999", 1, 2013, set())
+    # a made-up code (no ONS figure) is the demo's size, its volume only the demand factor, its name its own
+    made_up = profile("999", 1, 2013, set())
+    assert made_up.population[2013] == 45_774 and low <= made_up.volume <= high
+    assert made_up.name != "Fenborough"
 
 
 # --- printed length -------------------------------------------------------------------------------
