@@ -103,13 +103,17 @@ REPEATS = Dimension(
 )
 
 
-def length_bands(key: str, header: str, start: str, bands: tuple[tuple[str, str], ...]) -> Dimension:
+def length_bands(
+    key: str, header: str, start: str, bands: tuple[tuple[str, str], ...], over: tuple[str, ...] = ()
+) -> Dimension:
     """How long something open at the month end has been open, from `start` (a column of r): each band
     (its lower bound as a DuckDB interval, its name) holds what started on or before the month end less
     that interval, so a plan started exactly 2 years before the month end is in "2 years and over" (as
-    cp_open_2yrs_plus counts it); the bands go from the longest down, the shortest taking the rest."""
-    whens = " ".join(f"WHEN r.{start} <= CAST({{at}} - INTERVAL {lower} AS DATE) THEN '{name}'"
-                     for lower, name in bands[:-1])  # fmt: skip
+    cp_open_2yrs_plus counts it); a band named in `over` holds only what started before it (more than
+    its lower bound, as DfE's "more than 3 months"). The bands go from the longest down, the shortest
+    taking the rest."""
+    whens = " ".join(f"WHEN r.{start} {'<' if name in over else '<='} CAST({{at}} - INTERVAL {lower} "
+                     f"AS DATE) THEN '{name}'" for lower, name in bands[:-1])  # fmt: skip
     return Dimension(
         key,
         header,
@@ -118,12 +122,15 @@ def length_bands(key: str, header: str, start: str, bands: tuple[tuple[str, str]
     )
 
 
+# DfE's bands of plans at 31 March (D5; its d5 file): 3 months or less, more than 3 months to 6 months,
+# more than 6 months to less than 1 year, 1 year to less than 2 years, 2 years and over
 PLAN_LENGTH = length_bands(
     "length",
     "Length of the plan at the month end",
     "cp_start",
     (("2 YEAR", "2 years and over"), ("1 YEAR", "1 to 2 years"), ("6 MONTH", "6 to 12 months"),
-     ("3 MONTH", "3 to 6 months"), ("", "under 3 months")),
+     ("3 MONTH", "3 to 6 months"), ("", "3 months or less")),
+    over=("6 to 12 months", "3 to 6 months"),
 )  # fmt: skip
 # the current period of care: the start of the child's latest open period (rows_cla_open's cla_start)
 CARE_LENGTH = length_bands(

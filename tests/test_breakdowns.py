@@ -61,12 +61,16 @@ def test_assessment_bands_at_their_boundaries():
 
 # (dimension, its start column, start dates, their bands at 30 June 2013)
 LENGTHS = [
-    # a plan started exactly two years before 30 June 2013 (30 June 2011) counts as 2 years and over, as
-    # cp_open_2yrs_plus counts it; a day later it is 1 to 2 years; 30 March 2013 is exactly 3 months
+    # DfE's bands (D5): a plan started exactly two years before 30 June 2013 (30 June 2011) counts as 2
+    # years and over, as cp_open_2yrs_plus counts it; a day later it is 1 to 2 years; exactly 1 year (30
+    # June 2012): 1 to 2 years; a day later (1 July 2012): 6 to 12 months; exactly 6 months (30 December
+    # 2012) is not "more than 6 months": 3 to 6 months; 29 December 2012 (more than 6): 6 to 12 months;
+    # exactly 3 months (30 March 2013) is "3 months or less"; 29 March 2013 (more than 3): 3 to 6 months
     (breakdowns.PLAN_LENGTH, "cp_start",
-     ["2011-06-30", "2011-07-01", "2012-06-30", "2012-07-01", "2012-12-30", "2013-03-30", "2013-03-31"],
+     ["2011-06-30", "2011-07-01", "2012-06-30", "2012-07-01", "2012-12-29", "2012-12-30", "2013-03-29",
+      "2013-03-30", "2013-03-31"],
      ["2 years and over", "1 to 2 years", "1 to 2 years", "6 to 12 months", "6 to 12 months",
-      "3 to 6 months", "under 3 months"]),
+      "3 to 6 months", "3 to 6 months", "3 months or less", "3 months or less"]),
     # periods of care, from the start of the current period: 30 June 2008 (exactly 5 years): 5 years and
     # over, a day later 2 to 5 years; 30 June 2011 (2 years): 2 to 5; 30 June 2012 (1 year): 1 to 2;
     # 1 July 2012 and 30 December 2012 (the month end less 6 months): 6 to 12; 1 January 2013: under 6

@@ -15,6 +15,9 @@ download folder) both work:
     statistical_neighbours*.csv          DfE's statistical neighbour lists (both layouts)
     bds_long*.parquet (LAIT)             assessments in 45 days, care leavers NEET, workforce; and the
                                          looked-after rate for years the CLA file does not cover
+    *characteristics_of_children_in_need*main_tables*.xlsx (optional)
+                                         DfE's main tables of one year: the distributions beside the
+                                         breakdowns (distributions.py), with c4's and d5's
 
 Only the figures the report uses are kept, so the shipped data stay small. Rates DfE publishes only as
 counts here (referrals, S47s, CP plans) are derived as count / ONS mid-year 0-17 population x 10,000 of
@@ -31,7 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from csc_report.dfe.measures import ENGLAND, SUBREGIONS
+from csc_report.dfe import distributions
+from csc_report.dfe.measures import ENGLAND, SUBREGIONS, published
 from csc_report.errors import UsageError
 
 FILES = {
@@ -65,7 +69,13 @@ LAIT_MEASURES = {
 }
 LAIT_ENGLAND = 970  # LAIT numbers England 970 and the regions 980-990 among the LA numbers
 BENCHMARK_COLUMNS = ["indicator_id", "area_type", "area_code", "area", "year", "value", "status", "source"]
-OUTPUTS = ("benchmarks.parquet", "population_0_17.csv", "areas.csv", "statistical_neighbours.csv")
+OUTPUTS = (
+    "benchmarks.parquet",
+    "population_0_17.csv",
+    "areas.csv",
+    "statistical_neighbours.csv",
+    distributions.FILE,
+)
 
 
 def find(folder: Path, pattern: str, required: bool = True) -> Path | None:
@@ -77,7 +87,7 @@ def find(folder: Path, pattern: str, required: bool = True) -> Path | None:
 
 
 def build(folder: Path) -> dict[str, pd.DataFrame]:
-    """The four reference tables from a folder of DfE files (see the module docstring)."""
+    """The reference tables from a folder of DfE files (see the module docstring)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder")
@@ -110,6 +120,7 @@ def build(folder: Path) -> dict[str, pd.DataFrame]:
         "population_0_17.csv": population.sort_values(["area_code", "year"]).reset_index(drop=True),
         "areas.csv": areas,
         "statistical_neighbours.csv": _neighbours(folder),
+        distributions.FILE: distributions.build(raw, find(folder, distributions.WORKBOOK, required=False)),
     }
 
 
@@ -131,7 +142,8 @@ def digest(folder: Path) -> str:
     """One hash of the reference files, to reload the warehouse's copy only when they change."""
     h = hashlib.sha256()
     for name in OUTPUTS:
-        h.update(name.encode() + b"\0" + (folder / name).read_bytes())
+        if (folder / name).exists():  # a folder rebuilt before distributions shipped lacks that one
+            h.update(name.encode() + b"\0" + (folder / name).read_bytes())
     return h.hexdigest()
 
 
@@ -167,14 +179,6 @@ def _read_statistics(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _value(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(number or NaN, DfE symbol or '') from a column of published text."""
-    text = column.astype(str).str.strip()
-    number = pd.to_numeric(text, errors="coerce")
-    status = np.where(number.isna(), text.str.lower().where(text.str.lower().isin(list("cuxz")), "x"), "")
-    return number, pd.Series(status, index=column.index)
-
-
 def _result(frame: pd.DataFrame, indicator_id: str, value, status, source: str) -> pd.DataFrame:
     out = frame[["area_type", "area_code", "area", "year"]].copy()
     out["indicator_id"] = indicator_id
@@ -185,13 +189,13 @@ def _result(frame: pd.DataFrame, indicator_id: str, value, status, source: str) 
 
 
 def _percentages(frame: pd.DataFrame, indicator_id: str, column: str, table: str) -> pd.DataFrame:
-    value, status = _value(frame[column])
+    value, status = published(frame[column])
     return _result(frame, indicator_id, value, status, f"DfE {table}: {column}")
 
 
 def _share(frame: pd.DataFrame, indicator_id: str, parts: list[str], total: str, table: str) -> pd.DataFrame:
     """sum(parts) / total x 100; suppressed when any part or the total is."""
-    values = [_value(frame[c]) for c in [*parts, total]]
+    values = [published(frame[c]) for c in [*parts, total]]
     numerator = sum(v for v, _ in values[:-1])
     denominator = values[-1][0]
     status = pd.Series("", index=frame.index)
@@ -211,7 +215,7 @@ def _population(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _rate(frame: pd.DataFrame, population: pd.DataFrame, indicator_id: str, column: str, table: str):
     """count / ONS 0-17 population of the mid-year the reporting year starts in x 10,000."""
-    count, status = _value(frame[column])
+    count, status = published(frame[column])
     pop = population.set_index(["area_code", "year"])["population_0_17"]
     keys = pd.MultiIndex.from_arrays([frame["area_code"], frame["year"] - 1])
     denominator = pd.Series(pop.reindex(keys).to_numpy(), index=frame.index)
@@ -265,7 +269,7 @@ def _lait(path: Path, areas: pd.DataFrame) -> pd.DataFrame:
     )
     lait["area"] = name
     lait = lait[lait["area_code"] != ""]  # LAIT's Inner and Outer London: London is the region
-    value, status = _value(lait["Values"].replace("-", "x"))
+    value, status = published(lait["Values"].replace("-", "x"))
     by_measure = {v: k for k, v in LAIT_MEASURES.items()}
     out = _result(lait, "", value, status, "")
     out["indicator_id"] = lait["Short Desc"].map(by_measure)

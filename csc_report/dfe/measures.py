@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 ENGLAND = "E92000001"
 # DfE's statistics files give London boroughs the sub-regions Inner and Outer London; the region an
 # authority is compared with is London, as in LAIT.
@@ -20,6 +23,16 @@ SYMBOLS = {
     "x": "not available",
     "z": "not applicable",
 }
+
+
+def published(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(number or NaN, DfE symbol or '') from a column of published text; `x` for any other text."""
+    text = column.astype(str).str.strip()
+    number = pd.to_numeric(text, errors="coerce")
+    status = np.where(number.isna(), text.str.lower().where(text.str.lower().isin(list("cuxz")), "x"), "")
+    return number, pd.Series(status, index=column.index)
+
+
 NOT_PUBLISHED = "not published"  # DfE published no such figure for that year
 NOT_SHIPPED = "not in the shipped DfE data"  # DfE published it, but the reference data lack it
 
