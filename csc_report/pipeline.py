@@ -40,6 +40,7 @@ from csc_report import (
 from csc_report import targets as targets_mod
 from csc_report.arguments import no_inbox
 from csc_report.authority_config import config_path, load_authority_config
+from csc_report.dfe import distributions
 from csc_report.dfe import lookup as benchmarks
 from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
 from csc_report.issues import Issue, issues_to_arrow, write_data_quality
@@ -439,6 +440,7 @@ def build_report_context(con, la: str, month: str, issues: list[Issue]) -> Repor
         dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
         commentary=warehouse.commentary(con, la, month),
         benchmarks=benchmarks.report_benchmarks(con, la, month),
+        distributions=distributions.for_report(benchmarks.reference_dir(), la, month),
         directions=directions(targets),
         changes=phases.stored(con, la),
     )

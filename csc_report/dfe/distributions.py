@@ -31,9 +31,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from csc_report.dfe.measures import ENGLAND, published
+from csc_report.dfe.measures import BY_ID, ENGLAND, published, reporting_year
 
 COLUMNS = ["table_id", "category", "area_code", "year", "value", "status", "source"]
+REPORT_COLUMNS = ["table_id", "category", "area_type", "area", "year", "value", "status"]
 WORKBOOK = "*characteristics_of_children_in_need*main_tables*.xlsx"
 FILE = "distributions.parquet"
 
@@ -196,3 +197,28 @@ def _england(table, table_id, categories, source) -> pd.DataFrame:
     return _shares(
         frame, table_id, {c: c for c in counts}, base, f"{source}: {{column}} / all children x 100"
     )
+
+
+# --- one report's distributions ----------------------------------------------------------------------
+
+
+def for_report(folder: Path, la_code: str, month: str) -> pd.DataFrame:
+    """England's and the authority's published shares the report month's breakdowns are shown beside:
+    table_id, category, area_type (england, la), area (DfE's name of the authority's code, which a demo
+    or renamed authority may not share), year, value, status.
+
+    Each table's year is the latest one England has up to the report month's reporting year (DfE's year
+    ending 31 March, as the benchmarks take it), else the earliest shipped (a report older than the data:
+    its header says the year). Empty without the file (reference data rebuilt before it shipped)."""
+    path = Path(folder) / FILE
+    if not path.exists():
+        return pd.DataFrame(columns=REPORT_COLUMNS)
+    frame = pd.read_parquet(path, filters=[("area_code", "in", [ENGLAND, la_code])])
+    frame["area_type"] = frame["area_code"].map({ENGLAND: "england"}).fillna("la")
+    names = pd.read_csv(Path(folder) / "areas.csv", dtype=str).set_index("la_code")["la_name"]
+    frame["area"] = frame["area_code"].map({ENGLAND: "England", **names.to_dict()}).fillna(la_code)
+    wanted = reporting_year(month, BY_ID["cp_open_2yrs_plus"])  # any measure of a year ending 31 March
+    years = frame[frame["area_type"] == "england"].groupby("table_id")["year"]
+    chosen = years.agg(lambda y: y[y <= wanted].max() if (y <= wanted).any() else y.min())
+    frame = frame[frame["year"] == frame["table_id"].map(chosen)]
+    return frame[REPORT_COLUMNS].reset_index(drop=True)

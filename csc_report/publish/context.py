@@ -11,6 +11,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from csc_report.dfe import distributions
 from csc_report.issues import ISSUE_COLUMNS
 from csc_report.report_layout import PaperSection
 
@@ -24,6 +25,10 @@ def _no_issues() -> pd.DataFrame:
 
 def _no_benchmarks() -> pd.DataFrame:
     return pd.DataFrame(columns=BENCHMARK_COLUMNS)
+
+
+def _no_distributions() -> pd.DataFrame:
+    return pd.DataFrame(columns=distributions.REPORT_COLUMNS)
 
 
 @dataclass
@@ -46,6 +51,8 @@ class ReportContext:
     - benchmarks: published DfE figures (benchmarks.lookup.report_benchmarks): indicator_id, area_type
       (la, statistical_neighbours, region, england), area, year, value, status, source; rank, ranked,
       quartile and top_quartile on the authority's row (csc_report.dfe.rank).
+    - distributions: DfE's published shares beside the breakdowns (dfe.distributions.for_report):
+      table_id, category, area_type (england, la), area, year, value, status.
     - directions: indicator_id -> "higher" or "lower" (which way is better, from targets.yaml): SPC
       signals are improvements or concerns by it, neutral without.
     - layout: the paper's sections (report_layout.load_layout with the authority's override); None:
@@ -69,5 +76,6 @@ class ReportContext:
     commentary: dict[str, str] = field(default_factory=dict)
     benchmarks: pd.DataFrame = field(default_factory=_no_benchmarks)
     directions: dict[str, str] = field(default_factory=dict)
+    distributions: pd.DataFrame = field(default_factory=_no_distributions)
     layout: tuple[PaperSection, ...] | None = None
     changes: list = field(default_factory=list)

@@ -40,6 +40,7 @@ from csc_report.publish.layout import (
     TrendChart,
     WeeklyChart,
 )
+from csc_report.publish.published_shares import with_published_shares
 from csc_report.publish.scorecard import Scorecard, build_scorecard
 from csc_report.publish.tables import (
     TABLE_SPECS,
@@ -183,7 +184,7 @@ class _Builder:
         self.rows = {row["indicator_id"]: row for row in ctx.indicators}
         self.missing = ctx.unavailable
         self.tables = {
-            table.id: table
+            table.id: with_published_shares(table, ctx.distributions)
             for table_id, frame in ctx.tables.items()
             if table_id not in self.missing
             and (table := breakdown_table(table_id, frame, profile)) is not None

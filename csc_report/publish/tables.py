@@ -173,7 +173,7 @@ class PublishedTable:
         frame = self.frame[[column.name for column in self.printed_columns]]
         if not self.codes:
             return frame
-        counts = [c.name for c in self.printed_columns if c.kind not in TEXT_KINDS]
+        counts = [c.name for c in self.printed_columns if c.children]  # not DfE's shares beside them
         zero = (frame[counts].apply(pd.to_numeric, errors="coerce") == 0).all(axis=1)
         if self.total_index is not None:
             zero.iloc[self.total_index] = False
