@@ -119,7 +119,9 @@ def _label(value) -> str:
 
 
 def _workbook(path: Path) -> list[pd.DataFrame]:
-    sheets = pd.read_excel(path, sheet_name=["A3", "A4", "A5", "B2", "C2", "C5"], header=None, dtype=object)
+    sheets = pd.read_excel(
+        path, sheet_name=["A3", "A4", "A5", "B2", "C2", "C5"], header=None, dtype=object, engine="openpyxl"
+    )
     a5 = _england_rows(sheets["A5"], 3)
     return [
         _by_authority(sheets["C5"], "referrals_by_source_group", SOURCES, C5, base_column=3),
