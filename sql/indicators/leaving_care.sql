@@ -12,6 +12,8 @@
 --   care_leavers_19_21, care_leavers_17_18 and their _in_touch_pct, _suitable_accommodation_pct and
 --   _neet_pct                               : the same over care leavers aged 19-21 (17-18) at asat, age
 --                                             from the month-level date of birth (contract 3.2)
+-- Pathway plans and contact leave out a row whose date they read cannot be (any_date_cannot_be); the note
+-- counts them.
 -- The rows counted are defined in leaving_care.rows.sql (rows_<indicator_id>), which `csc-report explain`
 -- lists. Parameters: $la, $m.
 
@@ -42,6 +44,12 @@ with tagged as (
         from rows_care_leavers_17_18_suitable_accommodation_pct($la, $m)
     union all
     select 'care_leavers_17_18_neet_pct', counted_in from rows_care_leavers_17_18_neet_pct($la, $m)
+    -- the rows timeliness leaves out for a date that cannot be, counted for the note
+    union all
+    select 'pathway_plans_in_date_pct', 'excluded' from rows_pathway_plans_in_date_pct($la, $m, excluded := true)
+    union all
+    select 'care_leavers_contact_in_standard_pct', 'excluded'
+        from rows_care_leavers_contact_in_standard_pct($la, $m, excluded := true)
 ),
 
 described (indicator_id, standard, empty_reason) as (
@@ -72,7 +80,8 @@ described (indicator_id, standard, empty_reason) as (
 
 parts as (
     select d.indicator_id, count(t.counted_in) filter (where t.counted_in = 'numerator') as num,
-        count(t.counted_in) as den, d.standard, d.empty_reason
+        count(t.counted_in) filter (where t.counted_in <> 'excluded') as den,
+        count(t.counted_in) filter (where t.counted_in = 'excluded') as excluded, d.standard, d.empty_reason
     from described as d
     left join tagged as t using (indicator_id)
     group by all
@@ -91,5 +100,5 @@ select 'care_leavers_17_18', count(*), null, null,
 from rows_care_leavers_17_18($la, $m)
 union all
 select indicator_id, pct(num, den), num, den,
-    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, 0)), '')
+    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, excluded)), '')
 from parts

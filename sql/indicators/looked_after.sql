@@ -22,6 +22,8 @@
 --   cla_long_term_stability_pct : of children under 16 in care 30 months or more, % in their placement 2
 --                                years or more
 --   cla_placed_out_of_area_pct : of those with a placement location, % placed outside the authority
+-- Visits, reviews, health, dental and stability leave out a child whose dates they read cannot be
+-- (any_date_cannot_be); the note counts them.
 -- Parameters: $la, $m, $p_start, $p_end, $population, $population_note.
 
 with open_counts as (
@@ -66,6 +68,19 @@ tagged as (
     select 'cla_long_term_stability_pct', counted_in from rows_cla_long_term_stability_pct($la, $m)
     union all
     select 'cla_placed_out_of_area_pct', counted_in from rows_cla_placed_out_of_area_pct($la, $m)
+    -- the rows timeliness leaves out for a date that cannot be, counted for the note
+    union all
+    select 'cla_visits_in_standard_pct', 'excluded'
+        from rows_cla_visits_in_standard_pct($la, $m, excluded := true)
+    union all
+    select 'cla_reviews_in_time_pct', 'excluded' from rows_cla_reviews_in_time_pct($la, $m, excluded := true)
+    union all
+    select 'cla_health_in_date_pct', 'excluded' from rows_cla_health_in_date_pct($la, $m, excluded := true)
+    union all
+    select 'cla_dental_in_date_pct', 'excluded' from rows_cla_dental_in_date_pct($la, $m, excluded := true)
+    union all
+    select 'cla_long_term_stability_pct', 'excluded'
+        from rows_cla_long_term_stability_pct($la, $m, excluded := true)
 ),
 
 described (indicator_id, standard, empty_reason) as (
@@ -93,7 +108,8 @@ described (indicator_id, standard, empty_reason) as (
 
 practice as (
     select d.indicator_id, count(t.counted_in) filter (where t.counted_in = 'numerator') as num,
-        count(t.counted_in) as den, d.standard, d.empty_reason
+        count(t.counted_in) filter (where t.counted_in <> 'excluded') as den,
+        count(t.counted_in) filter (where t.counted_in = 'excluded') as excluded, d.standard, d.empty_reason
     from described as d
     left join tagged as t using (indicator_id)
     group by all
@@ -122,7 +138,7 @@ select 'cla_3plus_placements_pct', pct(three_plus_placements, children), three_p
 from open_counts
 union all
 select indicator_id, pct(num, den), num, den,
-    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, 0)), '')
+    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, excluded)), '')
 from practice
 union all
 select 'cla_missing_episodes', count(*), null, null, null
