@@ -123,3 +123,29 @@ def test_looked_after_visits_leave_out_dates_that_cannot_be(con):
     visits = f["cla_visits_in_standard_pct"]
     assert (visits["numerator"], visits["denominator"]) == (2, 4)  # a, f of a, b, c, f
     assert visits["note"] == f"within 42 days, the default standard; 2 {LEFT_OUT}"
+
+
+def test_child_protection_and_care_leavers_leave_out_dates_that_cannot_be(con):
+    def plan(child, review):
+        return {"child_id": child, "cp_start": d("2024-01-01"), "last_review": d(review)}
+
+    def leaver(child, contact):
+        return {"child_id": child, "dob": d("2005-01-01"), "latest_contact_date": d(contact)}
+
+    load(
+        con,
+        JUNE,
+        layout="2024",
+        # the default CP review standard; a review in June 2025 (12 months after the snapshot's month) is
+        # kept, out of standard; July 2025 (13 months) cannot be
+        cp_plans=[plan("a", "2024-06-01"), plan("b", "2025-06-30"), plan("c", "2025-07-01")],
+        # the same for a care leaver's latest contact (within 56 days: a in, b out, c left out)
+        care_leavers=[leaver("a", "2024-06-01"), leaver("b", "2025-06-30"), leaver("c", "2025-07-01")],
+    )
+    f = figures(con, JUNE)
+    reviews, contact = f["cp_reviews_in_time_pct"], f["care_leavers_contact_in_standard_pct"]
+    assert (reviews["numerator"], reviews["denominator"]) == (1, 2)
+    assert reviews["note"].endswith(f"; 1 {LEFT_OUT}")
+    assert (contact["numerator"], contact["denominator"]) == (1, 2)
+    assert contact["note"].endswith(f"; 1 {LEFT_OUT}")
+    assert f["care_leavers"]["value"] == 3  # a count: every row

@@ -44,34 +44,28 @@ tagged as (
     select 'cp_reviews_in_time_pct', counted_in from rows_cp_reviews_in_time_pct($la, $m)
     union all
     select 'cp_ended_2yrs_plus_r12_pct', counted_in from rows_cp_ended_2yrs_plus_r12_pct($la, $m)
-    -- the rows timeliness leaves out for a date that cannot be, counted for the note
-    union all
-    select 'cp_visits_in_standard_pct', 'excluded' from rows_cp_visits_in_standard_pct($la, $m, excluded := true)
-    union all
-    select 'cp_reviews_in_time_pct', 'excluded' from rows_cp_reviews_in_time_pct($la, $m, excluded := true)
-    union all
-    select 'cp_ended_2yrs_plus_r12_pct', 'excluded'
-        from rows_cp_ended_2yrs_plus_r12_pct($la, $m, excluded := true)
 ),
 
-described (indicator_id, standard, empty_reason, coverage) as (
+-- excluded: the rows timeliness leaves out for a date that cannot be (any_date_cannot_be), for the note
+described (indicator_id, standard, empty_reason, coverage, excluded) as (
     values
     ('cp_visits_in_standard_pct', standard_note($la, $m, 'cp_visit'),
-        'no plans open long enough to be due a visit', null),
+        'no plans open long enough to be due a visit', null,
+        (select count(*) from rows_cp_visits_in_standard_pct($la, $m, excluded := true))),
     ('cp_seen_alone_pct', null,
-        'no children on a plan with a visit recorded', null),
+        'no children on a plan with a visit recorded', null, 0),
     ('cp_reviews_in_time_pct', standard_note($la, $m, 'cp_review'),
-        'no plans open 3 months or more', null),
+        'no plans open 3 months or more', null,
+        (select count(*) from rows_cp_reviews_in_time_pct($la, $m, excluded := true))),
     ('cp_ended_2yrs_plus_r12_pct', null,
-        'no plans ended in the 12 months', 
-        coverage_note(history_covers_from($la, $m, 'cp_plans'), $r12_start, 'the 12 months of plans ended'))
+        'no plans ended in the 12 months',
+        coverage_note(history_covers_from($la, $m, 'cp_plans'), $r12_start, 'the 12 months of plans ended'),
+        (select count(*) from rows_cp_ended_2yrs_plus_r12_pct($la, $m, excluded := true)))
 ),
 
 practice as (
     select d.indicator_id, count(t.counted_in) filter (where t.counted_in = 'numerator') as num,
-        count(t.counted_in) filter (where t.counted_in <> 'excluded') as den,
-        count(t.counted_in) filter (where t.counted_in = 'excluded') as excluded,
-        d.standard, d.empty_reason, d.coverage
+        count(t.counted_in) as den, d.standard, d.empty_reason, d.coverage, d.excluded
     from described as d
     left join tagged as t using (indicator_id)
     group by all
