@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--out", type=Path, default=None, help="write data_quality.csv (every issue) and data_docs/ here"
     )
+    validate.add_argument(
+        "--warehouse",
+        type=Path,
+        default=settings.DEFAULT_WAREHOUSE,
+        help="the warehouse folder, for its earlier snapshot of a list that shrank (default warehouse/)",
+    )
 
     generate = sub.add_parser("generate", help="write a demo inbox of fake extracts")
     generate.add_argument("--out", type=Path, required=True)
@@ -419,7 +425,7 @@ def cmd_demo_region(args) -> int:
 def cmd_validate(args) -> int:
     from csc_report.validate_command import validate_path
 
-    return validate_path(args.path, args.month, args.out)
+    return validate_path(args.path, args.month, args.out, args.warehouse)
 
 
 def cmd_benchmarks(args) -> int:

@@ -33,6 +33,7 @@ import pandas as pd
 from csc_report import indicators, warehouse
 from csc_report.errors import CscError, DataError, FigureDisagrees, UsageError
 from csc_report.failures import machine_failure
+from csc_report.merged_notes import merged_rows_sql
 from csc_report.months import month_start
 from csc_report.permissions import write_private_csv
 from csc_report.settings import authority_file, warehouse_folder
@@ -132,23 +133,18 @@ def figure_rows(con: duckdb.DuckDBPyConnection, la: str, month: str, indicator_i
     return with_merged_rows(con, la, tidy(frame))
 
 
-# the rules of validation/duplicates.py: a row left out because it repeats the row kept, which it names
-MERGE_RULES = ("exact_duplicate_row", "same_event_merged")
-
-
 def with_merged_rows(con: duckdb.DuckDBPyConnection, la: str, rows: pd.DataFrame) -> pd.DataFrame:
     """`rows` with `merged_rows`: the Excel rows of the same extract that repeated each row and were
     counted as it (issue 34), so a reader who finds a record twice in the workbook sees which row stands
     for it. Only when some row of the figure had repeats: the column is absent otherwise."""
     merged = con.execute(
-        r"""
-        SELECT strftime(snapshot_month, '%Y-%m') AS snapshot_month, file AS source_file, sheet,
-            CAST(regexp_extract(message, 'row (\d+)', 1) AS BIGINT) AS source_row,
-            string_agg(CAST("row" AS VARCHAR), ', ' ORDER BY "row") AS merged_rows
-        FROM dq_issues WHERE la_code = $la AND list_contains($rules, rule)
+        f"""
+        SELECT strftime(snapshot_month, '%Y-%m') AS snapshot_month, source_file, source_sheet AS sheet,
+            source_row, string_agg(CAST(merged_row AS VARCHAR), ', ' ORDER BY merged_row) AS merged_rows
+        FROM ({merged_rows_sql()})
         GROUP BY ALL
         """,
-        {"la": la, "rules": list(MERGE_RULES)},
+        {"la": la},
     ).df()
     if merged.empty or rows.empty:
         return rows

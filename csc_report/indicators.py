@@ -37,6 +37,7 @@ from csc_report import standards
 from csc_report import targets as targets_mod
 from csc_report.catalogue import column_headers, list_names
 from csc_report.errors import UsageError
+from csc_report.merged_notes import with_repeat_notes
 from csc_report.months import month_end, month_start, r12_start
 from csc_report.settings import SQL_DIR
 from csc_report.units import INDICATOR_UNITS
@@ -252,6 +253,8 @@ def compute_indicators(
         columns=["indicator_id", "target", "direction", "tolerance"],
     )
     frame = _assemble(con, params, indicators, results, target_frame)
+    needs = catalogue()[2].query("item_id in @indicators.indicator_id")
+    frame["note"] = with_repeat_notes(con, la_code, params["m"], frame, needs)
     frame["rag"] = targets_mod.rag(frame["value"], frame["target"], frame["direction"], frame["tolerance"])
     return _records(frame)
 

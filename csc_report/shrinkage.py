@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
@@ -30,17 +31,22 @@ RULE = "list_shrank"
 def with_shrunken_lists(paths, la: str, month: str, prepared):
     """The prepared month (pipeline.Prepared) with a warning for each list that shrank, asked of the
     warehouse just before the load (under the writer lock, so "previous" cannot change meanwhile)."""
-    path = paths.warehouse_file(la)
+    found = shrunken_lists_in(paths.warehouse_file(la), la, month, prepared.prepared_rows)
+    return dataclasses.replace(prepared, issues=[*prepared.issues, *found]) if found else prepared
+
+
+def shrunken_lists_in(path: Path, la: str, month: str, rows_now: dict[str, int]) -> list[Issue]:
+    """`shrunken_lists` asked of the authority's warehouse file `path`, read-only; none when the file
+    does not exist or holds no earlier snapshot (`validate` asks the same as `run`)."""
     if not path.is_file():
-        return prepared
+        return []
     con = warehouse.connect(path, read_only=True)
     try:
-        found = shrunken_lists(con, la, month, prepared.prepared_rows)
+        return shrunken_lists(con, la, month, rows_now)
     except duckdb.CatalogException:  # a warehouse file whose schema was never applied: nothing before
-        found = []
+        return []
     finally:
         con.close()
-    return dataclasses.replace(prepared, issues=[*prepared.issues, *found]) if found else prepared
 
 
 def shrunken_lists(

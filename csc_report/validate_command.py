@@ -21,6 +21,8 @@ from csc_report.catalogue import LIST_KEYS
 from csc_report.errors import DataError, UsageError
 from csc_report.months import parse_month
 from csc_report.pipeline import Period, write_stopped
+from csc_report.settings import DEFAULT_WAREHOUSE, authority_file
+from csc_report.shrinkage import shrunken_lists_in
 from csc_report.transforms.extract import Extract
 from csc_report.transforms.read import find_month_files, read_extract
 from csc_report.validation import validate_extract
@@ -59,13 +61,17 @@ def assumed_month(extract: Extract, today: date) -> tuple[str, str]:
     return f"{latest:%Y-%m}", "the month of the latest event date in the extract"
 
 
-def validate_path(path: Path, month: str | None = None, out: Path | None = None) -> int:
+def validate_path(
+    path: Path, month: str | None = None, out: Path | None = None, warehouse: Path = DEFAULT_WAREHOUSE
+) -> int:
     """Print the extract's rows and its issues counted by sheet, rule and severity; 0, or DataError.
 
     It reads and checks as a run of the same files would: the authority's aliases.yaml and config.yaml
     (severity thresholds) when the path is in an inbox's `<la>/<YYYY-MM>/` folder, and the month from
     `--month` or the path; without either it says which month it assumed and why.
     With `out`, every issue (file, sheet, Excel row, column, rule) is written there as data_quality.csv.
+    A list with under half the rows of the authority's previous snapshot in `warehouse` is the warning a
+    run gives (csc_report/shrinkage.py), printed in words; no earlier snapshot there, no such warning.
     """
     path = Path(path)
     if not path.exists():
@@ -90,11 +96,17 @@ def validate_path(path: Path, month: str | None = None, out: Path | None = None)
     result = validate_extract(extract, asat, data_docs_dir=docs, overrides=settings.severity)
     # result.extract.issues = the reader's issues + every validation issue (errors included): counting
     # result.errors on top would show each error twice.
-    issues = result.extract.issues
+    shrunk = []
+    if la_dir:
+        rows_now = {list_id: table.num_rows for list_id, table in result.extract.tables.items()}
+        shrunk = shrunken_lists_in(authority_file(warehouse, la_dir.name), la_dir.name, month, rows_now)
+    issues = [*result.extract.issues, *shrunk]
     print(
         f"{', '.join(f.name for f in files)}: {sum(extract.row_counts().values())} rows in "
         f"{len(extract.tables)} lists, checked as at {asat.isoformat()}"
     )
+    for issue in shrunk:
+        print(f"warning: {issue.message}")
     counts = Counter((i.sheet or "-", i.rule, i.severity) for i in issues)
     if counts:
         width = max(len("sheet"), *(len(sheet) for sheet, _, _ in counts)) + 2

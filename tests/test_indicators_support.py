@@ -15,6 +15,7 @@ import pyarrow as pa
 from csc_report.transforms.extract import Extract
 
 from csc_report import catalogue, indicators, warehouse
+from csc_report.validation.duplicates import merge_duplicates
 
 LA = "874"
 
@@ -40,9 +41,11 @@ def load(
     layout: str = "2019",
     absent: dict | None = None,
     window_months: int = warehouse.DEFAULT_WINDOW_MONTHS,
+    merge: bool = False,
     **lists: list[dict],
 ) -> None:
-    """Load one snapshot (replacing it) with the given lists; lists not named are absent from it."""
+    """Load one snapshot (replacing it) with the given lists; lists not named are absent from it. With
+    `merge`, repeated rows are counted once and reported, as validation does (validation/duplicates.py)."""
     gone = {k: set(v) for k, v in LAYOUT_ABSENT[layout].items()}
     for list_id, columns in (absent or {}).items():
         gone.setdefault(list_id, set()).update(columns)
@@ -56,7 +59,8 @@ def load(
         present[list_id] = [
             c for c in catalogue.canonical_columns()[list_id] if c not in gone.get(list_id, ())
         ]
-    extract = Extract(tables=tables, columns_present=present, layout=layout)
+    tables, issues = merge_duplicates(tables) if merge else (tables, [])
+    extract = Extract(tables=tables, columns_present=present, issues=issues, layout=layout)
     warehouse.load_snapshot(con, LA, month, extract, load_id=f"{LA}-{month}", window_months=window_months)
 
 

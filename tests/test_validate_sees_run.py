@@ -7,9 +7,12 @@ from datetime import date
 
 import pytest
 from annex_workbook import write_annex
+from test_indicators_support import load
 from test_validate_command import workdir  # noqa: F401 - the fixture: an empty working directory
 
+from csc_report import warehouse
 from csc_report.cli import main
+from csc_report.validate_command import validate_path
 
 pytestmark = pytest.mark.usefixtures("workdir")  # run in an empty folder: validate must write nothing
 
@@ -60,3 +63,23 @@ def test_without_a_month_it_says_which_it_assumed_and_why(tmp_path, capsys):
     assert out[1].endswith("checked as at 2013-04-30")
     assert main(["validate", str(workbook), "--month", "2013-06"]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith("checked as at 2013-06-30")
+
+
+def test_a_list_that_shrank_since_the_warehouses_last_snapshot_is_said(tmp_path, capsys):
+    # May 2013 held 4 plans of authority 874; June's extract has 1: fewer than half (2 x 1 < 4), as a run
+    # would warn (csc_report/shrinkage.py)
+    con = warehouse.connect(tmp_path / "warehouse" / "874.duckdb")
+    warehouse.apply_schema(con)
+    load(con, "2013-05", cp_plans=[{"child_id": f"M{i}", "cp_start": date(2013, 4, 1)} for i in range(4)])
+    con.close()
+    workbook = write_annex(tmp_path / "inbox" / "874" / "2013-06" / "annex_a.xlsx", {"cp_plans": PLANS[:1]})
+    said = "warning: List 7 (child protection) has 1 row; it had 4 in May 2013"
+    assert validate_path(workbook, warehouse=tmp_path / "warehouse") == 0
+    out = capsys.readouterr().out
+    assert said in out.splitlines()
+    assert "list_shrank" in out  # and in the table of issues by rule
+    # a warehouse without an earlier snapshot of the authority (here: none at all) says nothing of it
+    assert validate_path(workbook, warehouse=tmp_path / "elsewhere") == 0
+    out = capsys.readouterr().out
+    assert "row; it had" not in out and "list_shrank" not in out
+    assert not (tmp_path / "elsewhere").exists()  # and validate made no warehouse

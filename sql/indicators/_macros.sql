@@ -28,6 +28,12 @@ CREATE OR REPLACE TEMPORARY MACRO excluded_note(excluded) AS
 CREATE OR REPLACE TEMPORARY MACRO impossible_date(d, dob, snapshot) AS
     coalesce(date_diff('month', d, dob) > 10 OR date_diff('month', snapshot, d) > 12, false);
 
+-- Whether a timeliness figure leaves a row out because one of the dates it reads cannot be (issue 34): each
+-- such row macro takes `excluded := true` to list the rows it leaves out, which its family's query counts
+-- for the note (excluded_note), as it leaves out an end before its start.
+CREATE OR REPLACE TEMPORARY MACRO any_date_cannot_be(dates, dob, snapshot) AS
+    coalesce(list_bool_or(list_transform(dates, lambda x: impossible_date(x, dob, snapshot))), false);
+
 -- The note of a percentage: why it is empty, and how many rows timeliness left out.
 CREATE OR REPLACE TEMPORARY MACRO pct_note(denominator, empty_reason, excluded) AS
     nullif(concat_ws('; ',

@@ -6,6 +6,7 @@
 --                                     denominator = children with both dates
 --   adoption_order_to_match_days    : of those adopted in r12 with both dates, the mean days from placement
 --                                     order to match (DfE's A2)
+-- A date that cannot be leaves a child out of the two means; the note counts them (any_date_cannot_be).
 --   adoption_decisions_reversed_r12 : decisions that a child should no longer be placed for adoption, r12
 -- The rows counted are defined in adoption.rows.sql (rows_<indicator_id>), which `csc-report explain`
 -- lists. Parameters: $la, $m.
@@ -16,10 +17,13 @@ with adopted as (
 
 means as (
     select 'adoption_care_to_placed_days' as indicator_id, sum(days) as total_days, count(*) as children,
+        (select count(*) from rows_adoption_care_to_placed_days($la, $m, excluded := true)) as excluded,
         'entering care or being placed' as missing_dates
     from rows_adoption_care_to_placed_days($la, $m)
     union all
-    select 'adoption_order_to_match_days', sum(days), count(*), 'the placement order or the match'
+    select 'adoption_order_to_match_days', sum(days), count(*),
+        (select count(*) from rows_adoption_order_to_match_days($la, $m, excluded := true)),
+        'the placement order or the match'
     from rows_adoption_order_to_match_days($la, $m)
 )
 
@@ -30,9 +34,11 @@ union all
 select indicator_id, case when children > 0 then total_days / children end, total_days, children,
     nullif(concat_ws('; ',
         case when children = 0 then 'no adoptions in the 12 months with both dates: mean empty' end,
-        case when adoptions > children
-            then (adoptions - children) || ' adoption(s) without a date of ' || missing_dates || ' left out'
-        end), '')
+        case when adoptions > children + excluded
+            then (adoptions - children - excluded) || ' adoption(s) without a date of ' || missing_dates
+                || ' left out'
+        end,
+        excluded_note(excluded)), '')
 from means, adopted
 union all
 select 'adoption_decisions_reversed_r12', count(*), null, null, null

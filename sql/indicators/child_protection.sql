@@ -16,6 +16,8 @@
 --   cp_reviews_in_time_pct     : of children on a plan started 3 months or more before asat, % whose latest
 --                                review conference is within the CP review standard before asat
 --   cp_ended_2yrs_plus_r12_pct : plans ended in r12 that had lasted 2 years or more, % of plans ended in r12
+-- Visits, reviews and plans ended leave out a child whose dates they read cannot be (any_date_cannot_be);
+-- the note counts them.
 -- Parameters: $la, $m, $r12_start, $population, $population_note.
 
 with open_counts as (
@@ -44,22 +46,26 @@ tagged as (
     select 'cp_ended_2yrs_plus_r12_pct', counted_in from rows_cp_ended_2yrs_plus_r12_pct($la, $m)
 ),
 
-described (indicator_id, standard, empty_reason, coverage) as (
+-- excluded: the rows timeliness leaves out for a date that cannot be (any_date_cannot_be), for the note
+described (indicator_id, standard, empty_reason, coverage, excluded) as (
     values
     ('cp_visits_in_standard_pct', standard_note($la, $m, 'cp_visit'),
-        'no plans open long enough to be due a visit', null),
+        'no plans open long enough to be due a visit', null,
+        (select count(*) from rows_cp_visits_in_standard_pct($la, $m, excluded := true))),
     ('cp_seen_alone_pct', null,
-        'no children on a plan with a visit recorded', null),
+        'no children on a plan with a visit recorded', null, 0),
     ('cp_reviews_in_time_pct', standard_note($la, $m, 'cp_review'),
-        'no plans open 3 months or more', null),
+        'no plans open 3 months or more', null,
+        (select count(*) from rows_cp_reviews_in_time_pct($la, $m, excluded := true))),
     ('cp_ended_2yrs_plus_r12_pct', null,
-        'no plans ended in the 12 months', 
-        coverage_note(history_covers_from($la, $m, 'cp_plans'), $r12_start, 'the 12 months of plans ended'))
+        'no plans ended in the 12 months',
+        coverage_note(history_covers_from($la, $m, 'cp_plans'), $r12_start, 'the 12 months of plans ended'),
+        (select count(*) from rows_cp_ended_2yrs_plus_r12_pct($la, $m, excluded := true)))
 ),
 
 practice as (
     select d.indicator_id, count(t.counted_in) filter (where t.counted_in = 'numerator') as num,
-        count(t.counted_in) as den, d.standard, d.empty_reason, d.coverage
+        count(t.counted_in) as den, d.standard, d.empty_reason, d.coverage, d.excluded
     from described as d
     left join tagged as t using (indicator_id)
     group by all
@@ -86,5 +92,5 @@ select 'cp_open_2yrs_plus', children_2yrs_plus, null, null, null
 from open_counts
 union all
 select indicator_id, pct(num, den), num, den,
-    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, 0), coverage), '')
+    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, excluded), coverage), '')
 from practice

@@ -16,7 +16,8 @@ with counts as (
 ),
 
 seen as (
-    select count(*) filter (where counted_in = 'numerator') as num, count(*) as den
+    select count(*) filter (where counted_in = 'numerator') as num, count(*) as den,
+        (select count(*) from rows_cin_seen_in_standard_pct($la, $m, excluded := true)) as excluded
     from rows_cin_seen_in_standard_pct($la, $m)
 )
 
@@ -34,5 +35,5 @@ from counts
 union all
 select 'cin_seen_in_standard_pct', pct(num, den), num, den,
     concat_ws('; ', standard_note($la, $m, 'cin_seen'),
-        pct_note(den, 'no children in need open long enough to be due a visit', 0))
+        pct_note(den, 'no children in need open long enough to be due a visit', excluded))
 from seen

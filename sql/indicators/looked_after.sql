@@ -22,6 +22,8 @@
 --   cla_long_term_stability_pct : of children under 16 in care 30 months or more, % in their placement 2
 --                                years or more
 --   cla_placed_out_of_area_pct : of those with a placement location, % placed outside the authority
+-- Visits, reviews, health, dental and stability leave out a child whose dates they read cannot be
+-- (any_date_cannot_be); the note counts them.
 -- Parameters: $la, $m, $p_start, $p_end, $population, $population_note.
 
 with open_counts as (
@@ -68,32 +70,38 @@ tagged as (
     select 'cla_placed_out_of_area_pct', counted_in from rows_cla_placed_out_of_area_pct($la, $m)
 ),
 
-described (indicator_id, standard, empty_reason) as (
+-- excluded: the rows timeliness leaves out for a date that cannot be (any_date_cannot_be), for the note
+described (indicator_id, standard, empty_reason, excluded) as (
     values
     ('cla_visits_in_standard_pct', standard_note($la, $m, 'cla_visit'),
-        'no children looked after long enough to be due a visit'),
+        'no children looked after long enough to be due a visit',
+        (select count(*) from rows_cla_visits_in_standard_pct($la, $m, excluded := true))),
     ('cla_reviews_in_time_pct', standard_note($la, $m, 'cla_review'),
-        'no children looked after 20 working days or more'),
+        'no children looked after 20 working days or more',
+        (select count(*) from rows_cla_reviews_in_time_pct($la, $m, excluded := true))),
     ('cla_health_in_date_pct', standard_note($la, $m, 'health') || ' (under 5: '
         || standard_note($la, $m, 'health_under_5') || ')',
-        'no children looked after 12 months or more'),
+        'no children looked after 12 months or more',
+        (select count(*) from rows_cla_health_in_date_pct($la, $m, excluded := true))),
     ('cla_dental_in_date_pct', standard_note($la, $m, 'dental'),
-        'no children looked after 12 months or more'),
+        'no children looked after 12 months or more',
+        (select count(*) from rows_cla_dental_in_date_pct($la, $m, excluded := true))),
     ('cla_missing_pct', null,
-        'no children looked after at the month end'),
+        'no children looked after at the month end', 0),
     ('return_interviews_offered_pct', null,
-        'no children looked after with a missing episode'),
+        'no children looked after with a missing episode', 0),
     ('return_interviews_accepted_pct', null,
-        'no children offered a return interview'),
+        'no children offered a return interview', 0),
     ('cla_long_term_stability_pct', null,
-        'no children under 16 looked after 30 months or more'),
+        'no children under 16 looked after 30 months or more',
+        (select count(*) from rows_cla_long_term_stability_pct($la, $m, excluded := true))),
     ('cla_placed_out_of_area_pct', null,
-        'no children looked after with a placement location')
+        'no children looked after with a placement location', 0)
 ),
 
 practice as (
     select d.indicator_id, count(t.counted_in) filter (where t.counted_in = 'numerator') as num,
-        count(t.counted_in) as den, d.standard, d.empty_reason
+        count(t.counted_in) as den, d.standard, d.empty_reason, d.excluded
     from described as d
     left join tagged as t using (indicator_id)
     group by all
@@ -122,7 +130,7 @@ select 'cla_3plus_placements_pct', pct(three_plus_placements, children), three_p
 from open_counts
 union all
 select indicator_id, pct(num, den), num, den,
-    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, 0)), '')
+    nullif(concat_ws('; ', standard, pct_note(den, empty_reason, excluded)), '')
 from practice
 union all
 select 'cla_missing_episodes', count(*), null, null, null
