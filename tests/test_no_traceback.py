@@ -26,6 +26,7 @@ from test_operations_processes import PAUSED_RUN, wait_for
 
 from csc_report import warehouse
 from csc_report.indicators import LIST_NAMES
+from csc_report.months import month_start
 
 LA, MONTHS = DEMO_LA, DEMO_MONTHS
 MONTH = MONTHS[-1]
@@ -107,12 +108,16 @@ def test_month_folder_with_only_the_workforce_file_awaits_its_extract(setup):
     assert fingerprint(la_file(params), exclude=set()) == before
 
 
-def figures(path: str) -> list[tuple]:
+def query(path: str, sql: str, *params) -> list[tuple]:
     con = warehouse.connect(Path(path), read_only=True)
     try:
-        return con.execute("SELECT month, indicator_id, value FROM indicator_values ORDER BY ALL").fetchall()
+        return con.execute(sql, list(params)).fetchall()
     finally:
         con.close()
+
+
+def figures(path: str) -> list[tuple]:
+    return query(path, "SELECT month, indicator_id, value FROM indicator_values ORDER BY ALL")
 
 
 @pytest.mark.parametrize(
@@ -162,33 +167,74 @@ def test_concurrent_runs_of_one_month(setup, tmp_path, runs, force):
     assert not any((Path(params["warehouse"]) / "cache").glob(f"{LA}-{MONTH}-*/tables"))
 
 
+def completed_runs(path: str, month: str) -> set[str]:
+    """The ids of the warehouse's completed runs of `month`."""
+    sql = "SELECT run_id FROM runs WHERE month = ? AND status = 'done'"
+    return {run_id for (run_id,) in query(path, sql, month_start(month))}
+
+
 def test_backfill_while_a_run_of_one_of_its_months_starts(setup, tmp_path):
+    """A forced backfill holds the warehouse inside its first month's load when an (unforced) run of that
+    month starts. The order is fixed, not left to timing: the backfill is held there (paused_run.py) until
+    the run says it is waiting for the warehouse.
+
+    What must follow, from csc_report.month.finish_month: the run waits for the writer lock; once it has
+    it, it asks again whether the month is done, finds the backfill's record, and skips the month
+    (exit 0), writing nothing. The backfill does its three months (exit 0). The warehouse gains one
+    completed run of the month, the backfill's, and keeps the figures of the demo's uncontested run."""
     params, env = setup
-    before = figures(la_file(params))
-    args = cli_args(params, "backfill", "--from", MONTHS[0], "--to", MONTH, "--force")
-    backfill = subprocess.Popen(
-        [str(BIN / "csc-report"), *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    first_done = Path(params["outputs"]) / LA / MONTHS[0] / "run.json"
-    wait_for(first_done.exists, "backfill's first month", backfill)
-    single = csc_report(env, params, "run", "--month", MONTHS[1], "--force")
-    out, err = backfill.communicate(timeout=300)
-    assert "Traceback" not in single.stdout + single.stderr + out + err
-    # both succeed: the single run waits for the writer lock, then recomputes its month from its own
-    # prepared data (--force); the backfill goes on with its months whenever it gets the lock back
-    assert single.returncode == 0, single.stderr
-    assert single.stdout.startswith(f"{LA} {MONTHS[1]}: ") and "indicators published" in single.stdout
-    assert backfill.returncode == 0, err
-    assert (
-        f"{len(MONTHS)} months: {len(MONTHS)} done, 0 skipped (already done), 0 awaiting data, 0 failed"
-        in out
-    )
-    for m in MONTHS:
-        assert json.loads((Path(params["outputs"]) / LA / m / "run.json").read_text())["status"] == "done", m
+    shared = MONTHS[0]
+    before, runs_before = figures(la_file(params)), completed_runs(la_file(params), shared)
+    release, marker = tmp_path / "release", tmp_path / "in-load"
+    backfill_err, single_err = tmp_path / "backfill.err", tmp_path / "single.err"
+    args = cli_args(params, "backfill", "--from", shared, "--to", MONTH, "--force")
+    with backfill_err.open("w") as err:
+        backfill = subprocess.Popen(
+            [sys.executable, str(PAUSED_RUN), str(marker), str(release), *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
+    try:
+        holding = f"the backfill to hold the warehouse in {shared}'s load"
+        wait_for(marker.exists, holding, backfill, seen=backfill_err.read_text)
+        with single_err.open("w") as err:
+            single = subprocess.Popen(
+                [str(BIN / "csc-report"), *cli_args(params, "run", "--month", shared)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+            )
+        wait_for(
+            lambda: "waiting for the warehouse" in single_err.read_text(),
+            "the run to wait for the warehouse",
+            single,
+            seen=single_err.read_text,
+        )
+    finally:
+        release.touch()
+    single_out, backfill_out = single.communicate(timeout=300)[0], backfill.communicate(timeout=300)[0]
+    errors = single_err.read_text() + backfill_err.read_text()
+    assert "Traceback" not in single_out + backfill_out + errors
+    assert backfill.returncode == 0, errors
+    summary = f"{len(MONTHS)} months: {len(MONTHS)} done, 0 skipped (already done), 0 awaiting data, 0 failed"
+    lines = backfill_out.splitlines()  # each month's progress, the summary, then each month's outcome
+    assert summary in lines, backfill_out
+    outcomes = [line.split(":")[0] for line in lines[lines.index(summary) + 1 :]]
+    assert outcomes == [f"  {LA} {m} done" for m in MONTHS], backfill_out
+    records = {m: json.loads((Path(params["outputs"]) / LA / m / "run.json").read_text()) for m in MONTHS}
+    assert [r["status"] for r in records.values()] == ["done"] * len(MONTHS)
+    assert len({r["flow_run_id"] for r in records.values()}) == 1  # every record is the backfill's
+    assert single.returncode == 0, errors
+    waited = f"{LA} {shared}: done by another run while this one waited: already done by run "
+    assert single_out.startswith(waited + records[shared]["run_id"][:8] + " at "), single_out
+    report = Path(params["outputs"]) / LA / shared / "report.html"
+    assert single_out.endswith(f"; inputs and code unchanged (--force recomputes); report at {report}\n")
+    assert completed_runs(la_file(params), shared) - runs_before == {records[shared]["run_id"]}
+    lone = [row for row in before if row[0] == month_start(shared)]
+    assert lone and [row for row in figures(la_file(params)) if row[0] == month_start(shared)] == lone
     assert figures(la_file(params)) == before
 
 
