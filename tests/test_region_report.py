@@ -323,21 +323,22 @@ def test_each_authority_s_cell_says_its_direction_of_travel_on_its_own_earlier_f
 
 
 def test_each_headline_measure_has_its_own_dot_chart_of_the_authorities_best_first(tmp_path):
-    # lower is better: C (10.0%) first, A (20.0%), then B with no figure; higher is better: A first
-    re_areas = [area("A", 20.0, direction="lower"), area("B", None), area("C", 10.0, direction="lower")]
-    nfa = [area("A", 60.0, direction="higher"), area("B", 50.0), area("C", 40.0, direction="higher")]
+    # two measures of one section (re-referrals), two charts. Lower is better: C (10.0%) first, A
+    # (20.0%), then B with no figure; no polarity on the rolling one: the highest first
+    month = [area("A", 20.0, direction="lower"), area("B", None), area("C", 10.0, direction="lower")]
+    rolling = [area("A", 60.0), area("B", 50.0), area("C", 40.0)]
     report = RegionReport(
         "2013-06",
         [
-            measure("re_referrals_pct", "pct", re_areas, 15.0, 24.0, "Re-referrals"),
-            measure("referrals_nfa_pct", "pct", nfa, 50.0, 40.0, "No further action"),
+            measure("re_referrals_pct", "pct", month, 15.0, 24.0, "Re-referrals"),
+            measure("re_referrals_r12_pct", "pct", rolling, 50.0, 40.0, "Rolling"),
         ],
     )
     page = write_region_report(report, tmp_path, "internal").read_text(encoding="utf-8")
     alts = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"', page)
-    assert alts == [  # in the paper's order: referrals (no further action), then re-referrals
-        "Dot chart of No further action, authorities best first: Council A 60.0%, Council B 50.0%, "
-        "Council C 40.0%. Region 50.0%; England 40.0%.",
+    assert alts == [
         "Dot chart of Re-referrals, authorities best first: Council C 10.0%, Council A 20.0%, "
         "Council B no figure. Region 15.0%; England 24.0%.",
+        "Dot chart of Rolling, authorities best first: Council A 60.0%, Council B 50.0%, "
+        "Council C 40.0%. Region 50.0%; England 40.0%.",
     ]
