@@ -247,6 +247,8 @@ def test_a_suppressed_figure_has_neither_rank_nor_icon(tmp_path):
     page = write_region_report(report, tmp_path, "public").read_text(encoding="utf-8")
     assert page.count("<title>Special-cause concern: higher than expected</title>") == 1  # B's only
     assert [r["rank_in_region"] for r in csv_rows(tmp_path) if r["area_type"] == "authority"] == ["", "1", ""]
+    # and its chart says why there is no dot: B's 50.0% is the only one drawn
+    assert "best first: Council B 50.0%, Council A suppressed, Council C suppressed." in page
 
 
 # --- direction of travel --------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from csc_report.publish.charts import (
     Svg,
     nice_ticks,
 )
+from csc_report.publish.disclosure import SUPPRESSED
 from csc_report.publish.formatting import as_number, format_value
 from csc_report.publish.region_tables import Measure
 
@@ -50,21 +51,24 @@ def dot_chart(measure: Measure) -> DotChart:
     """The measure's authorities sorted by rank, unranked (no figure, suppressed) last."""
     rows = measure.rows
     order = sorted(rows.authorities, key=lambda a: measure.ranks.get(a.area) or len(rows.authorities) + 1)
-    dots = [(_short(a.name), as_number(measure.ranks.get(a.area) and a.value)) for a in order]
+    dots = [
+        (_short(a.name), as_number(measure.ranks.get(a.area) and a.value), _unshown(measure, a))
+        for a in order
+    ]
     lines = [(label, as_number(area.value), style) for label, area, style in _lines(rows)]
-    numbers = [v for _, v in dots if v is not None] + [v for _, v, _ in lines if v is not None]
+    numbers = [v for _, v, _ in dots if v is not None] + [v for _, v, _ in lines if v is not None]
     high = max(numbers, default=1.0) * 1.08 or 1.0
     if rows.unit == "pct":
         high = min(high, 100.0)
-    left = FONT + CHAR * max((len(name) for name, _ in dots), default=4)
+    left = FONT + CHAR * max((len(name) for name, _, _ in dots), default=4)
     frame = Frame(left, TOP, WIDTH - FONT, TOP + ROW * len(dots))
     frame.x_range = (0.0, high)
     svg = Svg(frame.y1 + AXIS + LEGEND, WIDTH)
-    for n, (name, value) in enumerate(dots):
+    for n, (name, value, unshown) in enumerate(dots):
         y = frame.y0 + ROW * (n + 0.5)
         svg.text(left - TICK, y, name, anchor="end")
         if value is None:
-            svg.text(frame.x0 + TICK, y, "no figure", size=0.85 * FONT)
+            svg.text(frame.x0 + TICK, y, unshown, size=0.85 * FONT)
             continue
         svg.line([(frame.x0, y), (frame.x(value), y)], {"color": "#cccccc", "width": 0.6})
         svg.marker("circle", frame.x(value), y, 5, LINE_COLOR, LINE_COLOR, 0.5)
@@ -83,6 +87,12 @@ def dot_chart(measure: Measure) -> DotChart:
     _axis(svg, frame)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.document()).decode("ascii")
     return DotChart(uri, _alt(rows, order, measure), rows.label)
+
+
+def _unshown(measure: Measure, authority) -> str:
+    """Why an authority has no dot: its figure is suppressed (a small count), or it has none."""
+    disclosed = measure.frame.loc[measure.frame["area"] == authority.area, "value"]
+    return "suppressed" if (disclosed == SUPPRESSED).any() else "no figure"
 
 
 def _short(name: str) -> str:
@@ -107,7 +117,7 @@ def _lines(rows) -> list:
 
 def _alt(rows, order, measure: Measure) -> str:
     shown = ", ".join(
-        f"{a.name} {format_value(a.value, rows.unit) if measure.ranks.get(a.area) else 'no figure'}"
+        f"{a.name} {format_value(a.value, rows.unit) if measure.ranks.get(a.area) else _unshown(measure, a)}"
         for a in order
     )
     ends = "; ".join(
