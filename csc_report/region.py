@@ -173,22 +173,24 @@ def _missing_as_none(value):
 def _authority(own: dict[str, tuple], la: str, name: str, unit: str, series_months: list[str]) -> AreaFigure:
     """The authority's figure of the last month of `series_months`, with its SPC reading of that month
     from its own trend (publish.signals.chart: the report's own rules). `own` holds its (value, numerator,
-    denominator, note, direction) by month."""
+    denominator, note, direction) by month; its figures of the month before and a year before travel with
+    it for the direction of travel (publish.region_travel)."""
     values = [None if own.get(m, (None,))[0] is None else float(own[m][0]) for m in series_months]
     start = next((i for i, v in enumerate(values) if v is not None), len(values))
     direction = next((figure[4] for figure in own.values() if figure[4] is not None), None)
-    value, numerator, denominator, note, _ = own.get(
-        series_months[-1], (None, None, None, "no figure this month", None)
-    )
+    month = series_months[-1]
+    value, numerator, denominator, note, _ = own.get(month, (None, None, None, "no figure this month", None))
     trend = chart(values[start:], unit, direction)
     if not trend.has_limits:
         marker = f"no limits ({trend.note})"
     else:
         marker = trend.special_cause(len(trend.values) - 1) or "common cause"
     icon = variation_icon(Signals("", unit, trend, None, direction)) if trend.values else None
+    before = {n: own.get(shift(month, -n), (None,))[0] for n in (1, 12)}
     return AreaFigure(
-        "authority", la, name, value, numerator, denominator, note or "", marker, icon, direction
-    )
+        "authority", la, name, value, numerator, denominator, note or "", marker, icon, direction,
+        before[1], before[12],
+    )  # fmt: skip
 
 
 def _england(con, authorities, month) -> dict[str, AreaFigure]:

@@ -18,6 +18,7 @@ from csc_report.generate.authority import dfe_names, fictional_name, profile
 from csc_report.indicators import catalogue
 from csc_report.publish.region import AreaFigure, IndicatorRows, RegionReport, write_region_report
 from csc_report.publish.region_tables import competition_ranks
+from csc_report.publish.region_travel import MONTH, YEAR, basis, travel
 from csc_report.publish.signals import Icon
 
 EAST_OF_ENGLAND = ["821", "822", "823", "873", "874", "881", "882", "883", "919", "926", "935"]
@@ -46,10 +47,11 @@ def test_figures_that_print_the_same_share_a_rank():
 # --- the report's tables, from hand-made figures --------------------------------------------------
 
 
-def area(la, value, numerator=None, denominator=None, note="", icon=None, direction=None):
+def area(la, value, numerator=None, denominator=None, note="", icon=None, direction=None, year_before=None):
     return AreaFigure(
-        "authority", la, f"Council {la}", value, numerator, denominator, note, "", icon, direction
-    )
+        "authority", la, f"Council {la}", value, numerator, denominator, note, "", icon, direction,
+        year_before=year_before,
+    )  # fmt: skip
 
 
 def measure(indicator_id, unit, areas, region_value, england=None, label=None, region_denominator=None):
@@ -211,7 +213,8 @@ def test_a_generated_authority_is_sized_by_its_ons_population():
 
 
 def full_report() -> RegionReport:
-    """Twelve authorities, every catalogue figure, spread values, directions on half: a whole region."""
+    """Twelve authorities, every catalogue figure, spread values, directions on half, each with a figure a
+    year before (so every cell has its direction of travel): a whole region."""
     indicators = catalogue()[0]
     las = [f"{800 + k}" for k in range(12)]
     rows = []
@@ -219,7 +222,8 @@ def full_report() -> RegionReport:
         base = {"pct": 60.0, "rate_per_10k": 400.0}.get(r.unit, 120.0)
         areas = [
             area(la, base * (0.7 + 0.05 * k), base * (0.7 + 0.05 * k), 10_000 + 1_000 * k,
-                 icon=Icon("common", "Common-cause variation"), direction="higher" if n % 2 else None)
+                 icon=Icon("common", "Common-cause variation"), direction="higher" if n % 2 else None,
+                 year_before=base * (0.8 + 0.03 * k))
             for k, la in enumerate(las)
         ]  # fmt: skip
         total = AreaFigure("region", "region", "Region", base, None, None)
@@ -243,3 +247,100 @@ def test_a_suppressed_figure_has_neither_rank_nor_icon(tmp_path):
     page = write_region_report(report, tmp_path, "public").read_text(encoding="utf-8")
     assert page.count("<title>Special-cause concern: higher than expected</title>") == 1  # B's only
     assert [r["rank_in_region"] for r in csv_rows(tmp_path) if r["area_type"] == "authority"] == ["", "1", ""]
+    # and its chart says why there is no dot: B's 50.0% is the only one drawn
+    assert "best first: Council B 50.0%, Council A suppressed, Council C suppressed." in page
+
+
+# --- direction of travel --------------------------------------------------------------------------
+
+
+def test_direction_of_travel_is_judged_by_polarity_at_the_printed_precision():
+    def was(month_before=None, year_before=None):
+        return AreaFigure("authority", "A", "A", None, None, None, month_before=month_before,
+                          year_before=year_before)  # fmt: skip
+
+    # 25.0% now, 30.0% a year before: down 5 points; lower is better, so better; higher: worse
+    assert travel(25.0, YEAR, was(year_before=30.0), "pct", "lower").text == "\u25bc better"
+    assert travel(25.0, YEAR, was(year_before=30.0), "pct", "higher").text == "\u25bc worse"
+    # no polarity: only the move; the title reads it in words
+    moved = travel(7, MONTH, was(month_before=5), "count", None)
+    assert moved.text == "\u25b2 up" and moved.title == "up on the month before"
+    assert travel(25.0, YEAR, was(year_before=30.0), "pct", "lower").title == "down on a year before: better"
+    # 24.96% and 25.04% both print 25.0%: the same, neither better nor worse
+    assert travel(24.96, YEAR, was(year_before=25.04), "pct", "lower").text == "\u25ba same"
+    # 25.1% against 25.0%: a move of one printed decimal is a move
+    assert travel(25.1, YEAR, was(year_before=25.0), "pct", "higher").text == "\u25b2 better"
+    # nothing without the earlier figure on the measure's basis, nor without the figure of the month
+    assert travel(25.0, YEAR, was(month_before=30.0), "pct", "lower") is None
+    assert travel(None, YEAR, was(year_before=30.0), "pct", "lower") is None
+    assert travel(25.0, None, was(year_before=30.0), "pct", "lower") is None
+    # the basis: a year before where any authority has one, else the month before, else none
+    assert basis([was(month_before=1.0), was(year_before=2.0)]) == YEAR
+    assert basis([was(month_before=1.0), was()]) == MONTH
+    assert basis([was()]) is None
+
+
+def test_each_authority_s_cell_says_its_direction_of_travel_on_its_own_earlier_figures(tmp_path):
+    # re-referrals (lower is better): A 30.0% a year before, 25.0% now -> down, better; C 25.04% ->
+    # 24.96%, both print 25.0% -> same; B has only the month before (10.0% -> 12.0%): the column reads
+    # "on a year before" (A and C have one), so B gets nothing. Early help (a count, no polarity): no
+    # one has a year before, so the month before: A 5 -> 7 up, B 9 -> 9 same, C no earlier figure.
+    con = duckdb.connect()
+    con.execute(region.FIGURES_TABLE)
+    con.executemany("INSERT INTO region_authorities VALUES (?, ?)", [(la, f"Council {la}") for la in "ABC"])
+    re_referrals = {
+        "A": {"2012-06": 30.0, "2013-05": 20.0, "2013-06": 25.0},
+        "B": {"2013-05": 10.0, "2013-06": 12.0},
+        "C": {"2012-06": 25.04, "2013-06": 24.96},
+    }
+    early_help = {"A": {"2013-05": 5, "2013-06": 7}, "B": {"2013-05": 9, "2013-06": 9}, "C": {"2013-06": 8}}
+    rows = [
+        (la, f"{month}-01", indicator, indicator, unit, value, value, 100, direction)
+        for indicator, unit, direction, figures in (
+            ("re_referrals_pct", "pct", "lower", re_referrals),
+            ("early_help_started", "count", None, early_help),
+        )
+        for la, months in figures.items()
+        for month, value in months.items()
+    ]
+    con.executemany("INSERT INTO authority_figures VALUES (?, ?, ?, ?, 's', ?, ?, ?, ?, NULL, ?)", rows)
+    con.execute(region.region_sql())
+    write_region_report(region.report_data(con, "2013-06"), tmp_path, "internal")
+    table = {}
+    for line in (tmp_path / "region.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| Council"):
+            table.setdefault(cells[0], []).append(cells[-1])
+        elif line.startswith("| Authority"):
+            table.setdefault("header", []).append(cells[-1])
+    assert table["header"] == [
+        "re_referrals_pct (change on a year before)", "early_help_started (change on the month before)"
+    ]  # fmt: skip
+    assert [table[f"Council {la}"][0] for la in "ABC"] == [
+        "25.0% (2) \u25bc better", "12.0% (1)", "25.0% (2) \u25ba same"
+    ]  # fmt: skip
+    assert [table[f"Council {la}"][1] for la in "ABC"] == ["7 (3) \u25b2 up", "9 (1) \u25ba same", "8 (2)"]
+    page = (tmp_path / "region.html").read_text(encoding="utf-8")
+    assert '<span class="sr">down on a year before: better</span>' in page
+
+
+def test_each_headline_measure_has_its_own_dot_chart_of_the_authorities_best_first(tmp_path):
+    # two measures of one section (re-referrals), two charts. Lower is better: C (10.0%) first, A
+    # (20.0%), then B with no figure; no polarity on the rolling one: the highest first
+    month = [area("A", 20.0, direction="lower"), area("B", None), area("C", 10.0, direction="lower")]
+    rolling = [area("A", 60.0), area("B", 50.0), area("C", 40.0)]
+    report = RegionReport(
+        "2013-06",
+        [
+            measure("re_referrals_pct", "pct", month, 15.0, 24.0, "Re-referrals"),
+            measure("re_referrals_r12_pct", "pct", rolling, 50.0, 40.0, "Rolling"),
+        ],
+    )
+    page = write_region_report(report, tmp_path, "internal").read_text(encoding="utf-8")
+    alts = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"', page)
+    assert alts == [
+        "Dot chart of Re-referrals, authorities best first: Council C 10.0%, Council A 20.0%, "
+        "Council B no figure. Region 15.0%; England 24.0%.",
+        "Dot chart of Rolling, authorities best first: Council A 60.0%, Council B 50.0%, "
+        "Council C 40.0%. Region 50.0%; England 40.0%.",
+    ]

@@ -164,8 +164,8 @@ class ChartRenderer:
 class Svg:
     """An SVG document being written: shapes in drawing order, in pixels from the top left."""
 
-    def __init__(self, height: float) -> None:
-        self.height = height
+    def __init__(self, height: float, width: float = WIDTH) -> None:
+        self.height, self.width = height, width
         self.parts: list[str] = []
 
     def line(self, points, style: dict) -> None:
@@ -219,7 +219,8 @@ class Svg:
         self.line([(frame.x0, frame.y0), (frame.x0, frame.y1), (frame.x1, frame.y1)], style)
 
     def document(self) -> bytes:
-        size = f'width="{WIDTH}" height="{_n(self.height)}" viewBox="0 0 {WIDTH} {_n(self.height)}"'
+        width, height = _n(self.width), _n(self.height)
+        size = f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" {size} font-family={quoteattr(FONT_FAMILY)}>'
             f'<rect width="100%" height="100%" fill="#ffffff"/>' + "".join(self.parts) + "</svg>\n"

@@ -43,6 +43,8 @@ class AreaFigure:
     marker: str = ""  # the authority's SPC reading of this month ("common cause", "shift: concern", ...)
     icon: Icon | None = None  # the same reading as the authority report's variation icon; None: no limits
     direction: str | None = None  # which way is better (its targets), for the rank in the region
+    month_before: float | None = None  # its own figure of the month before, for the direction of travel
+    year_before: float | None = None  # and of the same month a year before (publish.region_travel)
 
 
 @dataclass(frozen=True)

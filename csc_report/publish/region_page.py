@@ -1,5 +1,5 @@
 """region.html and region.md of the regional comparison: the paper's sections as ranked tables with a dot
-chart of each section's headline measure, what is missing said once, the footnotes once at the end.
+chart of each headline measure, what is missing said once, the footnotes once at the end.
 
 HTML through the authority report's Jinja environment and templates (its style sheet and variation
 icons), so the two read alike in print; Markdown written here, the same tables without pictures.
@@ -40,7 +40,7 @@ def page(report, tables: list) -> RegionPage:
     """The page of a RegionReport and its (IndicatorRows, disclosed frame) pairs."""
     drawn = sections(tables, load_layout())
     for section in drawn:
-        section.chart = dot_chart(section.measures[0]) if section.measures else None
+        section.charts = [dot_chart(m) for m in section.measures]
     authorities = tables[0][0].authorities if tables else []
     subtitle = f"{len(authorities)} authorities: " + ", ".join(f"{a.name} ({a.area})" for a in authorities)
     footnotes = _footnotes(drawn) + _codes(authorities, report.dfe_names)
@@ -91,12 +91,22 @@ def markdown(region_page: RegionPage) -> list[str]:
         lines += [f"## {section.title}", ""]
         if section.measures:
             header = ["Authority", "Code"] + (["Children 0-17"] if section.population is not None else [])
-            header += [m.rows.label for m in section.measures]
+            header += [
+                f"{m.rows.label} (change {m.since_label})" if m.since else m.rows.label
+                for m in section.measures
+            ]
             lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
             for name, code, population, cells in section.table():
-                shown = [f"{c.text} ({c.rank})" if c.rank else c.text for c in cells]
+                shown = [_markdown_cell(c) for c in cells]
                 pop = [population] if section.population is not None else []
                 lines.append("| " + " | ".join([name, code, *pop, *shown]).replace("\n", " ") + " |")
             lines.append("")
         lines += [text for line in section.lines for text in (line, "")]
     return lines + [text for note in region_page.footnotes for text in (note, "")]
+
+
+def _markdown_cell(cell) -> str:
+    """`42.0% (3) ▲ better`: the figure, its rank and its direction of travel."""
+    return " ".join(
+        part for part in (cell.text, cell.rank and f"({cell.rank})", cell.travel and cell.travel.text) if part
+    )

@@ -10,7 +10,8 @@ figure is in region.csv and region.xlsx.
 
 Rank: competition ranking ("1, 2, 2, 4") within the region, 1 the best by the measure's polarity (its
 targets' `direction`), 1 the highest when neither way is better; values are compared as printed, so two
-figures that read the same share a rank; a missing or suppressed figure is unranked.
+figures that read the same share a rank; a missing or suppressed figure is unranked. Beside it, the
+authority's direction of travel (publish.region_travel).
 
 Absence is said once, never a column or a section of "not available": a measure no authority's extract
 layout has is one line (paper.structural_reason, the era rule), a measure no authority has a figure of
@@ -27,6 +28,7 @@ import pandas as pd
 from csc_report.publish.disclosure import SUPPRESSED
 from csc_report.publish.formatting import DECIMALS, as_number, format_value
 from csc_report.publish.paper import absent_line, plan, structural_reason
+from csc_report.publish.region_travel import SINCE, Travel, basis, travel
 from csc_report.report_layout import PaperSection
 
 RATE_UNITS = ("rate_per_10k", "pct", "ratio")  # the units a comparison of unequal authorities reads
@@ -39,6 +41,7 @@ class Cell:
     text: str
     rank: int | None = None
     icon: object = None  # signals.Icon of the authority's own trend, None without limits
+    travel: Travel | None = None  # its direction of travel on the measure's earlier figure
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,16 @@ class Measure:
     def polarity(self) -> str | None:
         return next((a.direction for a in self.rows.authorities if a.direction), None)
 
+    @property
+    def since(self) -> str | None:
+        """The earlier figure every authority's direction of travel is read on (region_travel.basis)."""
+        return basis(self.rows.authorities)
+
+    @property
+    def since_label(self) -> str:
+        """The table header's words for it: "on a year before"; empty with nothing to compare."""
+        return SINCE.get(self.since, "")
+
 
 @dataclass
 class RegionSection:
@@ -61,7 +74,7 @@ class RegionSection:
     measures: list[Measure] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # said once: absent measures, authorities without a month
     population: dict[str, float | None] | None = None  # area -> 0-17 population, when counts are shown
-    chart: tuple[str, str] | None = None  # (data URI, alt text) of the headline measure's dot chart
+    charts: list = field(default_factory=list)  # region_charts.DotChart of each measure, in column order
 
     def table(self) -> list[tuple[str, str, str, list[Cell]]]:
         """(name, code, population, cells) per authority, then the region and England rows."""
@@ -88,8 +101,10 @@ def _cell(measure: Measure, n: int) -> Cell:
     if row["area_type"] != "authority":
         return Cell(text or "n/a")
     area = measure.rows.authorities[n]
-    icon = None if text == SUPPRESSED else area.icon  # a suppressed count's trend is not told either
-    return Cell(text or "n/a", measure.ranks.get(area.area), icon)
+    if text == SUPPRESSED:  # a suppressed count's trend is not told either, nor its move
+        return Cell(text, None, None)
+    moved = travel(row["value"], measure.since, area, measure.rows.unit, measure.polarity)
+    return Cell(text or "n/a", measure.ranks.get(area.area), area.icon, moved)
 
 
 def competition_ranks(values: dict[str, object], unit: str, direction: str | None) -> dict[str, int | None]:
