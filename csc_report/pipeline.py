@@ -36,6 +36,8 @@ from csc_report import (
     phases,
     standards,
     warehouse,
+    warehouse_reference,
+    warehouse_results,
 )
 from csc_report import targets as targets_mod
 from csc_report.arguments import no_inbox
@@ -43,7 +45,7 @@ from csc_report.authority_config import config_path, load_authority_config
 from csc_report.dfe import lookup as benchmarks
 from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
 from csc_report.issues import Issue, issues_to_arrow, write_data_quality
-from csc_report.months import shift
+from csc_report.months import month_start, shift
 from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
 from csc_report.publish.index import published_on_disk
 from csc_report.settings import RunPaths
@@ -51,7 +53,6 @@ from csc_report.transforms.extract import Extract, SourceFile
 from csc_report.transforms.pseudonymise import pseudonymise, read_key
 from csc_report.transforms.read import find_month_files, is_workforce, read_extract
 from csc_report.validation import validate_extract
-from csc_report.warehouse import month_start
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,7 @@ def load(
     try:
         warehouse.apply_schema(con)
         if population_csv.exists():
-            warehouse.load_population(con, population_csv)
+            warehouse_reference.load_population(con, population_csv)
         benchmarks.load_reference(con)
         new_key = key_guard.bind(con, paths, la, tables)
         counts = warehouse.load_snapshot(
@@ -291,10 +292,10 @@ def load(
         )
         standards.store(con, la, month_start(month), authority.standards)
         key_guard.record(con, new_key)
-        warehouse.load_targets(con, targets)
-        warehouse.load_authorities(con, names)
-        warehouse.load_commentary(con, la, month, commentary)
-        warehouse.load_changes(con, la, changes)
+        warehouse_reference.load_targets(con, targets)
+        warehouse_reference.load_authorities(con, names)
+        warehouse_reference.load_commentary(con, la, month, commentary)
+        warehouse_reference.load_changes(con, la, changes)
         return counts
     finally:
         con.close()
@@ -344,12 +345,12 @@ def compute(paths: RunPaths, la: str, month: str) -> int:
     there; returns how many indicators."""
     con = warehouse.connect(paths.warehouse_file(la))
     try:
-        rows = indicators.compute_indicators(con, la, month, targets=warehouse.stored_targets(con))
+        rows = indicators.compute_indicators(con, la, month, targets=warehouse_reference.stored_targets(con))
         tables = indicators.compute_tables(con, la, month)
         missing = {row["indicator_id"] for row in rows if pd.isna(row["value"])}
         tables |= breakdowns.compute(con, indicators.month_parameters(con, la, month), missing)
-        warehouse.store_results(con, la, month, rows, tables)
-        directions = {i: target.direction for i, target in warehouse.stored_targets(con).items()}
+        warehouse_results.store_results(con, la, month, rows, tables)
+        directions = {i: target.direction for i, target in warehouse_reference.stored_targets(con).items()}
         export.refresh(con, la, month, directions)
         return len(rows)
     finally:
@@ -371,8 +372,8 @@ def publish(
     try:
         ctx = build_report_context(con, la, month, issues)
         ctx.layout = load_authority_config(config_path(paths.inbox, la)).report_layout
-        published = warehouse.published_months(con)
-        names = warehouse.la_names(con)
+        published = warehouse_results.published_months(con)
+        names = warehouse_reference.la_names(con)
         if profile == "internal":
             out_dir.mkdir(parents=True, exist_ok=True)
             actions.write_actions(con, la, month, out_dir)
@@ -423,10 +424,10 @@ def build_report_context(con, la: str, month: str, issues: list[Issue]) -> Repor
     last_year = indicators.stored_values(con, la, last_year_month)
     ids = [row["indicator_id"] for row in rows]
     trends = indicators.trends(con, la, ids, month, n=TREND_MONTHS)
-    targets = warehouse.stored_targets(con)
+    targets = warehouse_reference.stored_targets(con)
     return ReportContext(
         la_code=la,
-        la_name=warehouse.la_name(con, la),
+        la_name=warehouse_reference.la_name(con, la),
         month=month,
         run_at=datetime.now(),
         indicators=rows,
@@ -437,7 +438,7 @@ def build_report_context(con, la: str, month: str, issues: list[Issue]) -> Repor
         unavailable=dict(indicators.unavailable(con, la, month_start(month)).itertuples(index=False)),
         data_quality=issues_to_arrow(issues).to_pandas(),
         dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
-        commentary=warehouse.commentary(con, la, month),
+        commentary=warehouse_reference.commentary(con, la, month),
         benchmarks=benchmarks.report_benchmarks(con, la, month),
         directions=directions(targets),
         changes=phases.stored(con, la),
@@ -530,7 +531,9 @@ class RunRecord:
                 earlier = warehouse.earlier_loads(con, self.la_code, self.month)
                 self.fingerprint = fingerprints.fingerprint(self.inputs, self.profile, earlier)
                 body = self.as_dict()
-                warehouse.record_completed_run(con, body, self.fingerprint, fingerprints.code_version())
+                warehouse_results.record_completed_run(
+                    con, body, self.fingerprint, fingerprints.code_version()
+                )
             finally:
                 con.close()
         body = self.as_dict()

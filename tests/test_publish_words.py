@@ -22,7 +22,7 @@ from csc_report.transforms.pseudonymise import pseudonymise
 from csc_report.transforms.read import read_extract
 from openpyxl import load_workbook
 
-from csc_report import pipeline, warehouse
+from csc_report import pipeline, warehouse, warehouse_reference
 from csc_report.dfe import lookup
 from csc_report.generate import generate_inbox
 from csc_report.generate.layout import LAYOUTS
@@ -143,7 +143,7 @@ def layout_report(root: Path, layout: str):
     try:
         warehouse.apply_schema(con)
         lookup.load_reference(con)
-        warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
+        warehouse_reference.load_population(con, paths.inbox / "reference" / "population.csv")
         for m in (shift(month, -1), month):
             issues = load_month(con, LA, m, pipeline.discover(paths, LA, m), validate=m == month)
     finally:
