@@ -26,8 +26,9 @@ from test_publish_report import make_context
 from csc_report import warehouse, warehouse_reference
 from csc_report.dfe import lookup
 from csc_report.generate import generate_inbox
-from csc_report.pipeline import build_report_context, compute
+from csc_report.pipeline import compute
 from csc_report.publish import publish_report
+from csc_report.report_context import build_report_context
 from csc_report.settings import RunPaths
 
 MAX_PAGES = 8  # issue 17: highlights, then per section its figures, one chart, the reading, the commentary
