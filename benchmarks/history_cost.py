@@ -24,7 +24,7 @@ from pathlib import Path
 from csc_report.transforms.pseudonymise import pseudonymise
 from csc_report.transforms.read import find_month_files, read_extract
 
-from csc_report import indicators, warehouse
+from csc_report import indicators, warehouse, warehouse_reference
 from csc_report.months import months_between
 
 KEY = b"benchmark key: not a secret"
@@ -35,7 +35,7 @@ def build(inbox: Path, la: str, months: list[str], path: Path) -> None:
     con = warehouse.connect(path)
     try:
         warehouse.apply_schema(con)
-        warehouse.load_population(con, inbox / "reference" / "population.csv")
+        warehouse_reference.load_population(con, inbox / "reference" / "population.csv")
         for month in months:
             started = time.perf_counter()
             extract = pseudonymise(read_extract(find_month_files(inbox / la / month)), KEY, la)

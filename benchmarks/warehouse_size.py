@@ -25,7 +25,7 @@ from pathlib import Path
 
 from csc_report import indicators, warehouse
 from csc_report.catalogue import LISTS
-from csc_report.warehouse import month_start
+from csc_report.months import month_start
 
 
 def copy_authority(con, la: str, copies: range) -> None:

@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 import duckdb
 
-from csc_report import __version__, warehouse
+from csc_report import __version__, warehouse, warehouse_results
 from csc_report.authority_config import FILE_NAME as AUTHORITY_CONFIG
 from csc_report.errors import UsageError, WarehouseBusy
 from csc_report.lock import warehouse_lock
@@ -114,7 +114,7 @@ def already_done(
         with nullcontext() if locked else warehouse_lock(paths.warehouse_file(la), timeout=0, shared=True):
             con = warehouse.connect(paths.warehouse_file(la), read_only=True)
             try:
-                last = warehouse.last_completed_run(con, la, month)
+                last = warehouse_results.last_completed_run(con, la, month)
                 earlier = warehouse.earlier_loads(con, la, month)
             finally:
                 con.close()

@@ -41,7 +41,7 @@ from csc_report.merged_notes import with_repeat_notes
 from csc_report.months import month_end, month_start, r12_start
 from csc_report.settings import SQL_DIR
 from csc_report.units import INDICATOR_UNITS
-from csc_report.warehouse import population_for
+from csc_report.warehouse_reference import population_for
 
 INDICATOR_DIR = SQL_DIR / "indicators"
 TABLE_DIR = SQL_DIR / "tables"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 
-from csc_report import fingerprints, key_guard, pipeline, settings
+from csc_report import fingerprints, key_guard, pipeline, prepared_cache, run_record, settings
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import CscError, ExtractMissing, KeyRefused
 from csc_report.failures import safe_traceback, unexpected  # noqa: F401 (flows/monthly.py uses it)
@@ -130,7 +130,7 @@ class PendingMonth:
 
     la: str
     month: str
-    record: pipeline.RunRecord
+    record: run_record.RunRecord
     files: list[Path]
     entry: Path
     use: CacheEntryUse  # keeps the entry from being deleted by another run of the month until finished
@@ -152,7 +152,7 @@ class PendingMonth:
 
 # The prepared month as finish_month asks for it: (Prepared, whether it came from an earlier run's
 # cache). Called inside finish_month, so that a failure to prepare is recorded like any other.
-PreparedResult = Callable[[], tuple[pipeline.Prepared, bool]]
+PreparedResult = Callable[[], tuple[prepared_cache.Prepared, bool]]
 
 
 def _plain_prepare(paths: RunPaths, pending: PendingMonth, force: bool) -> PreparedResult:
@@ -201,7 +201,7 @@ def start_month(
     cache entry. `run_id` is the orchestrator's id of this run and `pulled` the files copied from a
     remote inbox, for run.json."""
     stages = stages or Stages()
-    record = pipeline.RunRecord(la, month, run_id or "", profile, sources=pulled or [])
+    record = run_record.RunRecord(la, month, run_id or "", profile, sources=pulled or [])
     out_dir = paths.output_dir(la, month)
     try:
         split_single_file(paths.warehouse)
@@ -213,7 +213,7 @@ def start_month(
         if done:
             log.info(done)
             return MonthOutcome(la, month, "skipped", done, str(out_dir))
-        entry = pipeline.prepared_entry(paths, la, month, files, record.inputs)
+        entry = prepared_cache.prepared_entry(paths, la, month, files, record.inputs)
         return PendingMonth(la, month, record, files, entry, CacheEntryUse(entry))
     except (ExtractMissing, KeyRefused):
         raise  # nothing is written for a month not come, nor by a key that is not the warehouse's
@@ -289,7 +289,7 @@ def finish_month(
     except Exception as exc:
         failure = unexpected("finish", out_dir, la, month, exc, log)
     finally:
-        pending.use.release(delete=(lambda: pipeline.forget_prepared(entry)) if finished else None)
+        pending.use.release(delete=(lambda: prepared_cache.forget_prepared(entry)) if finished else None)
     if not finished:
         record.finish("failed", str(failure), out_dir)
         raise failure

@@ -10,49 +10,45 @@ from __future__ import annotations
 
 import calendar
 import csv
-import hashlib
-import json
-import platform
 import shutil
 import time
 import uuid
 from contextlib import suppress
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from csc_report import (
-    __version__,
     actions,
     breakdowns,
     export,
-    fingerprints,
     indicators,
     key_guard,
     phases,
     standards,
     warehouse,
+    warehouse_reference,
+    warehouse_results,
 )
 from csc_report import targets as targets_mod
 from csc_report.arguments import no_inbox
 from csc_report.authority_config import config_path, load_authority_config
-from csc_report.dfe import distributions
 from csc_report.dfe import lookup as benchmarks
-from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
-from csc_report.issues import Issue, issues_to_arrow, write_data_quality
-from csc_report.months import shift
-from csc_report.publish import ReportContext, parse_commentary, publish_report, write_index
+from csc_report.errors import DataError, ExtractMissing
+from csc_report.issues import Issue, write_data_quality
+from csc_report.months import month_start
+from csc_report.prepared_cache import Prepared, install, prepared_tables
+from csc_report.publish import parse_commentary, publish_report, write_index
 from csc_report.publish.index import published_on_disk
+from csc_report.report_context import build_report_context
 from csc_report.settings import RunPaths
-from csc_report.transforms.extract import Extract, SourceFile
+from csc_report.transforms.extract import Extract
 from csc_report.transforms.pseudonymise import pseudonymise, read_key
 from csc_report.transforms.read import find_month_files, is_workforce, read_extract
 from csc_report.validation import validate_extract
-from csc_report.warehouse import month_start
 
 
 @dataclass(frozen=True)
@@ -102,50 +98,6 @@ def discover(paths: RunPaths, la: str, month: str) -> list[Path]:
     return files
 
 
-@dataclass
-class Prepared:
-    """A month's extract read, validated and pseudonymised; its tables wait as Parquet in the cache entry.
-
-    This is what Prefect persists for a cached run, so it holds no personal data: the identifiers are
-    already hashed in the Parquet files, and issues point at rows by their Excel row number.
-    """
-
-    columns_present: dict[str, list[str]]
-    issues: list[Issue]
-    rejected: pa.Table
-    files: list[SourceFile]
-    layout: str
-    row_counts: dict[str, int]  # rows read per list (run.json)
-    timings: dict[str, float]
-    prepared_rows: dict[str, int]  # rows per Parquet file written, which the load checks
-
-
-def prepared_entry(
-    paths: RunPaths, la: str, month: str, files: list[Path], inputs: list[dict[str, str]]
-) -> Path:
-    """The cache entry for a month's prepared extract: a folder named by the hash of all it depends on.
-
-    The extract files' hashes and the authority's aliases and settings (from `inputs`, hashed once per
-    run; the settings hold its severity thresholds), the code version, the authority and month
-    (validation dates, pseudonym salt) and the key's own hash: a new key must never reuse pseudonyms
-    made with the old one.
-    """
-    hashes = {item["file"]: item["sha256"] for item in inputs}
-    used = [p.relative_to(paths.inbox).as_posix() for p in files] + [
-        f"{la}/aliases.yaml",
-        f"{la}/config.yaml",
-    ]
-    body = {
-        "files": {name: hashes.get(name) for name in used},
-        "code": fingerprints.code_version(),
-        "la": la,
-        "month": month,
-        "key": hashlib.sha256(b"csc-report cache key\0" + read_key(paths.resolved_key_file())).hexdigest(),
-    }
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    return paths.cache_dir() / f"{la}-{month}-{digest[:24]}"
-
-
 def prepare(
     files: list[Path],
     la_aliases: Path | None,
@@ -164,8 +116,8 @@ def prepare(
 
     Runs of one month with the same inputs share `entry` (forced runs may prepare it at the same time),
     so everything is built in a folder of this run's own and only then moved in whole
-    (`_install`): GX's Data Docs build deletes pages it did not make from its site, and a failed run
-    must not delete what another run is about to load.
+    (`prepared_cache.install`): GX's Data Docs build deletes pages it did not make from its site, and a
+    failed run must not delete what another run is about to load.
     """
     timings = {}
     extract = result = None
@@ -189,7 +141,7 @@ def prepare(
         for list_id, table in safe.tables.items():
             pq.write_table(table, building / "tables" / f"{list_id}.parquet")
         timings["pseudonymise"] = time.perf_counter() - started
-        _install(building, entry)
+        install(building, entry)
     except DataError as exc:
         found = result.extract.issues if result else extract.issues if extract else []
         where = write_stopped(stopped_dir, found, building / "data_docs") if stopped_dir and found else None
@@ -212,25 +164,6 @@ def prepare(
     )
 
 
-def _install(building: Path, entry: Path) -> None:
-    """Move a finished build into the cache entry, each piece whole: a run loading or publishing from
-    the entry meanwhile sees the old file or the new one, never a half-written one or none.
-
-    The Data Docs already there are kept: they were built from the same inputs by the same code (the
-    entry's name is their hash), and replacing a folder cannot be done in one step.
-    """
-    (entry / "tables").mkdir(parents=True, exist_ok=True)
-    for table in (building / "tables").iterdir():
-        table.replace(entry / "tables" / table.name)
-    if (building / "data_docs").is_dir():
-        try:
-            (building / "data_docs").rename(entry / "data_docs")
-        except OSError:
-            if not (entry / "data_docs").is_dir():
-                raise
-            # another run installed its Data Docs first
-
-
 def write_stopped(out_dir: Path, issues: list[Issue], data_docs: Path | None) -> str:
     """A stopped month's outputs: data_quality.csv with every issue, and the Data Docs of what was
     checked; returns where they are, for the one-line message."""
@@ -244,12 +177,6 @@ def write_stopped(out_dir: Path, issues: list[Issue], data_docs: Path | None) ->
             shutil.copytree(data_docs, docs)
         where += f" and the Data Docs in {docs}"
     return where
-
-
-def forget_prepared(entry: Path) -> None:
-    """Drop a month's cache entry once the month is done: a later run with the same inputs is a no-op
-    anyway, so the pseudonymised copy would only take space (the warehouse holds the data now)."""
-    shutil.rmtree(entry, ignore_errors=True)
 
 
 def load(
@@ -278,7 +205,7 @@ def load(
     try:
         warehouse.apply_schema(con)
         if population_csv.exists():
-            warehouse.load_population(con, population_csv)
+            warehouse_reference.load_population(con, population_csv)
         benchmarks.load_reference(con)
         new_key = key_guard.bind(con, paths, la, tables)
         counts = warehouse.load_snapshot(
@@ -292,10 +219,10 @@ def load(
         )
         standards.store(con, la, month_start(month), authority.standards)
         key_guard.record(con, new_key)
-        warehouse.load_targets(con, targets)
-        warehouse.load_authorities(con, names)
-        warehouse.load_commentary(con, la, month, commentary)
-        warehouse.load_changes(con, la, changes)
+        warehouse_reference.load_targets(con, targets)
+        warehouse_reference.load_authorities(con, names)
+        warehouse_reference.load_commentary(con, la, month, commentary)
+        warehouse_reference.load_changes(con, la, changes)
         return counts
     finally:
         con.close()
@@ -313,44 +240,17 @@ def authority_names(path: Path) -> dict[str, str]:
     return dict(zip(table["la_code"], table["la_name"], strict=True))
 
 
-def prepared_tables(prepared: Prepared, entry: Path) -> dict[str, pa.Table]:
-    """The prepared Parquet tables, each checked against the rows the prepare step wrote.
-
-    A snapshot is replaced, not merged: loading a table that went missing from the cache entry (deleted
-    by hand or by another run) would delete the month's rows of that list from the warehouse. So any
-    gap stops the run here, before the transaction, and drops the entry so that the next run reads the
-    extract again.
-    """
-    folder = entry / "tables"
-    tables, gaps = {}, []
-    for list_id, rows in sorted(prepared.prepared_rows.items()):
-        path = folder / f"{list_id}.parquet"
-        table = pq.read_table(path) if path.is_file() else None
-        if table is None or table.num_rows != rows:
-            found = "missing" if table is None else f"{table.num_rows} rows"
-            gaps.append(f"{path.name} {found}, {rows} prepared")
-        else:
-            tables[list_id] = table
-    if gaps:
-        forget_prepared(entry)
-        raise PreparedIncomplete(
-            f"{folder}: the prepared extract is incomplete ({'; '.join(gaps)}); nothing was loaded - "
-            "run again to read the extract afresh"
-        )
-    return tables
-
-
 def compute(paths: RunPaths, la: str, month: str) -> int:
     """Compute the month's indicators and tables from the warehouse (targets included) and store them
     there; returns how many indicators."""
     con = warehouse.connect(paths.warehouse_file(la))
     try:
-        rows = indicators.compute_indicators(con, la, month, targets=warehouse.stored_targets(con))
+        rows = indicators.compute_indicators(con, la, month, targets=warehouse_reference.stored_targets(con))
         tables = indicators.compute_tables(con, la, month)
         missing = {row["indicator_id"] for row in rows if pd.isna(row["value"])}
         tables |= breakdowns.compute(con, indicators.month_parameters(con, la, month), missing)
-        warehouse.store_results(con, la, month, rows, tables)
-        directions = {i: target.direction for i, target in warehouse.stored_targets(con).items()}
+        warehouse_results.store_results(con, la, month, rows, tables)
+        directions = {i: target.direction for i, target in warehouse_reference.stored_targets(con).items()}
         export.refresh(con, la, month, directions)
         return len(rows)
     finally:
@@ -372,8 +272,8 @@ def publish(
     try:
         ctx = build_report_context(con, la, month, issues)
         ctx.layout = load_authority_config(config_path(paths.inbox, la)).report_layout
-        published = warehouse.published_months(con)
-        names = warehouse.la_names(con)
+        published = warehouse_results.published_months(con)
+        names = warehouse_reference.la_names(con)
         if profile == "internal":
             out_dir.mkdir(parents=True, exist_ok=True)
             actions.write_actions(con, la, month, out_dir)
@@ -411,132 +311,3 @@ def _display(value: str, unit: str) -> str:
     if not value:
         return ""
     return f"{float(value):,.0f}" if unit == "count" else f"{float(value):,.1f}"
-
-
-TREND_MONTHS = 24  # the XmR limits of each trend use up to the last 24 months (issue 12)
-
-
-def build_report_context(con, la: str, month: str, issues: list[Issue]) -> ReportContext:
-    """Everything the report is made of, read from the warehouse (and the run's own issues)."""
-    rows = indicators.stored_indicators(con, la, month)
-    previous_month, last_year_month = shift(month, -1), shift(month, -12)
-    previous = indicators.stored_values(con, la, previous_month)
-    last_year = indicators.stored_values(con, la, last_year_month)
-    ids = [row["indicator_id"] for row in rows]
-    trends = indicators.trends(con, la, ids, month, n=TREND_MONTHS)
-    targets = warehouse.stored_targets(con)
-    return ReportContext(
-        la_code=la,
-        la_name=warehouse.la_name(con, la),
-        month=month,
-        run_at=datetime.now(),
-        indicators=rows,
-        trends=trends,
-        previous=previous,
-        last_year=last_year,
-        tables=indicators.stored_tables(con, la, month),
-        unavailable=dict(indicators.unavailable(con, la, month_start(month)).itertuples(index=False)),
-        data_quality=issues_to_arrow(issues).to_pandas(),
-        dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
-        commentary=warehouse.commentary(con, la, month),
-        benchmarks=benchmarks.report_benchmarks(con, la, month),
-        distributions=distributions.for_report(benchmarks.reference_dir(), la, month),
-        directions=directions(targets),
-        changes=phases.stored(con, la),
-    )
-
-
-def directions(targets: dict[str, targets_mod.Target]) -> dict[str, str]:
-    """indicator_id -> which way is better (for SPC's reading): a target's direction, else the polarity
-    the indicator's YAML declares."""
-    catalogue = indicators.catalogue()[0].dropna(subset=["polarity"])
-    declared = dict(zip(catalogue["indicator_id"], catalogue["polarity"], strict=True))
-    return {**declared, **{indicator_id: target.direction for indicator_id, target in targets.items()}}
-
-
-# --- run record -----------------------------------------------------------------------------------
-
-
-def versions() -> dict[str, str]:
-    """Versions of what made the figures; read from package metadata, so nothing here imports Prefect."""
-    from importlib.metadata import version
-
-    return {
-        "csc_report": __version__,
-        "code": fingerprints.code_version(),
-        "python": platform.python_version(),
-        **{name: version(name) for name in ("prefect", "great_expectations", "duckdb", "pyarrow")},
-    }
-
-
-@dataclass
-class RunRecord:
-    """What `run.json` says about one run (contract section 4)."""
-
-    la_code: str
-    month: str
-    flow_run_id: str | None
-    profile: str = "public"
-    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    status: str = "running"
-    message: str = ""
-    inputs: list[dict] = field(default_factory=list)
-    row_counts: dict[str, int] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    reused: list[str] = field(default_factory=list)  # stages whose work came from the cache
-    sources: list[dict] = field(default_factory=list)  # files pulled from a URL inbox (csc_report.sources)
-    authority_settings: dict = field(default_factory=dict)  # <la>/config.yaml as in force (AuthorityConfig)
-    fingerprint: str | None = None
-    started_at: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
-    finished_at: str | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "run_id": self.run_id,
-            "la_code": self.la_code,
-            "month": self.month,
-            "status": self.status,
-            "message": self.message,
-            "flow_run_id": self.flow_run_id,
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "profile": self.profile,
-            "fingerprint": self.fingerprint,
-            "inputs": self.inputs,
-            "row_counts": self.row_counts,
-            "versions": versions(),
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
-            "reused": self.reused,
-            "sources": self.sources,
-            "authority_settings": self.authority_settings,
-        }
-
-    def use_prepared(self, prepared: Prepared, cached: bool) -> None:
-        """Take row counts and stage times from the prepared extract; a cache hit cost this run nothing."""
-        self.row_counts = prepared.row_counts
-        stages = ("read", "validate", "pseudonymise")
-        self.timings.update({k: 0.0 if cached else prepared.timings[k] for k in stages})
-        self.reused = list(stages) if cached else []
-
-    def finish(self, status: str, message: str, out_dir: Path, warehouse_path: Path | None = None) -> Path:
-        """Write run.json; a completed run is also recorded in the warehouse's `runs` and `run_inputs`.
-
-        A failed run writes nothing to the warehouse: it must leave it exactly as it was. The fingerprint
-        is taken here, under the caller's writer lock, from the snapshots the figures were computed on.
-        """
-        self.status, self.message = status, message
-        self.finished_at = datetime.now().isoformat(timespec="seconds")
-        if warehouse_path is not None:
-            con = warehouse.connect(warehouse_path)
-            try:
-                earlier = warehouse.earlier_loads(con, self.la_code, self.month)
-                self.fingerprint = fingerprints.fingerprint(self.inputs, self.profile, earlier)
-                body = self.as_dict()
-                warehouse.record_completed_run(con, body, self.fingerprint, fingerprints.code_version())
-            finally:
-                con.close()
-        body = self.as_dict()
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / "run.json"
-        path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
-        return path

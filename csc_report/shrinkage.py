@@ -29,7 +29,7 @@ RULE = "list_shrank"
 
 
 def with_shrunken_lists(paths, la: str, month: str, prepared):
-    """The prepared month (pipeline.Prepared) with a warning for each list that shrank, asked of the
+    """The prepared month (prepared_cache.Prepared) with a warning for each list that shrank, asked of the
     warehouse just before the load (under the writer lock, so "previous" cannot change meanwhile)."""
     found = shrunken_lists_in(paths.warehouse_file(la), la, month, prepared.prepared_rows)
     return dataclasses.replace(prepared, issues=[*prepared.issues, *found]) if found else prepared

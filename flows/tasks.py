@@ -3,7 +3,7 @@ lifecycle (flows/monthly.py hands them to it as its Stages).
 
 Only one unit is cached across runs: read + validate + pseudonymise (`prepare`). Its cache key is the
 name of its cache entry folder, which is the hash of the extract files, the code version, the month,
-the authority and the pseudonymisation key (csc_report.pipeline.prepared_entry); the Prefect result
+the authority and the pseudonymisation key (csc_report.prepared_cache.prepared_entry); the Prefect result
 is stored inside that folder, beside the pseudonymised Parquet tables it points at. So a month re-run
 after a later stage failed (or retried with `prefect flow-run retry`) skips reading and validating
 unchanged files, and nothing that Prefect keeps holds raw, identifiable data. The other stages read

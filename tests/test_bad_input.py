@@ -26,7 +26,7 @@ import pytest
 from csc_report.transforms.read import read_extract
 from referral_sheet import REFERRAL_HEADERS, write_xlsx
 
-from csc_report import month, pipeline, warehouse
+from csc_report import month, pipeline, prepared_cache, warehouse
 from csc_report.cli import main as cli_main
 from csc_report.errors import DataError
 from csc_report.generate import generate_inbox
@@ -77,7 +77,7 @@ class Base:
     key_file: Path
 
 
-def run_chain(paths: RunPaths) -> tuple[pipeline.Prepared, dict[str, int]]:
+def run_chain(paths: RunPaths) -> tuple[prepared_cache.Prepared, dict[str, int]]:
     """The month's real chain without Prefect (csc_report.month.run_month: discover, prepare = read,
     validate (an error stops here) and pseudonymise, then load, indicators and publish under the writer
     lock, and the run record); returns what the load was given and the rows it loaded per list."""

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from csc_report import warehouse
+from csc_report import warehouse, warehouse_reference
 from csc_report.cli import main
 from csc_report.dfe import build, lookup
 from csc_report.dfe.measures import BY_ID, reporting_year, year_label
@@ -175,14 +175,14 @@ def test_an_authority_without_a_name_of_its_own_is_called_by_dfes_name(con):
     """Issue 34: without reference/authorities.csv a real authority reads `Walsall`, not `335`, and its
     footer keeps no "uses the code of" line; an authorities.csv name wins; an unknown code stays a code."""
     con.execute("DELETE FROM authorities")
-    assert warehouse.la_name(con, "335") == "Walsall"
-    assert warehouse.la_names(con)["874"] == "Peterborough"
-    assert warehouse.la_name(con, "999") == "999"
+    assert warehouse_reference.la_name(con, "335") == "Walsall"
+    assert warehouse_reference.la_names(con)["874"] == "Peterborough"
+    assert warehouse_reference.la_name(con, "999") == "999"
     frame = lookup.report_benchmarks(con, "335", "2013-06")
-    assert benchmark_view.own_figure_note(frame, "335", warehouse.la_name(con, "335")) is None
-    warehouse.load_authorities(con, {"335": "Demo Borough"})
+    assert benchmark_view.own_figure_note(frame, "335", warehouse_reference.la_name(con, "335")) is None
+    warehouse_reference.load_authorities(con, {"335": "Demo Borough"})
     try:
-        assert warehouse.la_name(con, "335") == "Demo Borough"
+        assert warehouse_reference.la_name(con, "335") == "Demo Borough"
         assert "DfE publishes as Walsall" in benchmark_view.own_figure_note(frame, "335", "Demo Borough")
     finally:
         con.execute("DELETE FROM authorities")

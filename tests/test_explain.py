@@ -50,7 +50,7 @@ import pytest
 from conftest import found_in, planted_values
 from test_indicators_support import d, load, warehouse_connection
 
-from csc_report import actions, cli, explain, indicators, pipeline, warehouse
+from csc_report import actions, cli, explain, indicators, pipeline, warehouse, warehouse_results
 from csc_report import month as month_mod
 from csc_report.generate import generate_inbox
 from csc_report.settings import RunPaths
@@ -109,7 +109,7 @@ def month():
     load(con, "2013-06", **june_lists())
     for m in ("2013-05", "2013-06"):
         rows = indicators.compute_indicators(con, LA, m, targets={})
-        warehouse.store_results(con, LA, m, rows, indicators.compute_tables(con, LA, m))
+        warehouse_results.store_results(con, LA, m, rows, indicators.compute_tables(con, LA, m))
     yield con
     connections.close()
 

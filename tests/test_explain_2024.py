@@ -10,7 +10,7 @@ import pytest
 from csc_report.transforms.pseudonymise import pseudonymise
 from csc_report.transforms.read import read_extract
 
-from csc_report import explain, indicators, warehouse
+from csc_report import explain, indicators, warehouse, warehouse_reference, warehouse_results
 from csc_report.generate import generate_inbox
 
 LA, MONTH = "874", "2025-03"
@@ -34,10 +34,10 @@ def month_2024(tmp_path_factory):
     extract = pseudonymise(read_extract(sorted((root / "inbox" / LA / MONTH).glob("*.xlsx"))), b"k" * 32, LA)
     con = warehouse.connect(root / f"{LA}.duckdb")
     warehouse.apply_schema(con)
-    warehouse.load_population(con, root / "inbox" / "reference" / "population.csv")
+    warehouse_reference.load_population(con, root / "inbox" / "reference" / "population.csv")
     warehouse.load_snapshot(con, LA, MONTH, extract, load_id="test")
     rows = indicators.compute_indicators(con, LA, MONTH, targets={})
-    warehouse.store_results(con, LA, MONTH, rows, indicators.compute_tables(con, LA, MONTH))
+    warehouse_results.store_results(con, LA, MONTH, rows, indicators.compute_tables(con, LA, MONTH))
     yield con, {r["indicator_id"]: r for r in rows}
     con.close()
 

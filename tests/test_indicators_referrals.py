@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from test_indicators_support import LA, d, figures, load, set_population, warehouse_connection
 
-from csc_report import indicators, warehouse
+from csc_report import indicators, warehouse_reference
 
 con = pytest.fixture(warehouse_connection, name="con")
 
@@ -105,14 +105,18 @@ def test_the_shipped_estimate_of_the_year_beats_an_older_year_of_the_inbox_file(
     lookup.load_reference(con)
     set_population(con, y2012=10000)
     ons = "ONS estimate shipped with csc-report (reference/population.csv stops at mid-2012)"
-    assert warehouse.population_for(con, LA, "2013-06") == (46552, 2013, f"population: mid-2013, {ons}")
-    assert warehouse.population_for(con, LA, "2026-06") == (
+    assert warehouse_reference.population_for(con, LA, "2013-06") == (
+        46552,
+        2013,
+        f"population: mid-2013, {ons}",
+    )
+    assert warehouse_reference.population_for(con, LA, "2026-06") == (
         57621,
         2024,
         f"mid-2026 population estimate not available; mid-2024 used, {ons}",
     )
     # a year the file has wins over the shipped one; March 2013 wants mid-2012 (financial year 2012-13)
-    assert warehouse.population_for(con, LA, "2013-03")[:2] == (10000, 2012)
+    assert warehouse_reference.population_for(con, LA, "2013-03")[:2] == (10000, 2012)
 
 
 def test_re_referrals_boundaries(con):

@@ -7,7 +7,7 @@ import json
 import pytest
 from test_indicators_support import LA, d, figures, load, set_population, warehouse_connection
 
-from csc_report import indicators, warehouse
+from csc_report import indicators, warehouse_results
 from csc_report.publish.report import INDICATOR_COLUMNS
 from csc_report.settings import CONFIG_DIR, SQL_DIR
 from csc_report.targets import Target, load_targets
@@ -76,10 +76,10 @@ def test_store_replace_trend_and_csv_rows(two_months):
     con = two_months
     for month in ("2013-05", "2013-06"):
         rows = indicators.compute_indicators(con, LA, month)
-        warehouse.store_results(con, LA, month, rows, indicators.compute_tables(con, LA, month))
+        warehouse_results.store_results(con, LA, month, rows, indicators.compute_tables(con, LA, month))
     # storing again replaces, it never duplicates
     rows = indicators.compute_indicators(con, LA, "2013-06")
-    warehouse.store_results(con, LA, "2013-06", rows, indicators.compute_tables(con, LA, "2013-06"))
+    warehouse_results.store_results(con, LA, "2013-06", rows, indicators.compute_tables(con, LA, "2013-06"))
     count = con.execute("select count(*) from indicator_values where month = '2013-06-01'").fetchall()[0][0]
     assert count == len(rows) == len(indicator_ids())
 
@@ -116,10 +116,10 @@ def test_store_replace_trend_and_csv_rows(two_months):
 def test_store_is_atomic(two_months):
     con = two_months
     rows = indicators.compute_indicators(con, LA, "2013-06")
-    warehouse.store_results(con, LA, "2013-06", rows, {})
+    warehouse_results.store_results(con, LA, "2013-06", rows, {})
     bad = rows + [rows[0]]  # a duplicate key fails the insert: the earlier results must survive
     with pytest.raises(Exception, match="(?i)constraint|duplicate"):
-        warehouse.store_results(con, LA, "2013-06", bad, {})
+        warehouse_results.store_results(con, LA, "2013-06", bad, {})
     assert indicators.stored_values(con, LA, "2013-06")["referrals"] == 1
 
 

@@ -19,7 +19,7 @@ import csc_report
 from csc_report import settings
 
 ROOT = Path(__file__).resolve().parents[1]
-ALLOWED_TO_IMPORT_PREFECT = {"csc_report.flows", "csc_report.cli"}
+ALLOWED_TO_IMPORT_PREFECT = {"csc_report.flows", "csc_report.cli", "csc_report.cli_commands"}
 DATA_PACKAGES = {"csc_report.sql", "csc_report.config", "csc_report.expectations"}
 
 

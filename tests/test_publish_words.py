@@ -22,7 +22,7 @@ from csc_report.transforms.pseudonymise import pseudonymise
 from csc_report.transforms.read import read_extract
 from openpyxl import load_workbook
 
-from csc_report import pipeline, warehouse
+from csc_report import pipeline, report_context, warehouse, warehouse_reference
 from csc_report.dfe import lookup
 from csc_report.generate import generate_inbox
 from csc_report.generate.layout import LAYOUTS
@@ -79,7 +79,7 @@ def sentences(report) -> list[str]:
 
 
 def report_of(con, la: str, month: str, issues) -> object:
-    return build_report(pipeline.build_report_context(con, la, month, issues))
+    return build_report(report_context.build_report_context(con, la, month, issues))
 
 
 def plant(month_dir: Path, month: str) -> None:
@@ -143,7 +143,7 @@ def layout_report(root: Path, layout: str):
     try:
         warehouse.apply_schema(con)
         lookup.load_reference(con)
-        warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
+        warehouse_reference.load_population(con, paths.inbox / "reference" / "population.csv")
         for m in (shift(month, -1), month):
             issues = load_month(con, LA, m, pipeline.discover(paths, LA, m), validate=m == month)
     finally:
@@ -201,7 +201,7 @@ def test_every_sentence_of_the_demo_reads_as_english(demo):
     issues = pd.read_csv(Path(params["outputs"]) / DEMO_LA / month / "data_quality.csv", dtype=str)
     con = warehouse.connect(la_file(params), read_only=True)
     try:
-        ctx = pipeline.build_report_context(con, DEMO_LA, month, [])
+        ctx = report_context.build_report_context(con, DEMO_LA, month, [])
         ctx.data_quality = issues.assign(row=pd.to_numeric(issues["row"]))
         said = sentences(build_report(ctx))
     finally:

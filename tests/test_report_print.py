@@ -23,11 +23,12 @@ from csc_report.transforms.pseudonymise import pseudonymise
 from csc_report.transforms.read import read_extract
 from test_publish_report import make_context
 
-from csc_report import warehouse
+from csc_report import warehouse, warehouse_reference
 from csc_report.dfe import lookup
 from csc_report.generate import generate_inbox
-from csc_report.pipeline import build_report_context, compute
+from csc_report.pipeline import compute
 from csc_report.publish import publish_report
+from csc_report.report_context import build_report_context
 from csc_report.settings import RunPaths
 
 MAX_PAGES = 8  # issue 17: highlights, then per section its figures, one chart, the reading, the commentary
@@ -105,7 +106,7 @@ def march_2025(tmp_path_factory) -> Path:
     con = warehouse.connect(paths.warehouse_file(DEMO_LA))
     try:
         warehouse.apply_schema(con)
-        warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
+        warehouse_reference.load_population(con, paths.inbox / "reference" / "population.csv")
         lookup.load_reference(con)
         for month in LATEST_2024:
             files = sorted((paths.inbox / DEMO_LA / month).glob("*.xlsx"))

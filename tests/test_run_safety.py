@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import fingerprint
 
-from csc_report import key_guard, pipeline, warehouse
+from csc_report import key_guard, pipeline, prepared_cache, warehouse
 from csc_report.errors import DataError, ExtractMissing, PreparedIncomplete
 from csc_report.generate import generate_inbox
 from csc_report.lock import CacheEntryUse
@@ -46,11 +46,11 @@ def test_cache_entry_goes_only_with_its_last_claim(tmp_path):
     entry = tmp_path / "cache" / f"{LA}-{MONTH}-abc"
     (entry / "tables").mkdir(parents=True)
     first, second = CacheEntryUse(entry), CacheEntryUse(entry)
-    assert first.release(delete=lambda: pipeline.forget_prepared(entry)) is False
+    assert first.release(delete=lambda: prepared_cache.forget_prepared(entry)) is False
     assert entry.is_dir()  # the second run still needs it
     third = CacheEntryUse(entry)  # a run that starts now claims the same entry
-    assert second.release(delete=lambda: pipeline.forget_prepared(entry)) is False
-    assert third.release(delete=lambda: pipeline.forget_prepared(entry)) is True
+    assert second.release(delete=lambda: prepared_cache.forget_prepared(entry)) is False
+    assert third.release(delete=lambda: prepared_cache.forget_prepared(entry)) is True
     assert not entry.exists() and list((tmp_path / "cache").iterdir()) == []
     failed = CacheEntryUse(entry)
     (entry / "tables").mkdir(parents=True)
@@ -58,11 +58,11 @@ def test_cache_entry_goes_only_with_its_last_claim(tmp_path):
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [entry.name]  # and no claims file
 
 
-def prepared(entry, tables: dict[str, pa.Table]) -> pipeline.Prepared:
+def prepared(entry, tables: dict[str, pa.Table]) -> prepared_cache.Prepared:
     (entry / "tables").mkdir(parents=True)
     for list_id, table in tables.items():
         pq.write_table(table, entry / "tables" / f"{list_id}.parquet")
-    return pipeline.Prepared(
+    return prepared_cache.Prepared(
         columns_present={k: t.column_names for k, t in tables.items()},
         issues=[],
         rejected=pa.table({}),

@@ -15,7 +15,7 @@ import pytest
 from csc_report.transforms.pseudonymise import pseudonymise
 from csc_report.transforms.read import read_extract
 
-from csc_report import pipeline, warehouse
+from csc_report import pipeline, warehouse, warehouse_reference
 from csc_report.generate import generate_inbox
 from csc_report.settings import RunPaths
 from csc_report.validation import validate_extract
@@ -246,7 +246,7 @@ def load_month(paths: RunPaths, month: str, load_id: str) -> dict[str, int]:
     con = warehouse.connect(paths.warehouse_file(LA))
     try:
         warehouse.apply_schema(con)
-        warehouse.load_population(con, paths.inbox / "reference" / "population.csv")
+        warehouse_reference.load_population(con, paths.inbox / "reference" / "population.csv")
         return warehouse.load_snapshot(con, LA, month, safe, load_id, quarantine=result.rejected)
     finally:
         con.close()

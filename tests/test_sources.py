@@ -34,7 +34,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.runtime import flow_run
 from servers import S3Server, SftpServer, WebhookReceiver
 
-from csc_report import arguments, cli, sources, warehouse
+from csc_report import arguments, cli, cli_commands, sources, warehouse
 from csc_report.cli import main as cli_main
 from csc_report.errors import SourceRefused, UsageError
 from csc_report.schedule import load as schedule_entries
@@ -154,7 +154,8 @@ def test_complete_month_is_pulled_staged_recorded_and_a_rerun_is_a_no_op(
     assert cli_main(argv) == 0
     assert "already done" in capsys.readouterr().out
     server.put(f"{LA}/{MONTH}/commentary.md", b"## referrals\nA new word.\n")  # a changed month is due
-    assert arguments.already_done(cli.build_parser().parse_args(argv), MONTH, cli._secret_options) is None
+    args = cli.build_parser().parse_args(argv)
+    assert arguments.already_done(args, MONTH, cli_commands._secret_options) is None
 
 
 def test_a_month_arriving_between_checks_is_run_as_soon_as_it_has(server, extract, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from csc_report.transforms.calendar import working_days_between
 from csc_report.transforms.extract import Extract, SourceFile
 
-from csc_report import catalogue, warehouse
+from csc_report import catalogue, warehouse, warehouse_reference
 from csc_report.errors import DataError
 from csc_report.issues import Issue
 
@@ -223,19 +223,31 @@ def test_population_rule_and_fallback(con, tmp_path):
     path = write_population(
         tmp_path, "la_code,year,population_0_17\n874,2012,40000\n874,2013,41000\n\n999,2010,5000\n"
     )
-    assert warehouse.load_population(con, path) == 3
+    assert warehouse_reference.load_population(con, path) == 3
     # June 2013 -> financial year 2013-14 -> mid-2013; March 2014 is still 2013-14
     inbox = "from reference/population.csv"  # the note names the source (issue 12)
-    assert warehouse.population_for(con, "874", "2013-06") == (41000, 2013, f"population: mid-2013, {inbox}")
-    assert warehouse.population_for(con, "874", "2014-03") == (41000, 2013, f"population: mid-2013, {inbox}")
-    assert warehouse.population_for(con, "874", "2013-03") == (40000, 2012, f"population: mid-2012, {inbox}")
-    value, year, note = warehouse.population_for(con, "874", "2014-04")
+    assert warehouse_reference.population_for(con, "874", "2013-06") == (
+        41000,
+        2013,
+        f"population: mid-2013, {inbox}",
+    )
+    assert warehouse_reference.population_for(con, "874", "2014-03") == (
+        41000,
+        2013,
+        f"population: mid-2013, {inbox}",
+    )
+    assert warehouse_reference.population_for(con, "874", "2013-03") == (
+        40000,
+        2012,
+        f"population: mid-2012, {inbox}",
+    )
+    value, year, note = warehouse_reference.population_for(con, "874", "2014-04")
     assert (value, year) == (41000, 2013) and "mid-2014" in note and "mid-2013" in note
-    value, year, note = warehouse.population_for(con, "874", "2012-02")
+    value, year, note = warehouse_reference.population_for(con, "874", "2012-02")
     assert (value, year) == (None, None) and "mid-2011" in note
     # a second load replaces every row
     write_population(tmp_path, "la_code,year,population_0_17\n874,2013,1\n")
-    assert warehouse.load_population(con, path) == 1
+    assert warehouse_reference.load_population(con, path) == 1
     assert rows(con, "SELECT * FROM population") == [("874", 2013, 1)]
 
 
@@ -251,6 +263,6 @@ def test_population_rule_and_fallback(con, tmp_path):
 def test_bad_population_file_is_a_one_line_data_error(con, tmp_path, text, message):
     path = write_population(tmp_path, text)
     with pytest.raises(DataError, match=message) as raised:
-        warehouse.load_population(con, path)
+        warehouse_reference.load_population(con, path)
     assert "\n" not in str(raised.value)
     assert rows(con, "SELECT count(*) FROM population") == [(0,)]

@@ -1,7 +1,7 @@
 """Everything one monthly report is made from, as plain Python and pandas values.
 
 Publishing depends on this shape only, not on the warehouse or the indicator code, so it can be built and
-tested from fabricated figures, and `pipeline.build_report_context` is the one place that fills it.
+tested from fabricated figures, and `report_context.build_report_context` is the one place that fills it.
 """
 
 from __future__ import annotations
