@@ -14,7 +14,7 @@ from test_publish_report import make_context
 from csc_report.authority_config import config_path, load_authority_config
 from csc_report.errors import UsageError
 from csc_report.publish import paper
-from csc_report.publish.model import build_report
+from csc_report.publish.build import build_report
 from csc_report.publish.report import render
 from csc_report.report_layout import load_layout
 

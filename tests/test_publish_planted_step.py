@@ -12,7 +12,7 @@ import pytest
 
 from csc_report import spc
 from csc_report.publish import ReportContext, publish_report
-from csc_report.publish.model import build_report
+from csc_report.publish.build import build_report
 
 MONTH = pd.Period("2013-06", "M")
 SIGMA = 5.0

@@ -27,7 +27,7 @@ from csc_report.dfe import lookup
 from csc_report.generate import generate_inbox
 from csc_report.generate.layout import LAYOUTS
 from csc_report.months import shift
-from csc_report.publish.model import build_report
+from csc_report.publish.build import build_report
 from csc_report.settings import RunPaths
 from csc_report.validation import validate_extract
 

@@ -16,8 +16,9 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from csc_report.issues import ISSUE_COLUMNS
+from csc_report.publish.build import build_report
 from csc_report.publish.context import ReportContext
-from csc_report.publish.model import Report, build_report
+from csc_report.publish.model import Report
 from csc_report.publish.tables import plain_number
 from csc_report.publish.workbook import write_workbook
 

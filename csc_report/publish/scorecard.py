@@ -4,7 +4,7 @@ first sheet of tables.xlsx).
 The paper shows the figures config/report.yaml chose; the scorecard shows all of them, so nothing the
 catalogue computes is out of sight: value, target, RAG (in words), direction of travel against last month
 read by the measure's polarity, the SPC variation and assurance icons, and the DfE benchmarks. Each row is
-the paper's own table row (model._Builder.headline_row), so the two views cannot disagree on a figure.
+the paper's own table row (figures.Figures.headline_row), so the two views cannot disagree on a figure.
 """
 
 from __future__ import annotations
@@ -15,8 +15,12 @@ from typing import TYPE_CHECKING
 from csc_report.publish import benchmark_view
 from csc_report.publish.commentary import normalise_key
 from csc_report.publish.formatting import as_number
+from csc_report.publish.paper import PlannedSection
 
-if TYPE_CHECKING:  # the model builds the scorecard; importing it here would be circular
+if (
+    TYPE_CHECKING
+):  # the model holds the scorecard, and figures the model's rows: importing them would be circular
+    from csc_report.publish.figures import Figures
     from csc_report.publish.model import Row, Section
 
 IMPROVING, WORSENING = "Improving", "Worsening"
@@ -79,28 +83,28 @@ class Scorecard:
         return SHEET_HEADERS + areas, rows, units
 
 
-def build_scorecard(builder, sections: list[Section]) -> Scorecard:
+def build_scorecard(plan: list[PlannedSection], figures: Figures, sections: list[Section]) -> Scorecard:
     """Every indicator of the month once, under the paper section whose aliases take its section (the
     paper's order), else under its own section's name, after them in catalogue order."""
     titles: dict[str, tuple[str, str]] = {}
-    for planned in builder.plan:
+    for planned in plan:
         for alias in planned.spec.aliases:
             titles.setdefault(normalise_key(alias), (planned.spec.id, planned.spec.title))
     groups: dict[str, ScoreGroup] = {
-        planned.spec.id: ScoreGroup(planned.spec.id, planned.spec.title) for planned in builder.plan
+        planned.spec.id: ScoreGroup(planned.spec.id, planned.spec.title) for planned in plan
     }
-    for row in builder.ctx.indicators:
+    for row in figures.ctx.indicators:
         name = str(row.get("section") or "other")
         key = normalise_key(name)
         group_id, title = titles.get(key, ("section-" + key.replace(" ", "-"), name[:1].upper() + name[1:]))
         group = groups.setdefault(group_id, ScoreGroup(group_id, title))
         unit = row.get("unit") or "count"
-        figure = builder.headline_row(row)
-        direction = builder.ctx.directions.get(row["indicator_id"])
+        figure = figures.headline_row(row)
+        direction = figures.ctx.directions.get(row["indicator_id"])
         group.rows.append(
             ScoreRow(figure, travel(figure.vs_last_month, direction), unit, as_number(row.get("value")),
                      as_number(row.get("target")),
-                     benchmark_view.standing(builder.ctx.benchmarks, row["indicator_id"]))
+                     benchmark_view.standing(figures.ctx.benchmarks, row["indicator_id"]))
         )  # fmt: skip
     shown = {row.label for s in sections for row in [*s.rows, *(r for b in s.blocks for r in b.rows)]}
     kept = [group for group in groups.values() if group.rows]
