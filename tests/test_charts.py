@@ -18,8 +18,8 @@ from csc_report.publish.charts import (
     TARGET_STYLE,
     ChartRenderer,
     Panel,
-    nice_ticks,
 )
+from csc_report.publish.svg import nice_ticks
 
 NS = "{http://www.w3.org/2000/svg}"
 MONTHS = [f"M{i}" for i in range(16)]

@@ -1,37 +1,36 @@
 """Charts for the report: SVG drawn directly, to read in greyscale, print sharp and cost next to nothing.
 
-A chart is a few dozen lines, circles and labels, so it is written as SVG text here rather than drawn
-by a plotting library: matplotlib spent about 0.3 s a chart laying out ticks and text (70% of a month's
-publishing). The picture is the same one: a line chart is one or more panels of one series each
+A chart is a few dozen lines, circles and labels, so it is written as SVG text (publish/svg.py) rather
+than drawn by a plotting library: matplotlib spent about 0.3 s a chart laying out ticks and text (70% of
+a month's publishing). The picture is the same one: a line chart is one or more panels of one series each
 (docs/spc.md: a panel's limits are its own series'); signals differ by marker shape as well as colour
 and a target is dashed, England dash-dot, so a black-and-white print still tells them apart; bars carry
-their value as text. Alt text is generated from the same numbers. Text is left to the reader's fonts
-(no web font: outputs work offline), so widths are estimated from character counts, with room to spare.
+their value as text. Alt text is generated from the same numbers (publish/alt_text.py).
 """
 
 from __future__ import annotations
 
 import base64
-import math
 import textwrap
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
 
 from csc_report import spc
-from csc_report.publish.disclosure import SUPPRESSED
 from csc_report.publish.formatting import format_value
+from csc_report.publish.svg import (
+    AXIS_COLOR,
+    DPI,
+    FONT,
+    HEIGHT,
+    LINE_COLOR,
+    PT,
+    TICK,
+    WIDTH,
+    Frame,
+    Svg,
+    value_axis,
+)
 from csc_report.publish.tables import PublishedTable
 
-DPI = 120  # pixels per inch of the drawing's own size (the report scales it to the page)
-PT = DPI / 72  # pixels per typographic point
-WIDTH, HEIGHT = 840, 324  # 7 x 2.7 inches
-FONT = 8 * PT
-FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"
-CHAR = 0.6 * FONT  # an average character's width, for laying out labels
-LINE_COLOR = "#111111"
-AXIS_COLOR = "#000000"
-GRID_COLOR = "#dddddd"
-TEXT_COLOR = "#222222"
 TARGET_STYLE = {"color": "#444444", "dash": (3.7, 1.6), "width": 1.2}
 # XmR: the mean solid and thin, the limits dotted, England dash-dot; special-cause points (one marker
 # each, spc.XmR.marker) differ by shape as well as colour (Making Data Count's blue and orange).
@@ -54,8 +53,6 @@ NEAR = 0.08  # target and England closer than this share of the axis: their end 
 BAR_COLOR = "#5a5a5a"
 LEGEND_ROW_CHARS = 110  # legend entries (label + key) that fit on one line above the plot
 LEGEND_ROW_INCHES = 0.2
-TICK = 3.5 * PT  # tick mark length, and the gap between a tick and its label
-MOST_TICKS = 6  # value-axis ticks at most
 
 
 @dataclass
@@ -138,7 +135,7 @@ class ChartRenderer:
             frame = Frame(left, 0.14 * HEIGHT, 0.98 * WIDTH, 0.9 * HEIGHT)
             frame.x_range = (0.0, high * 1.08)
             frame.y_range = (len(categories) - 0.5 + 0.05, -0.5 - 0.05)  # the first category on top
-            _value_axis(svg, frame, horizontal=True)
+            value_axis(svg, frame, horizontal=True)
             for i, (category, value, label) in enumerate(zip(categories, heights, labels, strict=True)):
                 y = frame.y(i)
                 band = 0.8 * abs(frame.y(0.5) - frame.y(0))
@@ -150,7 +147,7 @@ class ChartRenderer:
             span = len(categories) - 1 + 0.8
             frame.x_range = (-0.4 - 0.05 * span, len(categories) - 0.6 + 0.05 * span)
             frame.y_range = (0.0, high * 1.12)
-            _value_axis(svg, frame, horizontal=False)
+            value_axis(svg, frame, horizontal=False)
             band = 0.4 * (frame.x(1) - frame.x(0))
             for i, (category, value, label) in enumerate(zip(categories, heights, labels, strict=True)):
                 x = frame.x(i)
@@ -159,153 +156,6 @@ class ChartRenderer:
                 svg.text(x, frame.y(value) - 2 * PT, label, size=7 * PT, anchor="middle", middle=False)
         svg.axes_lines(frame)
         return svg.document()
-
-
-class Svg:
-    """An SVG document being written: shapes in drawing order, in pixels from the top left."""
-
-    def __init__(self, height: float, width: float = WIDTH) -> None:
-        self.height, self.width = height, width
-        self.parts: list[str] = []
-
-    def line(self, points, style: dict) -> None:
-        """A polyline (or segment) in a line style of this module: colour, dash (points), width."""
-        stroke = style["width"] * PT
-        dash = style.get("dash")
-        dashes = f' stroke-dasharray="{" ".join(_n(d * stroke) for d in dash)}"' if dash else ""
-        coordinates = " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
-        self.parts.append(
-            f'<polyline points="{coordinates}" fill="none" stroke="{style["color"]}" '
-            f'stroke-width="{_n(stroke)}"{dashes} stroke-linejoin="round"/>'
-        )
-
-    def rect(self, x: float, y: float, width: float, height: float, color: str) -> None:
-        self.parts.append(
-            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(max(width, 0))}" height="{_n(max(height, 0))}" '
-            f'fill="{color}"/>'
-        )
-
-    def marker(self, kind: str, x: float, y: float, size: float, fill: str, edge: str, edge_width: float):
-        """A marker `size` points across, centred on (x, y): a point, a star, an X or a diamond."""
-        r = size * PT / 2
-        paint = f'fill="{fill}" stroke="{edge}" stroke-width="{_n(edge_width * PT)}"'
-        if kind == "circle":
-            self.parts.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {paint}/>')
-            return
-        corners = " ".join(f"{_n(x + dx)},{_n(y + dy)}" for dx, dy in _SHAPES[kind](r))
-        self.parts.append(f'<polygon points="{corners}" {paint}/>')
-
-    def text(
-        self,
-        x: float,
-        y: float,
-        text: str,
-        *,
-        size: float = FONT,
-        anchor: str = "start",
-        middle: bool = True,
-        color: str = TEXT_COLOR,
-    ) -> None:
-        """Text at (x, y): centred on y (`middle`), else with its baseline on y."""
-        shift = ' dy="0.35em"' if middle else ""
-        self.parts.append(
-            f'<text x="{_n(x)}" y="{_n(y)}"{shift} font-size="{_n(size)}" text-anchor="{anchor}" '
-            f'fill="{color}">{escape(text)}</text>'
-        )
-
-    def axes_lines(self, frame: Frame) -> None:
-        """The left and bottom spines, over everything drawn inside the frame."""
-        style = {"color": AXIS_COLOR, "width": 0.8}
-        self.line([(frame.x0, frame.y0), (frame.x0, frame.y1), (frame.x1, frame.y1)], style)
-
-    def document(self) -> bytes:
-        width, height = _n(self.width), _n(self.height)
-        size = f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
-        return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" {size} font-family={quoteattr(FONT_FAMILY)}>'
-            f'<rect width="100%" height="100%" fill="#ffffff"/>' + "".join(self.parts) + "</svg>\n"
-        ).encode("utf-8")
-
-
-class Frame:
-    """A plot's box on the page (pixels) and the data ranges it shows: x and y map data to pixels."""
-
-    def __init__(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
-        self.x_range = (0.0, 1.0)
-        self.y_range = (0.0, 1.0)
-
-    def x(self, value: float) -> float:
-        low, high = self.x_range
-        return self.x0 + (value - low) / (high - low) * (self.x1 - self.x0)
-
-    def y(self, value: float) -> float:
-        low, high = self.y_range
-        return self.y1 - (value - low) / (high - low) * (self.y1 - self.y0)
-
-
-def _n(value: float) -> str:
-    """A coordinate to one decimal place, without a trailing .0."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _star(r: float) -> list[tuple[float, float]]:
-    """Five points r from the centre, the inner corners at 0.382 r (a regular star)."""
-    radii = [r, 0.381966 * r] * 5
-    return [(d * math.sin(k * math.pi / 5), -d * math.cos(k * math.pi / 5)) for k, d in enumerate(radii)]
-
-
-def _cross(r: float) -> list[tuple[float, float]]:
-    """A filled X: a plus of arms r long and 0.4 r wide, turned 45 degrees."""
-    w = 0.2 * r
-    arm = [(w, w), (w, r), (-w, r)]  # one arm of the plus, anticlockwise; the others are it turned
-    plus = [
-        (x * cos - y * sin, x * sin + y * cos)
-        for cos, sin in ((1, 0), (0, 1), (-1, 0), (0, -1))
-        for x, y in arm
-    ]
-    c = math.sqrt(0.5)
-    return [((x - y) * c, (x + y) * c) for x, y in plus]
-
-
-def _diamond(r: float) -> list[tuple[float, float]]:
-    return [(0, -r), (r, 0), (0, r), (-r, 0)]
-
-
-_SHAPES = {"star": _star, "x": _cross, "diamond": _diamond}
-
-
-def nice_ticks(low: float, high: float, most: int = MOST_TICKS) -> tuple[list[float], int]:
-    """Axis ticks at a round step (1, 2 or 5 times a power of ten) inside [low, high], at most `most` of
-    them, and the decimal places their labels need (none for a step of 1 or more: a count's axis never
-    reads 2.5 children)."""
-    span = high - low
-    if span <= 0:
-        return [low], 0
-    magnitude = 10 ** math.floor(math.log10(span / most))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if span / (m * magnitude) <= most)
-    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
-    decimals = next(d for d in range(10) if abs(round(step, d) - step) < step * 1e-6)
-    return [k * step for k in range(first, last + 1)], decimals
-
-
-def _value_axis(svg: Svg, frame: Frame, horizontal: bool) -> None:
-    """The value axis's ticks and labels, with grid lines across the plot (vertical charts only)."""
-    low, high = frame.x_range if horizontal else frame.y_range
-    ticks, decimals = nice_ticks(min(low, high), max(low, high))
-    tick = {"color": AXIS_COLOR, "width": 0.8}
-    for value in ticks:
-        label = f"{value:,.{decimals}f}"
-        if horizontal:
-            x = frame.x(value)
-            svg.line([(x, frame.y1), (x, frame.y1 + TICK)], tick)
-            svg.text(x, frame.y1 + TICK + FONT, label, anchor="middle")
-        else:
-            y = frame.y(value)
-            svg.line([(frame.x0, y), (frame.x1, y)], {"color": GRID_COLOR, "width": 0.8})
-            svg.line([(frame.x0 - TICK, y), (frame.x0, y)], tick)
-            svg.text(frame.x0 - 2 * TICK, y, label, anchor="end")
 
 
 def _legend_grid(labels: list[str]) -> tuple[int, int]:
@@ -339,7 +189,7 @@ def _draw_panel(svg: Svg, frame: Frame, x_labels: list[str], panel: Panel, count
     last = max(len(x_labels) - 1, 1)
     frame.x_range = (-0.05 * last, last * 1.05)
     frame.y_range = value_range(panel)
-    _value_axis(svg, frame, horizontal=False)
+    value_axis(svg, frame, horizontal=False)
     chart = panel.chart
     for x0, x1, mean, lower, upper in _limit_spans(chart, frame):
         for level, style in ((mean, MEAN_STYLE), (upper, LIMIT_STYLE), (lower, LIMIT_STYLE)):
@@ -499,88 +349,3 @@ def _markers(chart: spc.XmR) -> dict[str, list[int]]:
         if signal is not None:
             found.setdefault(signal.kind, []).append(i)
     return found
-
-
-def describe_panels(period_labels: list[str], panels: list[Panel]) -> str:
-    """Alt text: what each panel shows, from when to when, its latest, lowest and highest points, its
-    limits and marked points."""
-    parts = [
-        f"{'Line chart' if len(panels) == 1 else f'{len(panels)} line charts'} by month, "
-        f"{period_labels[0]} to {period_labels[-1]}."
-    ]
-    for panel in panels:
-        unit = panel.unit
-        points = [(p, v) for p, v in zip(period_labels, panel.values, strict=True) if v is not None]
-        if not points:
-            parts.append(f"{panel.title}: no figures.")
-            continue
-        low = min(points, key=lambda point: point[1])
-        high = max(points, key=lambda point: point[1])
-        gaps = len(panel.values) - len(points)
-        latest = points[-1]
-        parts.append(
-            f"{panel.title}: latest {format_value(latest[1], unit)} ({latest[0]}), "
-            f"lowest {format_value(low[1], unit)} ({low[0]}), "
-            f"highest {format_value(high[1], unit)} ({high[0]})"
-            + (f"; no figure for {gaps} month{'s' if gaps > 1 else ''}." if gaps else ".")
-        )
-        if panel.partial:
-            parts.append(
-                f"Hollow points, partial history, not in the limits: "
-                f"{', '.join(period_labels[i] for i in sorted(panel.partial))}."
-            )
-        if panel.target is not None:
-            parts.append(f"Dashed line: target {format_value(panel.target, unit)}.")
-        if panel.reference is not None:
-            parts.append(f"Dash-dot line: {panel.reference[0]}.")
-        chart = panel.chart
-        if chart is not None and chart.phases:
-            parts.append(_describe_phases(period_labels, chart, unit))
-        elif chart is not None and chart.has_limits:
-            flagged = [i for i in range(len(chart.values)) if chart.marker(i) is not None]
-            parts.append(
-                f"Solid grey line: average {format_value(chart.mean, unit)}; dotted lines: process limits "
-                f"{format_value(chart.lower, unit)} and {format_value(chart.upper, unit)}"
-                + (
-                    f"; special-cause points marked: {', '.join(period_labels[i] for i in flagged)}."
-                    if flagged
-                    else "; no special-cause points."
-                )
-            )
-        elif chart is not None and chart.note:
-            parts.append(f"No process limits: {chart.note}.")
-        if value_range(panel)[0] > 0:
-            parts.append("The value axis does not start at 0.")
-    return " ".join(parts)
-
-
-def _describe_phases(period_labels: list[str], chart: spc.XmR, unit: str) -> str:
-    """Alt text of a phased chart: each phase's months, limits (or why none) and marked points."""
-    fmt = lambda v: format_value(v, unit)  # noqa: E731
-    parts = []
-    for phase in chart.phases:
-        head = f"From {period_labels[phase.start]}" + (
-            f" ({phase.since}: {phase.text})" if phase.since else ""
-        )
-        if phase.mean is None:
-            parts.append(f"{head}: no process limits, {phase.note}.")
-            continue
-        flagged = [period_labels[i] for i in range(phase.start, phase.stop) if chart.marker(i) is not None]
-        parts.append(
-            f"{head}: average {fmt(phase.mean)}, process limits {fmt(phase.lower)} and {fmt(phase.upper)}"
-            + (
-                f"; special-cause points marked: {', '.join(flagged)}."
-                if flagged
-                else "; no special-cause points."
-            )
-        )
-    return "Dashed vertical lines mark known changes, each starting a new phase. " + " ".join(parts)
-
-
-def describe_bars(what: str, categories: list[str], labels: list[str]) -> str:
-    """Alt text: every bar's category and value (a suppressed one says so)."""
-    spoken = {SUPPRESSED: "suppressed", "": "no figure"}
-    items = ", ".join(
-        f"{category} {spoken.get(label, label)}" for category, label in zip(categories, labels, strict=True)
-    )
-    return f"Bar chart of {what}: {items}."

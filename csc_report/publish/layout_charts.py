@@ -12,7 +12,8 @@ import pandas as pd
 
 from csc_report.publish import benchmark_view, signals
 from csc_report.publish import highlights as rules
-from csc_report.publish.charts import Chart, ChartRenderer, Panel, describe_bars, describe_panels
+from csc_report.publish.alt_text import describe_bars, describe_panels
+from csc_report.publish.charts import Chart, ChartRenderer, Panel
 from csc_report.publish.disclosure import SUPPRESSED
 from csc_report.publish.figures import Figures
 from csc_report.publish.formatting import as_number, day_label, format_value, month_label

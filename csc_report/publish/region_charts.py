@@ -2,12 +2,12 @@
 the authorities sorted best first (by the measure's polarity, as their ranks), one dot each, with the
 region's figure (solid line) and England's published figure (dash-dot line).
 
-Drawn with publish.charts' own SVG writer and styles, so they print and read in greyscale as the
-authority report's charts do: the two lines differ by dash, not colour alone, and a legend under the
-axis names each with its figure. The drawing is a third of a page wide at the report's type size, so
-it needs no shrinking to fit three across; an authority's name longer than the room is shortened with
-an ellipsis in the drawing only, as the alt text names every authority in full with its figure in the
-order drawn.
+Drawn with the report charts' SVG writer (publish/svg.py) and line styles, so they print and read in
+greyscale as the authority report's charts do: the two lines differ by dash, not colour alone, and a
+legend under the axis names each with its figure. The drawing is a third of a page wide at the report's
+type size, so it needs no shrinking to fit three across; an authority's name longer than the room is
+shortened with an ellipsis in the drawing only, as the alt text names every authority in full with its
+figure in the order drawn.
 """
 
 from __future__ import annotations
@@ -15,21 +15,11 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from csc_report.publish.charts import (
-    AXIS_COLOR,
-    CHAR,
-    ENGLAND_STYLE,
-    FONT,
-    LINE_COLOR,
-    MEAN_STYLE,
-    TICK,
-    Frame,
-    Svg,
-    nice_ticks,
-)
+from csc_report.publish.charts import ENGLAND_STYLE, MEAN_STYLE
 from csc_report.publish.disclosure import SUPPRESSED
 from csc_report.publish.formatting import as_number, format_value
 from csc_report.publish.region_tables import Measure
+from csc_report.publish.svg import AXIS_COLOR, CHAR, FONT, LINE_COLOR, TICK, Frame, Svg, nice_ticks
 
 WIDTH = 300  # pixels (2.5 inches at the charts' DPI): three across an A4 page
 NAME_CHARS = 16  # an authority's name in the drawing, at most (the alt text has it whole)
