@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from csc_report import indicators, warehouse
+from csc_report import indicator_catalogue, indicators, warehouse
 from csc_report.errors import CscError, DataError, FigureDisagrees, UsageError
 from csc_report.failures import machine_failure
 from csc_report.merged_notes import merged_rows_sql
@@ -106,7 +106,7 @@ def _show(value) -> str:
 
 def indicator_meta(indicator_id: str) -> dict:
     """The catalogue row of an indicator; an unknown id is a usage error that lists the valid ones."""
-    catalogue = indicators.catalogue()[0]
+    catalogue = indicator_catalogue.catalogue()[0]
     found = catalogue[catalogue["indicator_id"] == indicator_id]
     if found.empty:
         valid = ", ".join(catalogue["indicator_id"])

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from csc_report import breakdowns, indicators
+from csc_report import breakdowns, indicators, stored_results
 from csc_report.errors import DataError, FigureDisagrees, UsageError
 from csc_report.explain import default_output, open_warehouse, tidy, with_merged_rows
 from csc_report.permissions import write_private_csv
@@ -32,7 +32,7 @@ def breakdown_of(table_id: str) -> breakdowns.Breakdown:
 def stored_cell(con: duckdb.DuckDBPyConnection, la: str, month: str, b: breakdowns.Breakdown, category: str):
     """The published count of the cell, before suppression; DataError when the table was not published
     (its cohort not available that month, or the month never run) or the category is not one of it."""
-    table = indicators.stored_tables(con, la, month).get(b.table_id)
+    table = stored_results.stored_tables(con, la, month).get(b.table_id)
     if table is None:
         raise DataError(
             f"{b.table_id} for {la} {month}: no table (the month not run here, or {b.cohort.indicator_id} "

@@ -34,7 +34,7 @@ from csc_report import settings
 from csc_report.dfe.measures import BY_ID
 from csc_report.dfe.rank import rank_authorities
 from csc_report.errors import UsageError
-from csc_report.indicators import catalogue
+from csc_report.indicator_catalogue import catalogue
 from csc_report.lock import warehouse_lock
 from csc_report.permissions import FILE_MODE, private_folder
 from csc_report.publish.disclosure import SUPPRESSED

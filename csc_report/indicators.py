@@ -6,7 +6,9 @@ counts (`<family>.rows.sql`: one table macro rows_<indicator_id>(la, m) per indi
 whether it is counted in the count, the numerator or the denominator only; the family's query counts
 them and `csc-report explain` lists them, so a figure and its rows cannot drift apart); breakdown tables are
 `sql/tables/<table_id>.sql`, described in the YAML of their section. So `grep -r <id> sql/` finds a
-definition in one step, and this module only runs the files and joins their results to the metadata.
+definition in one step, and this module only runs the files and joins their results to the metadata
+(read and checked by csc_report/indicator_catalogue.py). What a month stored is read back by
+csc_report/stored_results.py.
 
 Each query takes DuckDB named parameters, passed only where the query mentions them:
     $la           the LA code
@@ -23,7 +25,6 @@ numerator and denominator empty and a note naming what is missing; the run goes 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from datetime import date
 from functools import cache
@@ -31,124 +32,16 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 
 from csc_report import standards
 from csc_report import targets as targets_mod
-from csc_report.catalogue import column_headers, list_names
-from csc_report.errors import UsageError
+from csc_report.indicator_catalogue import FAMILIES, INDICATOR_DIR, LIST_NAMES, TABLE_DIR, catalogue
 from csc_report.merged_notes import with_repeat_notes
 from csc_report.months import month_end, month_start, r12_start
-from csc_report.settings import SQL_DIR
-from csc_report.units import INDICATOR_UNITS
 from csc_report.warehouse_reference import population_for
 
-INDICATOR_DIR = SQL_DIR / "indicators"
-TABLE_DIR = SQL_DIR / "tables"
 MACROS_SQL = INDICATOR_DIR / "_macros.sql"
-
-PERIODS = ("month", "r12", "asat")
 RESULT_COLUMNS = ["indicator_id", "value", "numerator", "denominator", "note"]
-# List id -> how notes name it ("List 5 (section 47 enquiries)"), from config/lists.yaml.
-LIST_NAMES = list_names()
-# The order of the report's sections (the seed report's, with S47 after assessments): one family each.
-FAMILIES = (
-    "referrals", "re_referrals", "assessments", "s47", "children_in_need", "child_protection", "looked_after",
-    "leaving_care", "adoption", "workforce", "caseloads", "early_help",
-)  # fmt: skip
-POLARITIES = ("higher", "lower")  # which way is better: a target's direction wins over the YAML's
-
-
-# --- the catalogue ---------------------------------------------------------------------------------
-
-
-@cache
-def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(indicators, tables, requirements) read from `sql/indicators/*.yaml`, checked.
-
-    indicators: family, indicator_id, label, section, unit, period, definition, not_available_note,
-    polarity (higher or lower is better, for RAG and SPC where no target says; else None), sort_order;
-    tables: family, table_id, title, section, sql, definition; requirements: item_id,
-    list_id, column_name (item_id is an indicator or table id).
-    """
-    indicators, tables, requirements = [], [], []
-    strays = sorted({p.stem for p in INDICATOR_DIR.glob("*.yaml")} - set(FAMILIES))
-    if strays:
-        raise UsageError(f"{INDICATOR_DIR}: families not in indicators.FAMILIES: {', '.join(strays)}")
-    for family in FAMILIES:
-        path = INDICATOR_DIR / f"{family}.yaml"
-        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for item in meta.get("indicators", []):
-            _check_item(path, item, ("id", "label", "unit", "period", "definition", "requires"))
-            if (
-                item["unit"] not in INDICATOR_UNITS
-                or item["period"] not in PERIODS
-                or item.get("polarity") not in (None, *POLARITIES)
-            ):
-                raise UsageError(
-                    f"{path}: {item['id']}: unit must be one of {INDICATOR_UNITS}, period one of {PERIODS}, "
-                    f"polarity (if given) one of {POLARITIES}"
-                )
-            indicators.append(
-                {
-                    "family": family,
-                    "indicator_id": item["id"],
-                    "label": item["label"],
-                    "section": item.get("section", meta["section"]),
-                    "unit": item["unit"],
-                    "period": item["period"],
-                    "definition": " ".join(item["definition"].split()),
-                    "not_available_note": item.get("not_available_note"),
-                    "polarity": item.get("polarity"),
-                    "sort_order": len(indicators),
-                }
-            )
-            requirements += _requirements(path, item)
-        for item in meta.get("tables", []):
-            _check_item(path, item, ("id", "title", "sql", "definition", "requires"))
-            if not (TABLE_DIR / item["sql"]).exists():
-                raise UsageError(f"{path}: {item['id']}: {TABLE_DIR / item['sql']} not found")
-            tables.append(
-                {
-                    "family": family,
-                    "table_id": item["id"],
-                    "title": item["title"],
-                    "section": item.get("section", meta["section"]),
-                    "sql": item["sql"],
-                    "definition": " ".join(item["definition"].split()),
-                }
-            )
-            requirements += _requirements(path, item)
-    ids = [i["indicator_id"] for i in indicators] + [t["table_id"] for t in tables]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise UsageError(f"{INDICATOR_DIR}: ids defined twice: {', '.join(duplicates)}")
-    return (
-        pd.DataFrame(indicators),
-        pd.DataFrame(tables),
-        pd.DataFrame(requirements, columns=["item_id", "list_id", "column_name", "header"]),
-    )
-
-
-def _check_item(path: Path, item: dict, keys: tuple[str, ...]) -> None:
-    missing = [k for k in keys if k not in item]
-    if missing:
-        raise UsageError(f"{path}: {item.get('id', '?')}: missing key(s) {', '.join(missing)}")
-
-
-def _requirements(path: Path, item: dict) -> list[dict]:
-    rows = []
-    for need in item["requires"]:
-        if need.get("list") not in LIST_NAMES or not need.get("columns"):
-            raise UsageError(
-                f"{path}: {item['id']}: requires entries are {{list: <list id>, columns: [...]}}"
-            )
-        headers = column_headers().get(need["list"], {})
-        rows += [
-            {"item_id": item["id"], "list_id": need["list"], "column_name": c, "header": headers.get(c, c)}
-            for c in need["columns"]
-        ]
-    return rows
 
 
 # --- parameters and running SQL ---------------------------------------------------------------------
@@ -256,7 +149,7 @@ def compute_indicators(
     needs = catalogue()[2].query("item_id in @indicators.indicator_id")
     frame["note"] = with_repeat_notes(con, la_code, params["m"], frame, needs)
     frame["rag"] = targets_mod.rag(frame["value"], frame["target"], frame["direction"], frame["tolerance"])
-    return _records(frame)
+    return as_records(frame)
 
 
 def _check_results(results: pd.DataFrame, indicators: pd.DataFrame) -> None:
@@ -357,7 +250,7 @@ def _assemble(con, params, indicators, results, target_frame) -> pd.DataFrame:
             con.unregister(name)
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
+def as_records(frame: pd.DataFrame) -> list[dict]:
     """DataFrame -> list of dicts with None (not NaN) for empty cells."""
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
@@ -380,86 +273,3 @@ def compute_tables(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> 
         frame = run_query(con, (TABLE_DIR / table.sql).read_text(encoding="utf-8"), params)
         out[table.table_id] = frame.iloc[0:0] if table.table_id in missing else frame
     return out
-
-
-# --- reading back (csc_report.warehouse.store_results stores) -------------------------------------
-
-
-def stored_indicators(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> list[dict]:
-    """The stored indicator rows of (la_code, month), in catalogue order, with period and definition.
-
-    period says what the figure covers: 'YYYY-MM' (dated in the month), 'YYYY-MM to YYYY-MM' (the
-    rolling 12 months) or 'YYYY-MM-DD' (at the month end).
-    """
-    m = month_start(month)
-    periods = {
-        "month": m.strftime("%Y-%m"),
-        "r12": f"{r12_start(m):%Y-%m} to {m:%Y-%m}",
-        "asat": month_end(m).isoformat(),
-    }
-    con.register("_catalogue", catalogue()[0])
-    try:
-        frame = con.execute(
-            """
-            select v.indicator_id, v.label, v.section, v.unit, c.period, c.definition, v.value,
-                v.numerator, v.denominator, v.target, v.rag, v.note
-            from indicator_values as v
-            left join _catalogue as c using (indicator_id)
-            where v.la_code = $la and v.month = $m
-            order by c.sort_order nulls last, v.indicator_id
-            """,
-            {"la": la_code, "m": month_start(month)},
-        ).df()
-    finally:
-        con.unregister("_catalogue")
-    return [{**row, "period": periods.get(row["period"], "")} for row in _records(frame)]
-
-
-def stored_values(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> dict[str, float | None]:
-    """indicator_id -> stored value for (la_code, month); {} when the month was never computed."""
-    rows = con.execute(
-        "select indicator_id, value from indicator_values where la_code = $la and month = $m",
-        {"la": la_code, "m": month_start(month)},
-    ).fetchall()
-    return dict(rows)
-
-
-def stored_tables(con: duckdb.DuckDBPyConnection, la_code: str, month: str) -> dict[str, pd.DataFrame]:
-    """table_id -> DataFrame of the stored tables of (la_code, month), in catalogue order."""
-    rows = dict(
-        con.execute(
-            "select table_id, data::VARCHAR from report_tables where la_code = $la and month = $m",
-            {"la": la_code, "m": month_start(month)},
-        ).fetchall()
-    )
-    known = catalogue()[1]["table_id"].tolist()
-    order = [t for t in known if t in rows] + sorted(set(rows) - set(known))
-    return {t: pd.DataFrame(json.loads(rows[t])) for t in order}
-
-
-def trends(
-    con: duckdb.DuckDBPyConnection, la_code: str, indicator_ids: list[str], month: str, n: int = 13
-) -> dict[str, pd.DataFrame]:
-    """indicator_id -> the last n months (ending at month) of that stored indicator: columns month
-    ('YYYY-MM'), value, note. One query for all of them: one per indicator cost five times the CPU.
-
-    Every month appears; a month never computed or not available has an empty value, so a chart shows
-    the gap rather than joining across it. The note says, among other things, when the history covers a
-    month's figure only partly: such a point takes no part in SPC (publish/signals.py).
-    """
-    frame = con.execute(
-        """
-        with months as (
-            select unnest(generate_series($m - to_months($n - 1), $m, interval 1 month))::date as month
-        ),
-        wanted as (select unnest($ids::varchar[]) as indicator_id)
-        select wanted.indicator_id, strftime(months.month, '%Y-%m') as month, v.value, v.note
-        from wanted cross join months
-        left join indicator_values as v
-            on v.month = months.month and v.la_code = $la and v.indicator_id = wanted.indicator_id
-        order by wanted.indicator_id, months.month
-        """,
-        {"la": la_code, "ids": list(indicator_ids), "m": month_start(month), "n": n},
-    ).df()
-    by_id = {key: rows for key, rows in frame.groupby("indicator_id", sort=False)}
-    return {i: by_id[i].drop(columns="indicator_id").reset_index(drop=True) for i in indicator_ids}

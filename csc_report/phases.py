@@ -44,8 +44,8 @@ class Change:
 
 
 def known_names(catalogue: pd.DataFrame) -> dict[str, list[str]]:
-    """What a change may touch, from the indicator catalogue (indicators.catalogue()[0]): each indicator
-    id, section (`looked after`) and family (`looked_after`) -> its indicator ids."""
+    """What a change may touch, from the indicator catalogue (indicator_catalogue.catalogue()[0]): each
+    indicator id, section (`looked after`) and family (`looked_after`) -> its indicator ids."""
     found: dict[str, list[str]] = {}
     for row in catalogue.itertuples(index=False):
         for name in dict.fromkeys((row.indicator_id, row.section, row.family)):

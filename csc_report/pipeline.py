@@ -25,6 +25,7 @@ from csc_report import (
     actions,
     breakdowns,
     export,
+    indicator_catalogue,
     indicators,
     key_guard,
     phases,
@@ -193,13 +194,13 @@ def load(
     population_csv = reference / "population.csv"
     authority = load_authority_config(config_path(paths.inbox, la))
     targets = targets_mod.load_targets(
-        reference / "targets.yaml", known_ids=indicators.catalogue()[0]["indicator_id"]
+        reference / "targets.yaml", known_ids=indicator_catalogue.catalogue()[0]["indicator_id"]
     )
     names = authority_names(reference / "authorities.csv")
     commentary_md = paths.month_dir(la, month) / "commentary.md"
     commentary = parse_commentary(commentary_md) if commentary_md.exists() else {}
     changes = phases.load_changes(
-        paths.inbox / la / phases.FILE_NAME, phases.known_names(indicators.catalogue()[0])
+        paths.inbox / la / phases.FILE_NAME, phases.known_names(indicator_catalogue.catalogue()[0])
     )
     con = warehouse.connect(paths.warehouse_file(la))
     try:

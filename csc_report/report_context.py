@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from csc_report import indicators, phases, warehouse, warehouse_reference
+from csc_report import indicator_catalogue, indicators, phases, stored_results, warehouse, warehouse_reference
 from csc_report import targets as targets_mod
 from csc_report.dfe import distributions
 from csc_report.dfe import lookup as benchmarks
@@ -19,12 +19,12 @@ TREND_MONTHS = 24  # the XmR limits of each trend use up to the last 24 months (
 
 def build_report_context(con, la: str, month: str, issues: list[Issue]) -> ReportContext:
     """Everything the report is made of, read from the warehouse (and the run's own issues)."""
-    rows = indicators.stored_indicators(con, la, month)
+    rows = stored_results.stored_indicators(con, la, month)
     previous_month, last_year_month = shift(month, -1), shift(month, -12)
-    previous = indicators.stored_values(con, la, previous_month)
-    last_year = indicators.stored_values(con, la, last_year_month)
+    previous = stored_results.stored_values(con, la, previous_month)
+    last_year = stored_results.stored_values(con, la, last_year_month)
     ids = [row["indicator_id"] for row in rows]
-    trends = indicators.trends(con, la, ids, month, n=TREND_MONTHS)
+    trends = stored_results.trends(con, la, ids, month, n=TREND_MONTHS)
     targets = warehouse_reference.stored_targets(con)
     return ReportContext(
         la_code=la,
@@ -35,7 +35,7 @@ def build_report_context(con, la: str, month: str, issues: list[Issue]) -> Repor
         trends=trends,
         previous=previous,
         last_year=last_year,
-        tables=indicators.stored_tables(con, la, month),
+        tables=stored_results.stored_tables(con, la, month),
         unavailable=dict(indicators.unavailable(con, la, month_start(month)).itertuples(index=False)),
         data_quality=issues_to_arrow(issues).to_pandas(),
         dq_previous_counts=warehouse.dq_counts(con, la, previous_month),
@@ -50,6 +50,6 @@ def build_report_context(con, la: str, month: str, issues: list[Issue]) -> Repor
 def directions(targets: dict[str, targets_mod.Target]) -> dict[str, str]:
     """indicator_id -> which way is better (for SPC's reading): a target's direction, else the polarity
     the indicator's YAML declares."""
-    catalogue = indicators.catalogue()[0].dropna(subset=["polarity"])
+    catalogue = indicator_catalogue.catalogue()[0].dropna(subset=["polarity"])
     declared = dict(zip(catalogue["indicator_id"], catalogue["polarity"], strict=True))
     return {**declared, **{indicator_id: target.direction for indicator_id, target in targets.items()}}

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import DEMO_LA, DEMO_MONTHS, la_file
 
-from csc_report import breakdowns, indicators
+from csc_report import breakdowns, indicators, stored_results
 from csc_report.explain_breakdown import explain_cell
 from csc_report.publish.disclosure import SUPPRESSED
 
@@ -154,7 +154,7 @@ def test_every_breakdown_adds_up_to_its_cohort_in_every_demo_month(demo):
     checked = set()
     try:
         for month in DEMO_MONTHS:
-            stored = indicators.stored_tables(con, DEMO_LA, month)
+            stored = stored_results.stored_tables(con, DEMO_LA, month)
             figures = con.execute(
                 "SELECT indicator_id, value, denominator FROM indicator_values "
                 "WHERE la_code = ? AND month = ?",

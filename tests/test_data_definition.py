@@ -19,7 +19,7 @@ from csc_report.transforms import pseudonymise as pseudo
 from csc_report.transforms.extract import Extract
 from csc_report.transforms.specs import _build_lists, _expand_lists, load_lists
 
-from csc_report import catalogue, indicators, warehouse
+from csc_report import catalogue, indicator_catalogue, warehouse
 from csc_report.issues import ISSUE_COLUMNS, ISSUE_SCHEMA
 from csc_report.validation import gx_engine
 
@@ -80,10 +80,10 @@ def test_the_catalogue_is_derived_from_lists_yaml():
     assert catalogue.LISTS == tuple(SPECS)
     assert catalogue.LIST_KEYS == {i: s.history_key for i, s in SPECS.items()}
     assert catalogue.canonical_columns() == {i: s.stored_columns for i, s in SPECS.items()}
-    assert set(indicators.LIST_NAMES) == set(SPECS)  # adoption and adopters included
-    assert indicators.LIST_NAMES["s47"] == "List 5 (section 47 enquiries)"
-    assert indicators.LIST_NAMES["adopters"] == "List 11 (adopters)"
-    assert indicators.LIST_NAMES["workforce"] == "the workforce extract"
+    assert set(indicator_catalogue.LIST_NAMES) == set(SPECS)  # adoption and adopters included
+    assert indicator_catalogue.LIST_NAMES["s47"] == "List 5 (section 47 enquiries)"
+    assert indicator_catalogue.LIST_NAMES["adopters"] == "List 11 (adopters)"
+    assert indicator_catalogue.LIST_NAMES["workforce"] == "the workforce extract"
 
 
 def test_identifier_columns_and_pseudonym_namespaces_are_unchanged():

@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-from csc_report import indicators, warehouse
+from csc_report import stored_results, warehouse
 from csc_report.errors import DataError
 from csc_report.months import shift
 
@@ -260,7 +260,7 @@ def test_stock_figures_are_each_months_own_extract(demo):
                 """,
                 {"la": LA, "m": warehouse.month_start(month)},
             ).fetchall()[0]
-            stored = indicators.stored_values(con, LA, month)
+            stored = stored_results.stored_values(con, LA, month)
             assert (stored["early_help_open"], stored["cp_plans_open"]) == own, month
     finally:
         con.close()

@@ -50,7 +50,16 @@ import pytest
 from conftest import found_in, planted_values
 from test_indicators_support import d, load, warehouse_connection
 
-from csc_report import actions, cli, explain, indicators, pipeline, warehouse, warehouse_results
+from csc_report import (
+    actions,
+    cli,
+    explain,
+    indicator_catalogue,
+    indicators,
+    pipeline,
+    warehouse,
+    warehouse_results,
+)
 from csc_report import month as month_mod
 from csc_report.generate import generate_inbox
 from csc_report.settings import RunPaths
@@ -118,7 +127,7 @@ def test_every_indicator_has_its_row_macro_and_every_row_macro_an_indicator(con)
     indicators.apply_macros(con)
     names = con.execute("SELECT DISTINCT function_name FROM duckdb_functions()").fetchall()
     macros = {name for (name,) in names if name.startswith("rows_")}
-    assert macros == {indicators.row_macro(i) for i in indicators.catalogue()[0]["indicator_id"]}
+    assert macros == {indicators.row_macro(i) for i in indicator_catalogue.catalogue()[0]["indicator_id"]}
 
 
 def listed(con, indicator_id, month="2013-06", *columns):
@@ -210,7 +219,7 @@ def test_every_available_figure_of_the_hand_built_months_equals_its_rows(month, 
             assert explanation.figure["value"] == pytest.approx(value), indicator_id
     checked = 0
     unavailable = set(indicators.unavailable(month, LA, pd.Timestamp(m).date())["item_id"])
-    for indicator_id in indicators.catalogue()[0]["indicator_id"]:
+    for indicator_id in indicator_catalogue.catalogue()[0]["indicator_id"]:
         if indicator_id in unavailable:
             with pytest.raises(explain.DataError, match="not available"):
                 explain.explain(month, LA, m, indicator_id)
@@ -346,7 +355,7 @@ def test_every_figure_of_a_generated_month_equals_its_rows(generated, m):
     unavailable = set(indicators.unavailable(con, LA, pd.Timestamp(m).date())["item_id"])
     # the pre-2014 layout has no pathway plans and no latest date of contact with care leavers
     assert unavailable == {"pathway_plans_in_date_pct", "care_leavers_contact_in_standard_pct"}
-    for indicator_id in sorted(set(indicators.catalogue()[0]["indicator_id"]) - unavailable):
+    for indicator_id in sorted(set(indicator_catalogue.catalogue()[0]["indicator_id"]) - unavailable):
         explanation = explain.explain(con, LA, m, indicator_id)
         assert explanation.agrees(), explanation.summary()
         assert explanation.rows["source_file"].notna().all() and explanation.rows["sheet"].notna().all()

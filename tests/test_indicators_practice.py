@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from test_indicators_support import LA, d, figures, load, warehouse_connection
 
-from csc_report import explain, indicators, standards
+from csc_report import explain, indicator_catalogue, standards
 from csc_report.authority_config import load_authority_config
 from csc_report.errors import UsageError
 from csc_report.months import month_start
@@ -28,7 +28,7 @@ def parts(f: dict) -> tuple:
 def rows_add_up(con, ids) -> None:
     """Each figure equals what its explain rows add up to (csc_report.explain.counted)."""
     computed = figures(con, JUNE)
-    units = indicators.catalogue()[0].set_index("indicator_id")["unit"]
+    units = indicator_catalogue.catalogue()[0].set_index("indicator_id")["unit"]
     for indicator_id in ids:
         counted = explain.counted(explain.figure_rows(con, LA, JUNE, indicator_id), units[indicator_id])
         for part, value in counted.items():

@@ -7,7 +7,7 @@ import json
 import pytest
 from test_indicators_support import LA, d, figures, load, set_population, warehouse_connection
 
-from csc_report import indicators, warehouse_results
+from csc_report import indicator_catalogue, indicators, stored_results, warehouse_results
 from csc_report.publish.report import INDICATOR_COLUMNS
 from csc_report.settings import CONFIG_DIR, SQL_DIR
 from csc_report.targets import Target, load_targets
@@ -31,11 +31,11 @@ con = pytest.fixture(warehouse_connection, name="con")
 
 
 def indicator_ids() -> list[str]:
-    return indicators.catalogue()[0]["indicator_id"].tolist()
+    return indicator_catalogue.catalogue()[0]["indicator_id"].tolist()
 
 
 def test_every_contract_id_is_defined_once_and_found_by_grep():
-    catalogue, tables, _ = indicators.catalogue()
+    catalogue, tables, _ = indicator_catalogue.catalogue()
     assert set(CONTRACT_INDICATORS) <= set(catalogue["indicator_id"])
     assert set(CONTRACT_TABLES) == set(tables["table_id"])
     for row in catalogue.itertuples():
@@ -83,7 +83,7 @@ def test_store_replace_trend_and_csv_rows(two_months):
     count = con.execute("select count(*) from indicator_values where month = '2013-06-01'").fetchall()[0][0]
     assert count == len(rows) == len(indicator_ids())
 
-    both = indicators.trends(con, LA, ["referrals", "cp_plans_open"], "2013-06")
+    both = stored_results.trends(con, LA, ["referrals", "cp_plans_open"], "2013-06")
     series = both["referrals"]
     assert list(series.columns) == ["month", "value", "note"]
     assert series["month"].tolist()[0] == "2012-06" and series["month"].tolist()[-1] == "2013-06"
@@ -95,8 +95,8 @@ def test_store_replace_trend_and_csv_rows(two_months):
     stored = [float("nan") if v is None else v for (v,) in plans]
     assert both["cp_plans_open"]["value"].tolist()[-2:] == pytest.approx(stored, nan_ok=True)
 
-    assert indicators.stored_values(con, LA, "2013-06")["referrals_r12"] == 2
-    weekly = indicators.stored_tables(con, LA, "2013-06")["referrals_weekly"]
+    assert stored_results.stored_values(con, LA, "2013-06")["referrals_r12"] == 2
+    weekly = stored_results.stored_tables(con, LA, "2013-06")["referrals_weekly"]
     assert weekly["week_start"].iloc[-1] == "2013-06-24"
     assert weekly["referrals"].sum() == 2  # 2 May and 3 June: both within the 13 weeks
     stored = con.execute(
@@ -105,7 +105,7 @@ def test_store_replace_trend_and_csv_rows(two_months):
     assert json.loads(stored)[0] == {"category": "NEG", "description": "Neglect", "children": 0}
 
     # publishing writes indicators.csv from these rows, in its own INDICATOR_COLUMNS order
-    csv_rows = {r["indicator_id"]: r for r in indicators.stored_indicators(con, LA, "2013-06")}
+    csv_rows = {r["indicator_id"]: r for r in stored_results.stored_indicators(con, LA, "2013-06")}
     assert set(INDICATOR_COLUMNS) <= set(csv_rows["referrals"])
     assert csv_rows["referrals"]["period"] == "2013-06"
     assert csv_rows["referrals_r12"]["period"] == "2012-07 to 2013-06"
@@ -120,7 +120,7 @@ def test_store_is_atomic(two_months):
     bad = rows + [rows[0]]  # a duplicate key fails the insert: the earlier results must survive
     with pytest.raises(Exception, match="(?i)constraint|duplicate"):
         warehouse_results.store_results(con, LA, "2013-06", bad, {})
-    assert indicators.stored_values(con, LA, "2013-06")["referrals"] == 1
+    assert stored_results.stored_values(con, LA, "2013-06")["referrals"] == 1
 
 
 def test_a_month_of_a_few_thousand_rows_computes(con):

@@ -25,7 +25,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from test_operations_processes import PAUSED_RUN, wait_for
 
 from csc_report import warehouse
-from csc_report.indicators import LIST_NAMES
+from csc_report.indicator_catalogue import LIST_NAMES
 from csc_report.months import month_start
 
 LA, MONTHS = DEMO_LA, DEMO_MONTHS

@@ -40,7 +40,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from referral_sheet import write_xlsx
 
-from csc_report import indicators, pipeline, warehouse, warehouse_reference
+from csc_report import indicator_catalogue, pipeline, warehouse, warehouse_reference
 from csc_report.errors import CscError
 from csc_report.generate import generate_inbox
 from csc_report.settings import SQL_DIR, RunPaths
@@ -166,9 +166,9 @@ def test_each_list_removed_in_turn(good, tmp_path, number):
     kept = pa.array([r != spec.id for r in good.rejected["list_id"].to_pylist()], pa.bool_())
     finish(case.paths, safe, good.rejected.filter(kept))
     report = case.report()
-    needed = set(indicators.catalogue()[2].query("list_id == @spec.id")["item_id"])
+    needed = set(indicator_catalogue.catalogue()[2].query("list_id == @spec.id")["item_id"])
     if needed:
-        said = f"not available: {indicators.LIST_NAMES[spec.id]} was not in this month's extract"
+        said = f"not available: {indicator_catalogue.LIST_NAMES[spec.id]} was not in this month's extract"
         assert said in report or said in html.unescape(case.scorecard())
     case.check_earlier_unchanged()
 
@@ -192,12 +192,12 @@ def test_each_required_column_removed_in_turn(good, number, column):
     used = re.search(rf"\b{column}\b", SQL_TEXT) is not None
     outcome = run_case(case, downstream=used)
     if outcome is None and used:  # published: whatever needs the column says it is not available
-        requirements = indicators.catalogue()[2]
+        requirements = indicator_catalogue.catalogue()[2]
         needed = requirements[(requirements["list_id"] == spec.id) & (requirements["column_name"] == column)]
         if len(needed):
             report = case.report() + html.unescape(case.scorecard())  # the paper's or the scorecard's only
             header = needed["header"].iloc[0]  # the reader is told the Annex A header, not the column id
-            assert f"{indicators.LIST_NAMES[spec.id]} has no column" in report and header in report
+            assert f"{indicator_catalogue.LIST_NAMES[spec.id]} has no column" in report and header in report
     else:
         assert workbook.name in outcome and f"List_{number}" in outcome, outcome
         assert column in outcome or headers[drop[0]] in outcome, outcome

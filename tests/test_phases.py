@@ -12,7 +12,7 @@ import pytest
 
 from csc_report import phases, spc, warehouse, warehouse_reference
 from csc_report.errors import UsageError
-from csc_report.indicators import catalogue
+from csc_report.indicator_catalogue import catalogue
 from csc_report.publish import publish_report, signals
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "spc.md"

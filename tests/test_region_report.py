@@ -15,7 +15,7 @@ from test_report_print import printed_pages
 from csc_report import region, region_names
 from csc_report.demo_region import region_codes
 from csc_report.generate.authority import dfe_names, fictional_name, profile
-from csc_report.indicators import catalogue
+from csc_report.indicator_catalogue import catalogue
 from csc_report.publish.region import AreaFigure, IndicatorRows, RegionReport, write_region_report
 from csc_report.publish.region_tables import competition_ranks
 from csc_report.publish.region_travel import MONTH, YEAR, basis, travel

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from csc_report import indicators
+from csc_report import indicator_catalogue
 from csc_report.publish import formatting, highlights, workbook
 
 
 def test_every_unit_reads_as_before():
-    assert indicators.INDICATOR_UNITS == ("count", "rate_per_10k", "pct", "fte", "ratio", "days")
+    assert indicator_catalogue.INDICATOR_UNITS == ("count", "rate_per_10k", "pct", "fte", "ratio", "days")
     decimals = {"count": 0, "rate_per_10k": 1, "pct": 1, "fte": 1, "ratio": 1, "days": 0, "decimal": 1}
     assert formatting.DECIMALS == decimals
     assert {k: v for k, v in workbook.NUMBER_FORMATS.items() if k not in ("month", "date")} == {
@@ -22,4 +22,4 @@ def test_every_unit_reads_as_before():
 
 
 def test_every_unit_an_indicator_declares_is_known():
-    assert set(indicators.catalogue()[0]["unit"]) <= set(indicators.INDICATOR_UNITS)
+    assert set(indicator_catalogue.catalogue()[0]["unit"]) <= set(indicator_catalogue.INDICATOR_UNITS)
