@@ -25,5 +25,8 @@ def fail(*args, **kwargs):
 if __name__ == "__main__":
     target, *args = sys.argv[1:]
     module, name = target.split(":")
-    setattr(importlib.import_module(module), name, fail)
+    found = importlib.import_module(module)
+    if not hasattr(found, name):  # a function moved elsewhere: patching nothing would prove nothing
+        sys.exit(f"faulty_run: {module} has no {name} to make fail")
+    setattr(found, name, fail)
     sys.exit(main(args))

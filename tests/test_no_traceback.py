@@ -240,7 +240,7 @@ def test_backfill_while_a_run_of_one_of_its_months_starts(setup, tmp_path):
 
 def test_unexpected_failure_is_one_line_and_keeps_personal_values_out_of_the_log(setup, prefect_server):
     params, env = setup
-    fault = [str(FAULTY_RUN), "csc_report.indicators:trends"]
+    fault = [str(FAULTY_RUN), "csc_report.stored_results:trends"]
     result = csc_report(env, params, "run", "--month", MONTH, "--force", script=fault)
     line = assert_one_line(result)
     assert line == (
