@@ -149,3 +149,39 @@ def test_child_protection_and_care_leavers_leave_out_dates_that_cannot_be(con):
     assert (contact["numerator"], contact["denominator"]) == (1, 2)
     assert contact["note"].endswith(f"; 1 {LEFT_OUT}")
     assert f["care_leavers"]["value"] == 3  # a count: every row
+
+
+def test_counts_of_long_open_work_leave_out_starts_that_cannot_be(con):
+    """A plan or an assessment "open" since before the child could exist is no long-open case. asat is
+    30 June 2024, so a plan open 2 years or more started on or before 30 June 2022; a single assessment is
+    overdue after 45 working days open."""
+
+    def plan(child, start, dob):
+        return {"child_id": child, "cp_start": d(start), "dob": d(dob)}
+
+    def open_assessment(child, start, dob):
+        return {"child_id": child, "assessment_start": d(start), "dob": d(dob)}
+
+    load(
+        con,
+        JUNE,
+        layout="2024",
+        cp_plans=[
+            plan("a", "2022-06-30", "2015-01-01"),  # exactly 2 years: counted
+            plan("b", "2021-01-01", "2021-11-01"),  # 10 months before the birth month: unborn, counted
+            plan("c", "2020-12-31", "2021-11-01"),  # 11 months before it: cannot be, left out
+            plan("e", "2023-01-01", "2015-01-01"),  # under 2 years: not counted
+        ],
+        assessments=[
+            open_assessment("a", "2024-01-02", "2015-01-01"),  # open since January: overdue
+            open_assessment("b", "2023-01-01", "2023-11-01"),  # 10 months before birth: kept, overdue
+            open_assessment("c", "2022-12-31", "2023-11-01"),  # 11 months before it: left out
+            open_assessment("e", "2024-06-28", "2015-01-01"),  # 1 working day open: not overdue
+        ],
+    )
+    f = figures(con, JUNE)
+    assert f["cp_plans_open"]["value"] == 4  # the open count is no duration: every child
+    assert f["cp_open_2yrs_plus"]["value"] == 2  # a, b
+    assert f["cp_open_2yrs_plus"]["note"] == f"1 {LEFT_OUT}"
+    assert f["assessments_open_overdue"]["value"] == 2  # a, b
+    assert f["assessments_open_overdue"]["note"] == f"1 {LEFT_OUT}"

@@ -63,8 +63,10 @@ CREATE OR REPLACE TEMPORARY MACRO rows_assessments_completed(la, m) AS TABLE
 CREATE OR REPLACE TEMPORARY MACRO rows_assessments_in_45wd_pct(la, m) AS TABLE
     SELECT * FROM assessments_timed(la, m) WHERE assessment_type = 'single';
 
--- assessments_open_overdue: open at asat (snapshot M) and open for longer than the timescale
-CREATE OR REPLACE TEMPORARY MACRO rows_assessments_open_overdue(la, m) AS TABLE
+-- assessments_open_overdue: open at asat (snapshot M) and open for longer than the timescale. A start that
+-- cannot be (impossible_date) is no overdue assessment: it is left out, and excluded := true lists those
+-- rows for the note.
+CREATE OR REPLACE TEMPORARY MACRO rows_assessments_open_overdue(la, m, excluded := false) AS TABLE
     SELECT * FROM (
         SELECT 'count' AS counted_in, child_id, 'assessments' AS list, snapshot_month, source_file,
             source_sheet, source_row, team, worker, coalesce(assessment_type, 'single') AS assessment_type,
@@ -73,5 +75,6 @@ CREATE OR REPLACE TEMPORARY MACRO rows_assessments_open_overdue(la, m) AS TABLE
             p_end(m) - assessment_start AS days_open
         FROM snapshot_assessments(la, m)
         WHERE is_open(assessment_start, assessment_auth, p_end(m))
+            AND impossible_date(assessment_start, dob, snapshot_month) = excluded
     )
     WHERE working_days_open > timescale_working_days;

@@ -64,7 +64,9 @@ single as (
 ),
 
 open_overdue as (
-    select count(*) as overdue from rows_assessments_open_overdue($la, $m)
+    select count(*) as overdue,
+        (select count(*) from rows_assessments_open_overdue($la, $m, excluded := true)) as excluded
+    from rows_assessments_open_overdue($la, $m)
 )
 
 select 'initial_assessments_completed' as indicator_id, completed as value, null as numerator,
@@ -92,5 +94,5 @@ select 'assessments_in_45wd_pct', pct(in_timescale, timed), in_timescale, timed,
     coalesce(no_single_note, pct_note(timed, 'no assessments authorised in the month', excluded))
 from single
 union all
-select 'assessments_open_overdue', overdue, null, null, null
+select 'assessments_open_overdue', overdue, null, null, excluded_note(excluded)
 from open_overdue

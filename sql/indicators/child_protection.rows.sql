@@ -41,10 +41,15 @@ CREATE OR REPLACE TEMPORARY MACRO rows_cp_second_subsequent_pct(la, m) AS TABLE
     FROM rows_cp_plans_started(la, m);
 
 -- cp_open_2yrs_plus: children on a plan at asat that started on or before asat - 2 years, one row each
--- (their longest-running such plan)
-CREATE OR REPLACE TEMPORARY MACRO rows_cp_open_2yrs_plus(la, m) AS TABLE
-    SELECT 'count' AS counted_in, * FROM open_plans(la, m)
-    WHERE cp_start <= CAST(p_end(m) - INTERVAL 2 YEAR AS DATE)
+-- (their longest-running such plan). A start that cannot be (impossible_date: a plan "open" since before
+-- the child could exist) is no long plan: it is left out, and excluded := true lists those rows for the note.
+CREATE OR REPLACE TEMPORARY MACRO rows_cp_open_2yrs_plus(la, m, excluded := false) AS TABLE
+    SELECT 'count' AS counted_in, child_id, list, snapshot_month, source_file, source_sheet, source_row, team,
+        worker, cp_start, days_open
+    FROM (SELECT *, 'cp_plans' AS list, p_end(m) - cp_start AS days_open FROM snapshot_cp_plans(la, m))
+    WHERE is_open(cp_start, cp_end, p_end(m)) AND child_id IS NOT NULL
+        AND cp_start <= CAST(p_end(m) - INTERVAL 2 YEAR AS DATE)
+        AND impossible_date(cp_start, dob, snapshot_month) = excluded
     QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY cp_start, source_row) = 1;
 
 -- Practice (contract 3.2): children on a plan at asat, the same child and plan as rows_cp_plans_open, with

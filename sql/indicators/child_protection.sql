@@ -23,7 +23,8 @@
 with open_counts as (
     select
         (select count(*) from rows_cp_plans_open($la, $m)) as children,
-        (select count(*) from rows_cp_open_2yrs_plus($la, $m)) as children_2yrs_plus
+        (select count(*) from rows_cp_open_2yrs_plus($la, $m)) as children_2yrs_plus,
+        (select count(*) from rows_cp_open_2yrs_plus($la, $m, excluded := true)) as excluded_2yrs_plus
 ),
 
 flow_counts as (
@@ -88,7 +89,7 @@ select 'cp_second_subsequent_pct', pct(second_subsequent, started), second_subse
     pct_note(started, 'no plans started in the month', 0)
 from flow_counts
 union all
-select 'cp_open_2yrs_plus', children_2yrs_plus, null, null, null
+select 'cp_open_2yrs_plus', children_2yrs_plus, null, null, excluded_note(excluded_2yrs_plus)
 from open_counts
 union all
 select indicator_id, pct(num, den), num, den,
