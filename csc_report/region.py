@@ -24,10 +24,11 @@ import pandas as pd
 
 from csc_report import region_names, settings
 from csc_report.dfe.lookup import report_benchmarks
+from csc_report.indicator_catalogue import catalogue
 from csc_report.lock import warehouse_lock
 from csc_report.months import month_start, months_between, shift
 from csc_report.publish.region import AreaFigure, IndicatorRows, RegionReport, write_region_report
-from csc_report.publish.signals import MAX_MONTHS, Signals, chart, variation_icon
+from csc_report.publish.signals import MAX_MONTHS, Signals, chart, no_limits, partial, variation_icon
 from csc_report.settings import RunPaths
 
 SCALE = {"pct": 100.0, "rate_per_10k": 10_000.0, "ratio": 1.0, "days": 1.0}  # value = num / den x scale
@@ -152,10 +153,13 @@ def report_data(con: duckdb.DuckDBPyConnection, month: str) -> RegionReport:
         [month_start(month)],
     ).fetchall()
     england = _england(con, authorities, month)
+    rolling = set(catalogue()[0].query("period == 'r12'")["indicator_id"])
     rows = []
     for indicator_id, label, section, unit, value, numerator, denominator, note in region:
         areas = [
-            _authority(history.get((indicator_id, la), {}), la, name, unit, series_months)
+            _authority(
+                history.get((indicator_id, la), {}), la, name, unit, series_months, indicator_id in rolling
+            )
             for la, name in authorities
         ]
         region_row = AreaFigure("region", "region", "Region", value, numerator, denominator, note or "")
@@ -170,27 +174,42 @@ def _missing_as_none(value):
     return None if value is None or value != value else value
 
 
-def _authority(own: dict[str, tuple], la: str, name: str, unit: str, series_months: list[str]) -> AreaFigure:
+def _authority(
+    own: dict[str, tuple], la: str, name: str, unit: str, series_months: list[str], rolling: bool
+) -> AreaFigure:
     """The authority's figure of the last month of `series_months`, with its SPC reading of that month
-    from its own trend (publish.signals.chart: the report's own rules). `own` holds its (value, numerator,
-    denominator, note, direction) by month; its figures of the month before and a year before travel with
-    it for the direction of travel (publish.region_travel)."""
+    from its own trend by the paper's rules (publish.figures): a rolling 12-month figure has no limits,
+    since its overlapping months move together, and a month the history covers only partly is left out
+    of the limits. `own` holds its (value, numerator, denominator, note, direction) by month; its figures
+    of the month before and a year before travel with it for the direction of travel
+    (publish.region_travel), unless either side is partial: a count over six months of history against
+    one over twelve is no change in the service."""
     values = [None if own.get(m, (None,))[0] is None else float(own[m][0]) for m in series_months]
     start = next((i for i, v in enumerate(values) if v is not None), len(values))
+    partial_at = {i - start for i, m in enumerate(series_months[start:], start) if _partial(own, m)}
     direction = next((figure[4] for figure in own.values() if figure[4] is not None), None)
     month = series_months[-1]
     value, numerator, denominator, note, _ = own.get(month, (None, None, None, "no figure this month", None))
-    trend = chart(values[start:], unit, direction)
+    series = values[start:]
+    trend = no_limits(series, partial_at) if rolling else chart(series, unit, direction, partial_at)
     if not trend.has_limits:
         marker = f"no limits ({trend.note})"
     else:
         marker = trend.special_cause(len(trend.values) - 1) or "common cause"
     icon = variation_icon(Signals("", unit, trend, None, direction)) if trend.values else None
-    before = {n: own.get(shift(month, -n), (None,))[0] for n in (1, 12)}
+    comparable = {shift(month, -n): n for n in (1, 12) if not _partial(own, month)}
+    before = {n: None for n in (1, 12)} | {
+        n: own.get(m, (None,))[0] for m, n in comparable.items() if not _partial(own, m)
+    }
     return AreaFigure(
         "authority", la, name, value, numerator, denominator, note or "", marker, icon, direction,
         before[1], before[12],
     )  # fmt: skip
+
+
+def _partial(own: dict[str, tuple], month: str) -> bool:
+    """Whether the authority's figure of `month` says its history covers the period only partly."""
+    return month in own and partial(own[month][3])
 
 
 def _england(con, authorities, month) -> dict[str, AreaFigure]:

@@ -16,6 +16,7 @@ from csc_report import region, region_names
 from csc_report.demo_region import region_codes
 from csc_report.generate.authority import dfe_names, fictional_name, profile
 from csc_report.indicator_catalogue import catalogue
+from csc_report.months import months_between
 from csc_report.publish.region import AreaFigure, IndicatorRows, RegionReport, write_region_report
 from csc_report.publish.region_tables import competition_ranks
 from csc_report.publish.region_travel import MONTH, YEAR, basis, travel
@@ -344,3 +345,43 @@ def test_each_headline_measure_has_its_own_dot_chart_of_the_authorities_best_fir
         "Dot chart of Rolling, authorities best first: Council A 60.0%, Council B 50.0%, "
         "Council C 40.0%. Region 50.0%; England 40.0%.",
     ]
+
+
+def test_partial_history_and_rolling_figures_raise_no_signal_and_no_travel():
+    """The demo region's false alarm, by hand: referrals over 12 months grow while the history fills up
+    (July to December 2012, each partial: 242, 276, ... 404 over 6 to 12 months held), then hold at about
+    400. Its June 2012 figure is partial too. By the paper's rules a rolling figure has no limits and a
+    partial month is no comparison, so: no SPC icon, and no figure a year before to travel from, only the
+    month before (400). Re-referrals (a monthly %, not rolling): its two partial months (a step up to
+    40.0, 45.0) are left out of the limits, so the steady 20-ish months that follow are common cause, not a
+    run after a fall."""
+    months = months_between("2012-06", "2013-06")
+    partial_note = "history runs from 2012-01-01 only, so the 12-month count from 2011-07-01 is partial"
+    referrals = [212, 242, 276, 308, 340, 372, 404, 402, 400, 394, 392, 400, 393]
+    # April and May 2012 partial; 13 steady months from June 2012
+    re_months = months_between("2012-04", "2013-06")
+    re_referrals = [40.0, 45.0, 20.0, 21.0, 19.0, 20.0, 22.0, 21.0, 20.0, 19.0, 21.0, 20.0, 20.0, 21.0, 20.0]
+    partial_months = set(months[:7])  # June to December 2012 for the rolling count
+    con = duckdb.connect()
+    con.execute(region.FIGURES_TABLE)
+    con.execute("INSERT INTO region_authorities VALUES ('A', 'Council A')")
+    rows = [
+        ("A", f"{m}-01", "referrals_r12", "count", v, partial_note if m in partial_months else None, None)
+        for m, v in zip(months, referrals, strict=True)
+    ] + [
+        ("A", f"{m}-01", "re_referrals_pct", "pct", v, partial_note if m in re_months[:2] else None, "lower")
+        for m, v in zip(re_months, re_referrals, strict=True)
+    ]
+    con.executemany(
+        "INSERT INTO authority_figures VALUES (?, ?, ?, ?, 's', ?, ?, ?, ?, ?, ?)",
+        [(la, d, i, i, u, v, v, 100, note, direction) for la, d, i, u, v, note, direction in rows],
+    )
+    con.execute(region.region_sql())
+    report = region.report_data(con, "2013-06")
+    figure = {r.indicator_id: r.authorities[0] for r in report.indicators}
+    rolling = figure["referrals_r12"]
+    assert rolling.icon is None and rolling.marker.startswith("no limits")
+    assert (rolling.year_before, rolling.month_before) == (None, 400)  # June 2012 is partial
+    monthly = figure["re_referrals_pct"]
+    assert monthly.icon is not None and monthly.icon.text == "Common-cause variation"
+    assert (monthly.year_before, monthly.month_before) == (20.0, 21.0)
