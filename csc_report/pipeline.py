@@ -243,13 +243,16 @@ def authority_names(path: Path) -> dict[str, str]:
 
 def compute(paths: RunPaths, la: str, month: str) -> int:
     """Compute the month's indicators and tables from the warehouse (targets included) and store them
-    there; returns how many indicators."""
+    there; returns how many indicators. Each list's history is computed once for the month
+    (warehouse.pinned_month), not in each of the hundred-odd queries that read it."""
     con = warehouse.connect(paths.warehouse_file(la))
     try:
-        rows = indicators.compute_indicators(con, la, month, targets=warehouse_reference.stored_targets(con))
-        tables = indicators.compute_tables(con, la, month)
-        missing = {row["indicator_id"] for row in rows if pd.isna(row["value"])}
-        tables |= breakdowns.compute(con, indicators.month_parameters(con, la, month), missing)
+        with warehouse.pinned_month(con, la, month):
+            targets = warehouse_reference.stored_targets(con)
+            rows = indicators.compute_indicators(con, la, month, targets=targets)
+            tables = indicators.compute_tables(con, la, month)
+            missing = {row["indicator_id"] for row in rows if pd.isna(row["value"])}
+            tables |= breakdowns.compute(con, indicators.month_parameters(con, la, month), missing)
         warehouse_results.store_results(con, la, month, rows, tables)
         directions = {i: target.direction for i, target in warehouse_reference.stored_targets(con).items()}
         export.refresh(con, la, month, directions)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -91,6 +93,59 @@ def history_macros() -> str:
         if event is not None
     )
     return history + "".join(SNAPSHOT_MACRO.format(list_id=list_id) for list_id in LISTS)
+
+
+def month_macros() -> list[str]:
+    """The names of the table macros (la, m) that read a list's rows: history_<list>, snapshot_<list>."""
+    history = [f"history_{list_id}" for list_id, (_key, event) in LIST_KEYS.items() if event is not None]
+    return history + [f"snapshot_{list_id}" for list_id in LISTS]
+
+
+# A pinned month (see `pinned_month`): each macro's rows for (la, m), kept in a temporary table, and a
+# temporary macro of the same name reading them. DuckDB looks in the temporary schema first, so every
+# row macro, family query and breakdown on the connection reads the kept rows without being changed.
+# (The warehouse's macro is named with its database: `main.` alone would find the temporary one.)
+PIN_TABLE = "CREATE OR REPLACE TEMPORARY TABLE pinned_{name} AS SELECT * FROM {database}.main.{name}($la, $m)"
+PIN_MACRO = """CREATE OR REPLACE TEMPORARY MACRO {name}(la, m) AS TABLE
+    SELECT * FROM pinned_{name} WHERE pinned_month_is(la, m)"""
+# Asked for another month or authority, a pinned macro stops the query rather than answer with the
+# pinned month's rows.
+PIN_GUARD = """CREATE OR REPLACE TEMPORARY MACRO pinned_month_is(la, m) AS
+    CASE WHEN la = $la AND CAST(m AS DATE) = $m THEN true
+         ELSE error('history pinned for ' || $la || ' ' || $m || ', asked for ' || la || ' ' || m) END"""
+
+
+@contextmanager
+def pinned_month(con: duckdb.DuckDBPyConnection, la_code: str, month: str | date) -> Iterator[None]:
+    """Within the block, each list's history and snapshot for (la_code, month) are computed once.
+
+    A month's figures and breakdowns call history_<list>(la, m) and snapshot_<list>(la, m) dozens of
+    times through their row macros, and each call re-ran the history's de-duplication over every
+    snapshot: most of a month's compute time (docs/performance.md). The rows are the macros' own (the
+    template above stays the one definition of history), kept for the block only; afterwards the
+    connection reads the warehouse's macros again. Only `pipeline.compute` needs it: `explain` and the
+    action lists ask for a few figures, where the macros' own cost is small.
+    """
+    m = month_start(month)
+    names = month_macros()
+    database = '"' + con.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""') + '"'
+    # DuckDB takes no parameters in a macro's definition: the guard gets the month as literals
+    con.execute(PIN_GUARD.replace("$la", _literal(la_code)).replace("$m", f"DATE '{m}'"))
+    try:
+        for name in names:
+            con.execute(PIN_TABLE.format(database=database, name=name), {"la": la_code, "m": m})
+            con.execute(PIN_MACRO.format(name=name))
+        yield
+    finally:
+        for name in names:
+            con.execute(f"DROP MACRO TABLE IF EXISTS temp.{name}")
+            con.execute(f"DROP TABLE IF EXISTS temp.pinned_{name}")
+        con.execute("DROP MACRO IF EXISTS temp.pinned_month_is")
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import duckdb
 import pyarrow as pa
 import pytest
 from csc_report.transforms.calendar import working_days_between
@@ -78,7 +79,8 @@ def test_wd_between_matches_python_on_random_pairs(con):
     assert rows(con, "SELECT wd_between(DATE '2012-06-01', DATE '2012-06-06')") == [(1,)]
 
 
-def test_history_latest_snapshot_wins_and_same_day_events_stay_two(con):
+def load_may_and_june(con) -> None:
+    """May and June 2024: an assessment authorised in June, and two referrals of c2 on one day."""
     may = make_extract(
         assessments=[{"child_id": "c1", "assessment_start": date(2024, 5, 20), "assessment_auth": None}],
         referrals=[
@@ -99,6 +101,10 @@ def test_history_latest_snapshot_wins_and_same_day_events_stay_two(con):
     warehouse.load_snapshot(con, LA, "2024-05", may, "load-may")
     warehouse.load_snapshot(con, LA, "2024-06", june, "load-jun")
 
+
+def test_history_latest_snapshot_wins_and_same_day_events_stay_two(con):
+    load_may_and_june(con)
+
     assert rows(con, f"SELECT assessment_auth FROM history_assessments('{LA}', DATE '2024-06-01')") == [
         (date(2024, 6, 4),)
     ]
@@ -110,6 +116,27 @@ def test_history_latest_snapshot_wins_and_same_day_events_stay_two(con):
     ) == [("c2", 1, date(2024, 6, 1)), ("c2", 2, date(2024, 6, 1)), ("c3", 1, date(2024, 6, 1))]
     assert rows(con, f"SELECT count(*) FROM history_referrals('{LA}', DATE '2024-05-01')") == [(2,)]
     assert rows(con, "SELECT count(*) FROM history_referrals('other', DATE '2024-06-01')") == [(0,)]
+
+
+def test_pinned_month_reads_the_rows_kept_for_the_month_and_refuses_another(con):
+    load_may_and_june(con)
+    june = f"history_referrals('{LA}', DATE '2024-06-01')"
+    kept = rows(con, f"SELECT * FROM {june} ORDER BY ALL")
+    stock = rows(con, f"SELECT * FROM snapshot_assessments('{LA}', '2024-06-01')")
+    with warehouse.pinned_month(con, LA, "2024-06"):
+        # a row gone from the warehouse now: the warehouse's macro loses it, the pinned month keeps it
+        con.execute("DELETE FROM referrals WHERE child_id = 'c3'")
+        assert rows(con, f"SELECT count(*) FROM csc.main.{june}") == [(2,)]
+        assert rows(con, f"SELECT * FROM {june} ORDER BY ALL") == kept
+        assert rows(con, f"SELECT * FROM snapshot_assessments('{LA}', '2024-06-01')") == stock
+        with pytest.raises(
+            duckdb.InvalidInputException, match="pinned for 874 2024-06-01, asked for 874 2024-05"
+        ):
+            rows(con, f"SELECT count(*) FROM history_referrals('{LA}', DATE '2024-05-01')")
+    # after the block the warehouse's own macros answer, for any month
+    assert rows(con, f"SELECT count(*) FROM {june}") == [(2,)]
+    assert rows(con, f"SELECT count(*) FROM history_referrals('{LA}', DATE '2024-05-01')") == [(2,)]
+    assert rows(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary") == [(0,)]
 
 
 def test_load_records_columns_issues_files_and_quarantine(con):
