@@ -64,21 +64,28 @@ def merged_notes(
         return {}
     names = list_names()
     wanted = sorted(set(requirements.loc[requirements["list_id"].isin(lists), "item_id"]))
-    notes = {}
-    for indicator_id in wanted:
-        found = con.execute(
-            f"""
-            SELECT r.list, count(*) FROM rows_{indicator_id}($la, $m) AS r
-            INNER JOIN {merged} AS g
-                ON g.snapshot_month = r.snapshot_month AND g.source_file = coalesce(r.source_file, '')
-                AND g.source_sheet = coalesce(r.source_sheet, '') AND g.source_row = r.source_row
-            GROUP BY r.list ORDER BY r.list
-            """,
-            {"la": la, "m": m},
-        ).fetchall()
-        if found:
-            notes[indicator_id] = "; ".join(_sentence(n, names.get(list_id, list_id)) for list_id, n in found)
-    return notes
+    if not wanted:
+        return {}
+    # one query for every figure (the repeats read once, one plan), not one per figure
+    where = "list, snapshot_month, source_file, source_sheet, source_row"
+    behind = " UNION ALL ".join(
+        f"SELECT '{indicator_id}' AS indicator_id, {where} FROM rows_{indicator_id}($la, $m)"
+        for indicator_id in wanted
+    )
+    found = con.execute(
+        f"""
+        SELECT r.indicator_id, r.list, count(*) FROM ({behind}) AS r
+        INNER JOIN {merged} AS g
+            ON g.snapshot_month = r.snapshot_month AND g.source_file = coalesce(r.source_file, '')
+            AND g.source_sheet = coalesce(r.source_sheet, '') AND g.source_row = r.source_row
+        GROUP BY ALL ORDER BY ALL
+        """,
+        {"la": la, "m": m},
+    ).fetchall()
+    notes: dict[str, list[str]] = {}
+    for indicator_id, list_id, n in found:
+        notes.setdefault(indicator_id, []).append(_sentence(n, names.get(list_id, list_id)))
+    return {indicator_id: "; ".join(sentences) for indicator_id, sentences in notes.items()}
 
 
 def _lists_with_repeats(con: duckdb.DuckDBPyConnection, la: str, m: date, merged: str) -> list[str]:
