@@ -20,6 +20,7 @@ from csc_report.settings import RunPaths
 
 LA = "874"
 MONTHS = ["2013-04", "2013-05", "2013-06"]
+pytestmark = pytest.mark.slow  # each test runs these months through the lifecycle
 MISSING = "2013-07"
 
 

@@ -252,6 +252,7 @@ def load_month(paths: RunPaths, month: str, load_id: str) -> dict[str, int]:
         con.close()
 
 
+@pytest.mark.slow  # a backfill of several months in its fixture
 def test_a_generated_year_loads_and_history_is_de_duplicated(year):
     paths, months, per_month, _ = year
     con = warehouse.connect(paths.warehouse_file(LA), read_only=True)
@@ -276,6 +277,7 @@ def test_a_generated_year_loads_and_history_is_de_duplicated(year):
         con.close()
 
 
+@pytest.mark.slow  # a backfill of several months in its fixture
 def test_reloading_a_month_is_idempotent(year):
     paths, months, _, _ = year
 

@@ -67,6 +67,7 @@ def single_file_of(paths: RunPaths, folder) -> RunPaths:
     return RunPaths(paths.inbox, folder, outputs, paths.key_file)
 
 
+@pytest.mark.slow  # a backfill of several months in its fixture
 def test_split_keeps_every_snapshot_run_record_and_figure(per_authority, tmp_path):
     old = single_file_of(per_authority, tmp_path / "wh")
     written = split.split_single_file(old.warehouse)
@@ -80,6 +81,7 @@ def test_split_keeps_every_snapshot_run_record_and_figure(per_authority, tmp_pat
     assert split.split_single_file(old.warehouse) == []  # once only
 
 
+@pytest.mark.slow  # a backfill of several months in its fixture
 def test_first_run_on_a_single_file_warehouse_splits_it_and_finds_its_months_done(per_authority, tmp_path):
     old = single_file_of(per_authority, tmp_path / "wh")
     for la in LAS:
@@ -88,6 +90,7 @@ def test_first_run_on_a_single_file_warehouse_splits_it_and_finds_its_months_don
     assert sorted(p.name for p in old.warehouse.glob("*.duckdb")) == [f"{la}.duckdb" for la in LAS]
 
 
+@pytest.mark.slow  # a backfill of several months in its fixture
 def test_split_refuses_when_an_authority_file_is_already_there(per_authority, tmp_path):
     old = single_file_of(per_authority, tmp_path / "wh")
     shutil.copy(per_authority.warehouse_file(LAS[1]), old.warehouse_file(LAS[1]))
