@@ -11,7 +11,9 @@ included) and peak memory (benchmarks/measure.py):
 - again: the same once more, Prefect's database now there ("less where the folder has run before");
 - no-op, local: `csc-report run` on the month it has just done, which must answer before any engine
   starts (list, hash, compare);
-- no-op, URL: the same through a `file://` URL, which lists and hashes the files where they are.
+- no-op, URL: the same through a `file://` URL, which lists and hashes the files where they are;
+- server: `csc-report run --force` once more with `PREFECT_API_URL` set to a long-lived `prefect server
+  start` (started before, not measured), as a scheduled setup runs it: nothing starts per run.
 
 It also gives the stages' own seconds (run.json) and the fastexcel floor (benchmarks/run.py), so that the
 whole process can be read as a multiple of the floor. Not part of the test suite: its figures depend on
@@ -24,8 +26,13 @@ import argparse
 import json
 import os
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from measure import measure, publish
@@ -45,6 +52,33 @@ def run_args(inbox: str, folder: Path, force: bool) -> list[str]:
         ),
         *(["--force"] if force else []),
     )
+
+
+@contextmanager
+def prefect_server(home: Path, env: dict[str, str]):
+    """A `prefect server start` of its own on a free port, healthy before it is used; its API URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/api"
+    prefect = Path(sys.executable).with_name("prefect")
+    command = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
+    with (home.parent / "server.log").open("wb") as log:
+        server = subprocess.Popen(command, env={**env, "PREFECT_HOME": str(home)}, stdout=log, stderr=log)
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/health", timeout=2):
+                        break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        sys.exit(f"benchmark: the Prefect server did not start; see {log.name}")
+                    time.sleep(0.25)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
 
 
 def bench_scale(scale: float, work: Path, repeats: int) -> dict:
@@ -74,6 +108,16 @@ def bench_scale(scale: float, work: Path, repeats: int) -> dict:
             record = json.loads((folder / "outputs" / LA / MONTH / "run.json").read_text())
             figures[name]["stages_s"] = round(sum(record["timings"].values()), 2)
             figures[name]["timings"] = record["timings"]
+    with prefect_server(folder / ".prefect-server", env) as url:
+        print(f"scale {scale:g}: server ...", flush=True)
+        figures["server"] = measure(
+            run_args(str(inbox), folder, True),
+            folder / "server.log",
+            env={**env, "PREFECT_API_URL": url},
+            cwd=folder,
+        )
+    record = json.loads((folder / "outputs" / LA / MONTH / "run.json").read_text())
+    figures["server"]["stages_s"] = round(sum(record["timings"].values()), 2)
     floor = floor_seconds(inbox / LA / MONTH, repeats)
     shutil.rmtree(folder, ignore_errors=True)
     return {
