@@ -12,6 +12,7 @@ import csv
 import logging
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -163,13 +164,17 @@ class PublishedTable:
         """The total row's position among the printed rows, None without one."""
         if self.total_index is None:
             return None
-        return list(self.printed_frame().index).index(self.total_index)
+        return list(self.printed_frame.index).index(self.total_index)
 
     @property
     def printed_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.printed)
 
+    @cached_property
     def printed_frame(self) -> pd.DataFrame:
+        """The rows and columns print shows, worked out once (not to be changed): the templates ask six
+        times a table, pandas' cost on these few rows was a third of publishing, and a table is not changed
+        once built (published_shares.py makes a new one)."""
         frame = self.frame[[column.name for column in self.printed_columns]]
         if not self.codes:
             return frame
@@ -182,14 +187,15 @@ class PublishedTable:
     @property
     def zero_rows(self) -> int:
         """How many code rows print leaves out (all their counts 0)."""
-        return len(self.frame) - len(self.printed_frame())
+        return len(self.frame) - len(self.printed_frame)
 
+    @cached_property
     def display_rows(self) -> list[list[str]]:
-        """Printed cells as people read them: `1,234`, `26.5%`, `June 2013`, `[c]`."""
+        """Printed cells as people read them (`1,234`, `26.5%`, `June 2013`, `[c]`), once for both pages."""
         columns = self.printed_columns
         return [
             [_display(value, column.kind, column.words) for column, value in zip(columns, row, strict=True)]
-            for row in self.printed_frame().itertuples(index=False)
+            for row in self.printed_frame.itertuples(index=False)
         ]
 
     def write_csv(self, path: Path) -> Path:
