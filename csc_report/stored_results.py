@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from csc_report.indicator_catalogue import catalogue
@@ -94,5 +95,17 @@ def trends(
         """,
         {"la": la_code, "ids": list(indicator_ids), "m": month_start(month), "n": n},
     ).df()
-    by_id = {key: rows for key, rows in frame.groupby("indicator_id", sort=False)}
-    return {i: by_id[i].drop(columns="indicator_id").reset_index(drop=True) for i in indicator_ids}
+    # each indicator's rows are consecutive (ordered by it): sliced from the columns into a frame each,
+    # as grouping the frame and dropping a column from each group cost 1-2 ms an indicator
+    keys, starts, counts = np.unique(
+        frame["indicator_id"].to_numpy(dtype=str), return_index=True, return_counts=True
+    )
+    bounds = {
+        key: (start, start + count)
+        for key, start, count in zip(keys.tolist(), starts.tolist(), counts.tolist(), strict=True)
+    }
+    columns = {name: frame[name].to_numpy() for name in ("month", "value", "note")}
+    return {
+        i: pd.DataFrame({name: values[slice(*bounds[i])] for name, values in columns.items()})
+        for i in indicator_ids
+    }

@@ -227,7 +227,7 @@ def test_the_report_carries_peterboroughs_rank_as_counted_independently(con):
     others = shown[shown["area_type"] != "la"]
     assert others["rank"].isna().all()
     # the paper's own-figure cell and the CSV carry it
-    cell = benchmark_view.cells(shown, "re_referrals_pct")["la"]
+    cell = benchmark_view.cells(benchmark_view.by_indicator(shown), "re_referrals_pct")["la"]
     assert cell.endswith(f", rank {better + 1} of {counted}")
     table = benchmark_view.benchmarks_table(shown).frame
     row = table[(table["indicator_id"] == "re_referrals_pct") & (table["area_type"] == "la")].iloc[0]
@@ -238,5 +238,6 @@ def test_a_suppressed_own_figure_has_no_rank(con):
     shown = lookup.report_benchmarks(con, "874", "2013-06")
     shown.loc[shown["area_type"] == "la", ["value", "rank", "ranked", "quartile"]] = [None, None, None, None]
     shown.loc[shown["area_type"] == "la", "status"] = "c"
-    assert benchmark_view.rank(shown, "re_referrals_pct") is None
-    assert benchmark_view.cells(shown, "re_referrals_pct")["la"] == "suppressed"
+    split = benchmark_view.by_indicator(shown)
+    assert benchmark_view.rank(split, "re_referrals_pct") is None
+    assert benchmark_view.cells(split, "re_referrals_pct")["la"] == "suppressed"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from csc_report.dfe.rank import RANK_COLUMNS, rank_authorities
-from csc_report.publish.benchmark_view import standing
+from csc_report.publish.benchmark_view import by_indicator, standing
 
 
 def frame(indicator_id: str, values: dict[str, float | None], status: dict[str, str] | None = None):
@@ -77,14 +77,16 @@ def test_each_measure_and_year_is_ranked_on_its_own():
 
 def test_the_scorecard_cell_gives_rank_band_and_the_top_quarter_threshold():
     # the authority's row as report_benchmarks gives it: rank 34 of 153, band A ends at 20.1% (lower better)
-    benchmarks = pd.DataFrame(
-        [
-            ("re_referrals_pct", "la", "Peterborough", 2013, 24.7, "", 34, 153, "A", 20.1),
-            ("re_referrals_pct", "england", "England", 2013, 22.0, "", None, None, None, None),
-            ("cla_rate_per_10k", "la", "Peterborough", 2013, 60.0, "", 40, 150, "B", 45.0),
-            ("icpc_in_15wd_pct", "la", "Peterborough", 2013, None, "c", None, None, None, None),
-        ],
-        columns=["indicator_id", "area_type", "area", "year", "value", "status", *RANK_COLUMNS],
+    benchmarks = by_indicator(
+        pd.DataFrame(
+            [
+                ("re_referrals_pct", "la", "Peterborough", 2013, 24.7, "", 34, 153, "A", 20.1),
+                ("re_referrals_pct", "england", "England", 2013, 22.0, "", None, None, None, None),
+                ("cla_rate_per_10k", "la", "Peterborough", 2013, 60.0, "", 40, 150, "B", 45.0),
+                ("icpc_in_15wd_pct", "la", "Peterborough", 2013, None, "c", None, None, None, None),
+            ],
+            columns=["indicator_id", "area_type", "area", "year", "value", "status", *RANK_COLUMNS],
+        )
     )
     assert standing(benchmarks, "re_referrals_pct") == "34 of 153, band A; top quarter: 20.1% or better"
     # a rate of demand ranks lowest first: its top quarter is "or lower", never "or better"

@@ -1,6 +1,7 @@
 """How the published DfE benchmarks appear: cells beside each figure, England on charts, benchmarks.csv.
 
-The benchmarks come from ReportContext.benchmarks (csc_report.dfe.lookup.report_benchmarks). A cell
+The benchmarks come from ReportContext.benchmarks (csc_report.dfe.lookup.report_benchmarks); what is read
+per figure (its cells, rank, England line) is read from `by_indicator`, the frame split once. A cell
 never stays blank for a figure DfE did not give: it says "suppressed", "not available", "not published"
 (DfE published nothing for that year) or "not in the shipped DfE data" (DfE published it; the reference
 data lack it), so a reader can tell a missing benchmark from a missing feature. Indicators with no
@@ -38,8 +39,17 @@ RANK_NOTE = (
 UNIT_RATES = ("pct", "rate_per_10k")  # a reference line on a chart only where units match
 
 
-def _rows(benchmarks: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    return benchmarks[benchmarks["indicator_id"] == indicator_id]
+Split = dict[str, list[dict]]  # indicator_id -> its rows, as by_indicator makes them
+
+
+def by_indicator(benchmarks: pd.DataFrame) -> Split:
+    """Each indicator's rows, rank columns included, as plain records in the frame's order. A figure's
+    cells, rank and England line are read by its table row, its chart and the scorecard, over 300 times
+    a month: filtering the frame with pandas each time was a fifth of publishing."""
+    split: Split = {}
+    for row in _with_ranks(benchmarks).to_dict("records"):
+        split.setdefault(row["indicator_id"], []).append(row)
+    return split
 
 
 def _with_ranks(benchmarks: pd.DataFrame) -> pd.DataFrame:
@@ -49,22 +59,21 @@ def _with_ranks(benchmarks: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def rank(benchmarks: pd.DataFrame, indicator_id: str) -> dict | None:
+def rank(split: Split, indicator_id: str) -> dict | None:
     """The authority's standing on a figure: {rank, ranked, quartile, top_quartile, text} with text
     `rank 34 of 153`; None where it has no rank (no published figure, or suppressed)."""
-    rows = _with_ranks(_rows(benchmarks, indicator_id))
-    own = rows[(rows["area_type"] == "la") & rows["rank"].notna()]
-    if own.empty:
+    own = [r for r in split.get(indicator_id, []) if r["area_type"] == "la" and pd.notna(r["rank"])]
+    if not own:
         return None
-    row = own.iloc[0]
+    row = own[0]
     found = {k: row[k] for k in ("rank", "ranked", "quartile", "top_quartile")}
     found["rank"], found["ranked"] = int(found["rank"]), int(found["ranked"])
     return found | {"text": f"rank {found['rank']} of {found['ranked']}"}
 
 
-def standing(benchmarks: pd.DataFrame, indicator_id: str) -> str:
+def standing(split: Split, indicator_id: str) -> str:
     """The scorecard's rank cell: `34 of 153, band B (top quarter: 18.3% or better)`; "" without a rank."""
-    found = rank(benchmarks, indicator_id)
+    found = rank(split, indicator_id)
     if found is None:
         return ""
     threshold = as_number(found["top_quartile"])
@@ -76,19 +85,19 @@ def standing(benchmarks: pd.DataFrame, indicator_id: str) -> str:
     return f"{found['rank']} of {found['ranked']}, band {found['quartile']}{top}"
 
 
-def cells(benchmarks: pd.DataFrame, indicator_id: str) -> dict[str, str]:
+def cells(split: Split, indicator_id: str) -> dict[str, str]:
     """area_type -> the cell's text (`24.7%`, `suppressed`, `not published`); {} without a counterpart."""
     measure = BY_ID.get(indicator_id)
-    rows = _rows(benchmarks, indicator_id)
-    if measure is None or rows.empty:
+    rows = split.get(indicator_id)
+    if measure is None or not rows:
         return {}
     out = {}
-    for row in rows.itertuples(index=False):
-        value = as_number(row.value)
-        status = row.status if isinstance(row.status, str) else ""
+    for row in rows:
+        value = as_number(row["value"])
+        status = row["status"] if isinstance(row["status"], str) else ""
         missing = SYMBOLS.get(status, status or NOT_PUBLISHED)
-        out[row.area_type] = format_value(value, measure.unit) if value is not None else missing
-    standing = rank(benchmarks, indicator_id)
+        out[row["area_type"]] = format_value(value, measure.unit) if value is not None else missing
+    standing = rank(split, indicator_id)
     if standing and "la" in out:
         out["la"] += f", {standing['text']}"
     return out
@@ -170,26 +179,25 @@ def neighbour_lists(benchmarks: pd.DataFrame) -> list[str]:
     return [str(a) for a in dict.fromkeys(areas) if str(a).startswith(NEIGHBOURS_ON)]
 
 
-def share_note(indicator_id: str, unit: str, benchmarks: pd.DataFrame) -> str | None:
+def share_note(indicator_id: str, unit: str, split: Split) -> str | None:
     """Where the published figure is a share but the indicator a count (CP plans of 2 years or more),
     say what the benchmark cells measure."""
     measure = BY_ID.get(indicator_id)
-    if measure is None or measure.unit == unit or _rows(benchmarks, indicator_id).empty:
+    if measure is None or measure.unit == unit or not split.get(indicator_id):
         return None
     return f"benchmarks: {measure.what}"
 
 
-def england_line(benchmarks: pd.DataFrame, indicator_id: str, unit: str) -> tuple[str, float] | None:
+def england_line(split: Split, indicator_id: str, unit: str) -> tuple[str, float] | None:
     """(legend label, value) of England's published figure for a rate or percentage chart."""
     measure = BY_ID.get(indicator_id)
     if measure is None or measure.unit != unit or unit not in UNIT_RATES:
         return None
-    rows = _rows(benchmarks, indicator_id)
-    england = rows[rows["area_type"] == "england"]
-    value = as_number(england["value"].iloc[0]) if not england.empty else None
+    england = [r for r in split.get(indicator_id, []) if r["area_type"] == "england"]
+    value = as_number(england[0]["value"]) if england else None
     if value is None:
         return None
-    return f"England {england['year'].iloc[0]}: {format_value(value, unit)}", value
+    return f"England {england[0]['year']}: {format_value(value, unit)}", value
 
 
 def benchmarks_table(benchmarks: pd.DataFrame) -> PublishedTable | None:

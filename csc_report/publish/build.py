@@ -22,8 +22,9 @@ from csc_report.publish.layout import DATA_QUALITY, HIGHLIGHTS, SectionSpec, Wee
 from csc_report.publish.layout_charts import LayoutCharts
 from csc_report.publish.model import NOTES, TITLE, Report, Row, Section
 from csc_report.publish.published_shares import with_published_shares
+from csc_report.publish.quality_table import data_quality_summary
 from csc_report.publish.scorecard import build_scorecard
-from csc_report.publish.tables import TABLE_SPECS, breakdown_table, data_quality_summary
+from csc_report.publish.tables import TABLE_SPECS, breakdown_table
 from csc_report.report_layout import load_layout
 
 
@@ -39,8 +40,10 @@ class _Builder:
         self.profile = profile
         self.figures = Figures(ctx)
         self.missing = ctx.unavailable
+        # each table's DfE shares, split once rather than looked for in the whole frame by every table
+        shares = dict(tuple(ctx.distributions.groupby("table_id", sort=False)))
         self.tables = {
-            table.id: with_published_shares(table, ctx.distributions)
+            table.id: with_published_shares(table, shares[table.id]) if table.id in shares else table
             for table_id, frame in ctx.tables.items()
             if table_id not in self.missing
             and (table := breakdown_table(table_id, frame, profile)) is not None

@@ -56,6 +56,8 @@ def suppress(
             others = values[:body][~mask[:body] & (values[:body] > 0)]
             if not others.empty:
                 mask[others.idxmin()] = True
+        if not mask.any():  # most columns suppress nothing: pandas' cost of writing no cells is skipped
+            continue
         out.loc[mask, column] = SUPPRESSED
         for derived, source in (follows or {}).items():
             if source == column:

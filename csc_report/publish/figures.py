@@ -35,7 +35,7 @@ class Figures:
         self.ctx = ctx
         self.month = to_month(ctx.month)
         self.rows = {row["indicator_id"]: row for row in ctx.indicators}
-        self.benchmarks = ctx.benchmarks
+        self.benchmark_rows = benchmark_view.by_indicator(ctx.benchmarks)  # split once for every row, chart
         self.spc_cache: dict[tuple[str, int | None], signals.Signals] = {}
         # a figure's series, partial months and reading rules' view, asked for by every table row, panel
         # and reading that shows it: each made once (their trend frames do not change while building)
@@ -81,7 +81,7 @@ class Figures:
         partial = self.partial_points(indicator_id, [m for m, _ in series])
         changes = phases.starts(self.ctx.changes, indicator_id, [m for m, _ in series])
         changes = [(i, change.since, change.text) for i, change in changes]
-        england = benchmark_view.england_line(self.benchmarks, indicator_id, unit)
+        england = benchmark_view.england_line(self.benchmark_rows, indicator_id, unit)
         self.spc_cache[(indicator_id, n)] = signals.Signals(
             label=row.get("label") or indicator_id,
             unit=unit,
@@ -154,11 +154,11 @@ class Figures:
                 text
                 for text in (
                     "" if note is None or pd.isna(note) else str(note),
-                    benchmark_view.share_note(indicator_id, unit, self.benchmarks),
+                    benchmark_view.share_note(indicator_id, unit, self.benchmark_rows),
                 )
                 if text
             ),
-            benchmarks=benchmark_view.cells(self.benchmarks, indicator_id),
+            benchmarks=benchmark_view.cells(self.benchmark_rows, indicator_id),
             variation=signals.variation_icon(view) if value is not None else None,
             assurance=signals.assurance_icon(view) if value is not None else None,
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -66,8 +67,10 @@ def format_rag(rag) -> str:
     return RAG_WORDS.get(text.lower(), text)
 
 
+@lru_cache(maxsize=4096)
 def to_month(value) -> pd.Period:
-    """A monthly Period from `2013-06`, a date, a Timestamp or a Period."""
+    """A monthly Period from `2013-06`, a date, a Timestamp or a Period. Remembered: a report reads the
+    same few dozen months over 2,000 times (every trend of every figure), and pd.Period parses slowly."""
     return pd.Period(str(value), freq="M")
 
 

@@ -89,7 +89,7 @@ class LayoutCharts:
             values=[v for _, v in series],
             chart=view.chart,
             target=figure.target,
-            reference=benchmark_view.england_line(self.figures.benchmarks, indicator_id, figure.unit),
+            reference=benchmark_view.england_line(self.figures.benchmark_rows, indicator_id, figure.unit),
             partial=view.chart.excluded,
         )
 

@@ -44,7 +44,7 @@ def with_published_shares(table: PublishedTable, shares: pd.DataFrame) -> Publis
     if table.total_index is not None:
         listed.iloc[table.total_index :] = False  # the total and any codes listed apart below it
     for column, area_type in zip(columns, ("england", "la"), strict=False):
-        rows = mine[mine["area_type"] == area_type].set_index("category")
+        rows = {row["category"]: row for row in mine[mine["area_type"] == area_type].to_dict("records")}
         cells = [_cell(rows, category) for category in key]
         frame[column.name] = pd.Series(cells, index=frame.index, dtype=object).where(listed, None)
     frame["dfe_period"] = pd.Series(when, index=frame.index, dtype=object).where(listed, None)
@@ -52,11 +52,12 @@ def with_published_shares(table: PublishedTable, shares: pd.DataFrame) -> Publis
     return replace(table, columns=(*table.columns, *columns, period_column), frame=frame)
 
 
-def _cell(rows: pd.DataFrame, category: str):
-    """The published share, DfE's reason for none, or "not published"."""
-    if category not in rows.index:
+def _cell(rows: dict[str, dict], category: str):
+    """The published share, DfE's reason for none, or "not published"; `rows` by category, as plain
+    records (a lookup of each category in a frame was most of this module's time)."""
+    if category not in rows:
         return NOT_PUBLISHED
-    row = rows.loc[category]
+    row = rows[category]
     if row["status"]:
         return SYMBOLS.get(row["status"], NOT_PUBLISHED)
     return float(row["value"])

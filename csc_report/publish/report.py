@@ -70,10 +70,14 @@ def publish_report(ctx: ReportContext, out_dir: Path, profile: str = "public") -
         written[path.relative_to(out_dir).as_posix()] = path
         return path
 
-    # an earlier run's charts and tables go, with the PNG charts that earlier versions drew
+    # an earlier run's charts and tables go, with the PNG charts that earlier versions drew; those this run
+    # writes again are overwritten rather than removed first (a month re-published has all of them)
+    kept = {out_dir / chart.path for chart in report.charts} | {
+        out_dir / "tables" / f"{table.id}.csv" for table in report.tables
+    }
     for sub, patterns in (("charts", ("*.svg", "*.png")), ("tables", ("*.csv",))):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
-        for stale in (p for pattern in patterns for p in (out_dir / sub).glob(pattern)):
+        for stale in (p for pattern in patterns for p in (out_dir / sub).glob(pattern) if p not in kept):
             stale.unlink()
     for chart in report.charts:
         keep(out_dir / chart.path).write_bytes(chart.svg)

@@ -104,7 +104,7 @@ def build_scorecard(plan: list[PlannedSection], figures: Figures, sections: list
         group.rows.append(
             ScoreRow(figure, travel(figure.vs_last_month, direction), unit, as_number(row.get("value")),
                      as_number(row.get("target")),
-                     benchmark_view.standing(figures.ctx.benchmarks, row["indicator_id"]))
+                     benchmark_view.standing(figures.benchmark_rows, row["indicator_id"]))
         )  # fmt: skip
     shown = {row.label for s in sections for row in [*s.rows, *(r for b in s.blocks for r in b.rows)]}
     kept = [group for group in groups.values() if group.rows]

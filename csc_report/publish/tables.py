@@ -12,13 +12,13 @@ import csv
 import logging
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from csc_report import spc
 from csc_report.breakdowns import BREAKDOWNS, FLOW_ID, FLOW_TITLE
-from csc_report.publish import issue_text
 from csc_report.publish.disclosure import suppress
 from csc_report.publish.formatting import as_number, day_label, format_value, month_label, to_month
 
@@ -163,44 +163,62 @@ class PublishedTable:
         """The total row's position among the printed rows, None without one."""
         if self.total_index is None:
             return None
-        return list(self.printed_frame().index).index(self.total_index)
+        return list(self.printed_frame.index).index(self.total_index)
 
     @property
     def printed_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.printed)
 
+    @cached_property
     def printed_frame(self) -> pd.DataFrame:
+        """The rows and columns print shows, worked out once (not to be changed): the templates ask six
+        times a table, pandas' cost on these few rows was a third of publishing, and a table is not changed
+        once built (published_shares.py makes a new one)."""
         frame = self.frame[[column.name for column in self.printed_columns]]
         if not self.codes:
             return frame
         counts = [c.name for c in self.printed_columns if c.children]  # not DfE's shares beside them
-        zero = (frame[counts].apply(pd.to_numeric, errors="coerce") == 0).all(axis=1)
+        cells = [list(frame[c]) for c in counts]
+        zero = [all(_is_zero(column[i]) for column in cells) for i in range(len(frame))]
         if self.total_index is not None:
-            zero.iloc[self.total_index] = False
-        return frame[~zero]
+            zero[self.total_index] = False
+        return frame[[not z for z in zero]]
 
     @property
     def zero_rows(self) -> int:
         """How many code rows print leaves out (all their counts 0)."""
-        return len(self.frame) - len(self.printed_frame())
+        return len(self.frame) - len(self.printed_frame)
 
+    @cached_property
     def display_rows(self) -> list[list[str]]:
-        """Printed cells as people read them: `1,234`, `26.5%`, `June 2013`, `[c]`."""
+        """Printed cells as people read them (`1,234`, `26.5%`, `June 2013`, `[c]`), once for both pages."""
         columns = self.printed_columns
         return [
             [_display(value, column.kind, column.words) for column, value in zip(columns, row, strict=True)]
-            for row in self.printed_frame().itertuples(index=False)
+            for row in row_values(self.printed_frame)
         ]
 
     def write_csv(self, path: Path) -> Path:
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow([column.name for column in self.columns])
-            for row in self.frame.itertuples(index=False):
+            for row in row_values(self.frame):
                 writer.writerow(
                     _csv_cell(value, column.kind) for column, value in zip(self.columns, row, strict=True)
                 )
         return path
+
+
+def row_values(frame: pd.DataFrame) -> list[tuple]:
+    """The frame's rows as the tuples itertuples gives (the same Python values), at a fraction of its
+    cost: itertuples reads each column through iloc, which on a month's 60 small tables cost 0.1 s."""
+    return list(zip(*(frame[column].tolist() for column in frame.columns), strict=True))
+
+
+def _is_zero(value) -> bool:
+    """A count of 0 as pd.to_numeric reads a cell (`0`, `0.0`, `"0"`; not `[c]`, text or missing), one cell
+    at a time: plain Python on these few rows costs a fraction of a pandas frame's apply."""
+    return (pd.to_numeric(value, errors="coerce") if isinstance(value, str) else as_number(value)) == 0
 
 
 def _missing(value) -> bool:
@@ -333,61 +351,13 @@ def trend_table(
     return PublishedTable(f"trend_{indicator_id}", title, columns, frame.astype(object))
 
 
-def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]) -> PublishedTable:
-    """Issues counted by list (sheet), rule and severity beside last month's count; never the rows themselves.
-
-    `previous_counts` is keyed by (sheet, rule, severity). Without last month's counts at all (a first
-    month) the column is empty rather than 0: unknown, not none. Print shows each list by its name and
-    each rule in words (issue_text); the CSV keeps the sheet and rule ids beside them.
-    """
-    keys = ["sheet", "rule", "severity"]
-    frame = issues.fillna({"sheet": "", "column": "", "message": ""})
-    groups = frame.groupby(keys, sort=False) if len(issues) else None
-    counts = groups.size() if groups is not None else pd.Series()
-    missing = 0 if previous_counts else None
-    rows = [
-        {
-            "sheet": sheet,
-            "rule": rule,
-            "severity": severity,
-            "issues": int(n),
-            "last_month": previous_counts.get((sheet, rule, severity), missing),
-            "columns": list(groups.get_group((sheet, rule, severity))["column"]),
-            "message": groups.get_group((sheet, rule, severity))["message"].iloc[0],
-        }
-        for (sheet, rule, severity), n in counts.items()
-    ]
-    seen = {(row["sheet"], row["rule"], row["severity"]) for row in rows}
-    rows += [
-        {"sheet": sheet, "rule": rule, "severity": severity, "issues": 0, "last_month": n, "columns": [],
-         "message": ""}
-        for (sheet, rule, severity), n in sorted(previous_counts.items())
-        if (sheet, rule, severity) not in seen
-    ]  # fmt: skip
-    for row in rows:
-        row["list"] = issue_text.list_label(row["sheet"])
-        row["what"] = issue_text.describe(row["sheet"], row.pop("columns"), row["rule"], row.pop("message"))
-        row["severity_text"] = issue_text.SEVERITY_WORDS.get(row["severity"], row["severity"])
-    columns = (
-        Column("list", "List", "text"),
-        Column("what", "Issue", "text"),
-        Column("severity_text", "Severity", "text"),
-        Column("issues", "Issues this month", "count"),
-        Column("last_month", "Issues last month", "count"),
-        Column("sheet", "Sheet", "text", printed=False),
-        Column("rule", "Rule", "text", printed=False),
-        Column("severity", "Severity code", "text", printed=False),
-    )
-    frame = pd.DataFrame(rows, columns=[c.name for c in columns], dtype=object)
-    frame = frame.sort_values("issues", ascending=False, kind="stable").reset_index(drop=True)
-    return PublishedTable("data_quality_summary", "Data-quality issues by list and rule", columns, frame)
-
-
 def month_series(
     frame: pd.DataFrame | None, month: pd.Period, n: int = 13
 ) -> list[tuple[pd.Period, float | None]]:
-    """The n months ending at `month`, each with its value or None (trends may have gaps)."""
+    """The n months ending at `month` (a monthly Period), each with its value or None (trends may have
+    gaps); counted back from `month`, at half pd.period_range's cost (asked for 95 times a month)."""
     values: dict[pd.Period, float | None] = {}
     if frame is not None and len(frame):
         values = {to_month(m): as_number(v) for m, v in zip(frame["month"], frame["value"], strict=True)}
-    return [(m, values.get(m)) for m in pd.period_range(end=month, periods=n, freq="M")]
+    months = [month - back for back in range(n - 1, -1, -1)]
+    return [(m, values.get(m)) for m in months]
