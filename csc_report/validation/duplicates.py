@@ -56,10 +56,10 @@ def _drop(table: pa.Table, keys: list[str], rule: str, column: str, message: str
         return table, []
     frame = table.select(keys).to_pandas()
     complete = frame.notna().all(axis=1).to_numpy() if column else np.ones(len(frame), dtype=bool)
-    first = frame.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
     repeat = frame.duplicated(keep="first").to_numpy() & complete
-    if not repeat.any():
+    if not repeat.any():  # the usual case: the groups below are worked out only for a list with repeats
         return table, []
+    first = frame.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
     rows = table.column("source_row").to_numpy(zero_copy_only=False)
     # the Excel row of the first row of each group, for every row
     first_pos = np.full(first.max() + 1, -1, dtype=np.int64)
