@@ -23,6 +23,12 @@ def test_a_lone_suppressed_cell_takes_the_next_smallest_non_zero_cell_with_it():
     assert _column([120, 30, 3, 0, 60, 7, 220]) == [120, 30, C, 0, 60, C, 220]
 
 
+def test_the_secondary_cell_is_the_first_of_equal_smallest_and_never_text():
+    # body 40, 3, 9, "n/a", 9; total 61. Only 3 is 1-5 and the total is not, so one more cell goes:
+    # the smallest positive number left is 9, twice (rows 2 and 4): the first, row 2. "n/a" is no number.
+    assert _column([40, 3, 9, "n/a", 9, 61]) == [40, C, C, "n/a", 9, 61]
+
+
 def test_two_suppressed_cells_protect_each_other():
     assert _column([120, 2, 3, 60, 185]) == [120, C, C, 60, 185]
 

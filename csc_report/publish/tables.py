@@ -262,7 +262,9 @@ def breakdown_table(table_id: str, frame: pd.DataFrame, profile: str) -> Publish
     """The published form of an upstream breakdown; None (logged) for a table with no spec.
 
     A table with no rows may come back from the warehouse without its columns (stored as `[]`): it is
-    the spec's columns, empty, as when a list holds no open cases.
+    the spec's columns, empty, as when a list holds no open cases. The rows are split and totalled as
+    plain lists and made a frame once: some forty tables a month are built twice (export.refresh, publish),
+    and pandas' per-operation cost on a few rows was most of the time (the cells are the same objects).
     """
     spec = TABLE_SPECS.get(table_id)
     if spec is None:
@@ -278,30 +280,41 @@ def breakdown_table(table_id: str, frame: pd.DataFrame, profile: str) -> Publish
         if source is not None:
             columns.append(column)
             sources.append(source)
-    body = frame[sources].set_axis([c.name for c in columns], axis=1).reset_index(drop=True).astype(object)
+    cells = {c.name: frame[source].tolist() for c, source in zip(columns, sources, strict=True)}
     for column in columns:
         if column.kind == "date":
-            body[column.name] = [
-                pd.Timestamp(v).date() if not pd.isna(v) else None for v in body[column.name]
+            cells[column.name] = [
+                pd.Timestamp(v).date() if not pd.isna(v) else None for v in cells[column.name]
             ]
-    is_apart = body[columns[0].name].isin(spec.apart)
-    body, apart = body[~is_apart], body[is_apart]
+    keys = cells[columns[0].name]
+    is_apart = [key in spec.apart for key in keys] if spec.apart else [False] * len(keys)
+    body = {
+        name: [v for v, a in zip(values, is_apart, strict=True) if not a] for name, values in cells.items()
+    }
+    apart = {name: [v for v, a in zip(values, is_apart, strict=True) if a] for name, values in cells.items()}
     if spec.has_total:
-        body = pd.concat([body, _total_row(body, columns)], ignore_index=True)
+        for name, total in _total_row(body, columns).items():
+            body[name].append(total)
     counts = tuple(c.name for c in columns if c.children)
     follows = {c.name: c.follows for c in columns if c.follows}
-    published = suppress(body, counts, has_total=spec.has_total, follows=follows, profile=profile)
-    if len(apart):
-        below = suppress(apart, counts, has_total=False, follows=follows, profile=profile)
+    published = suppress(
+        pd.DataFrame(body, dtype=object), counts, has_total=spec.has_total, follows=follows, profile=profile
+    )
+    if any(is_apart):
+        below = suppress(
+            pd.DataFrame(apart, dtype=object), counts, has_total=False, follows=follows, profile=profile
+        )
         published = pd.concat([published, below], ignore_index=True)
     return PublishedTable(
-        table_id, spec.title, tuple(columns), published, spec.has_total, spec.codes, apart=len(apart)
+        table_id, spec.title, tuple(columns), published, spec.has_total, spec.codes, apart=sum(is_apart)
     )
 
 
-def _total_row(body: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
+def _total_row(body: dict[str, list], columns: list[Column]) -> dict:
+    """The total row's cells: each number column summed as pandas sums it (text skipped, missing as 0),
+    a ratio as the ratio of its columns' sums."""
     sums = {
-        c.name: pd.to_numeric(body[c.name], errors="coerce").sum()
+        c.name: pd.to_numeric(pd.Series(body[c.name], dtype=object), errors="coerce").sum()
         for c in columns
         if c.kind not in TEXT_KINDS
     }
@@ -314,7 +327,7 @@ def _total_row(body: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
             row[column.name] = numerator / denominator if denominator else None
         else:
             row[column.name] = sums[column.name]
-    return pd.DataFrame([row], dtype=object)
+    return row
 
 
 def trend_table(
