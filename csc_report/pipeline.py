@@ -254,7 +254,7 @@ def compute(paths: RunPaths, la: str, month: str) -> int:
             missing = {row["indicator_id"] for row in rows if pd.isna(row["value"])}
             tables |= breakdowns.compute(con, indicators.month_parameters(con, la, month), missing)
         warehouse_results.store_results(con, la, month, rows, tables)
-        directions = {i: target.direction for i, target in warehouse_reference.stored_targets(con).items()}
+        directions = {i: target.direction for i, target in targets.items()}
         export.refresh(con, la, month, directions)
         return len(rows)
     finally:
