@@ -27,12 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from csc_report import standards as standards_mod
 from csc_report.errors import UsageError
 from csc_report.report_layout import PaperSection, load_layout
 from csc_report.validation.severity import check_overrides
+from csc_report.yaml_files import YAMLError, read_yaml
 
 DEFAULT_WINDOW_MONTHS = 6
 MAX_WINDOW_MONTHS = 36  # three years: no Annex A extract covers more
@@ -77,8 +76,8 @@ def load_authority_config(path: Path) -> AuthorityConfig:
     if not path.is_file():
         return AuthorityConfig()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        data = read_yaml(path)
+    except (OSError, UnicodeDecodeError, YAMLError) as e:
         raise UsageError(
             f"{path}: cannot read the authority's settings: {' '.join(str(e).split())}"
         ) from None

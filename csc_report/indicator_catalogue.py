@@ -13,12 +13,12 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from csc_report.catalogue import column_headers, list_names
 from csc_report.errors import UsageError
 from csc_report.settings import SQL_DIR
 from csc_report.units import INDICATOR_UNITS
+from csc_report.yaml_files import read_yaml
 
 INDICATOR_DIR = SQL_DIR / "indicators"
 TABLE_DIR = SQL_DIR / "tables"
@@ -51,7 +51,7 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         )
     for family in FAMILIES:
         path = INDICATOR_DIR / f"{family}.yaml"
-        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+        meta = read_yaml(path)
         for item in meta.get("indicators", []):
             _check_item(path, item, ("id", "label", "unit", "period", "definition", "requires"))
             if (

@@ -23,9 +23,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from csc_report.errors import UsageError
+from csc_report.yaml_files import YAMLError, read_yaml
 
 FILE_NAME = "changes.yaml"
 KEYS = {"month", "change", "touches"}
@@ -64,8 +64,8 @@ def load_changes(path: Path, known: dict[str, Iterable[str]]) -> list[Change]:
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        data = read_yaml(path)
+    except (OSError, UnicodeDecodeError, YAMLError) as e:
         raise UsageError(f"{path}: cannot read changes: {' '.join(str(e).split())}") from None
     if data is None:
         return []

@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from csc_report.errors import UsageError
 from csc_report.settings import CONFIG_DIR
+from csc_report.yaml_files import YAMLError, read_yaml
 
 LAYOUT_FILE = CONFIG_DIR / "report.yaml"
 SECTION_KEYS = {
@@ -120,8 +119,8 @@ def _texts(value, where: str) -> tuple[str, ...]:
 
 def _read(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        data = read_yaml(path)
+    except (OSError, UnicodeDecodeError, YAMLError) as e:
         raise UsageError(f"{path}: cannot read the report layout: {' '.join(str(e).split())}") from None
     if not isinstance(data, dict):
         raise UsageError(f"{path}: expected `sections:` ({_known()})")

@@ -18,6 +18,7 @@ from csc_report.errors import SourceUnavailable, UsageError
 from csc_report.notify import check_targets
 from csc_report.settings import DEMO_LA
 from csc_report.sources import Source
+from csc_report.yaml_files import YAMLError, read_yaml
 
 DEFAULT_CRON = "0 6 3 * *"  # 06:00 on the 3rd: the previous month's extract has landed by then
 DEFAULT_TIMEZONE = "Europe/London"
@@ -47,8 +48,8 @@ def load(path: Path) -> list[dict]:
             "csc-report serve --schedule FILE (csc-report demo writes demo/schedule.yaml to try)"
         )
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+        document = read_yaml(path) or {}
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise UsageError(f"{path}: not valid YAML{f' (line {mark.line + 1})' if mark else ''}") from None
     if not isinstance(document, dict) or set(document) != {"authorities"}:

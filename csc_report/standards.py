@@ -18,10 +18,10 @@ from functools import cache
 
 import duckdb
 import pandas as pd
-import yaml
 
 from csc_report.errors import UsageError
 from csc_report.settings import CONFIG_DIR
+from csc_report.yaml_files import read_yaml
 
 STANDARDS_YAML = CONFIG_DIR / "standards.yaml"
 UNITS = ("working_days", "days", "months")
@@ -37,7 +37,7 @@ class Standard:
 @cache
 def defaults() -> dict[str, Standard]:
     """standard id -> its default, from config/standards.yaml (checked like an authority's)."""
-    data = yaml.safe_load(STANDARDS_YAML.read_text(encoding="utf-8"))["standards"]
+    data = read_yaml(STANDARDS_YAML)["standards"]
     return {key: _standard(STANDARDS_YAML, key, value, None) for key, value in data.items()}
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from csc_report.errors import UsageError
+from csc_report.yaml_files import YAMLError, read_yaml
 
 DIRECTIONS = ("higher", "lower")
 RAG_NONE = "none"
@@ -46,8 +46,8 @@ def load_targets(path: Path | None, known_ids: Iterable[str] | None = None) -> d
     if path is None or not Path(path).exists():
         return {}
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        data = read_yaml(Path(path))
+    except (OSError, UnicodeDecodeError, YAMLError) as e:
         raise UsageError(f"{path}: cannot read targets: {' '.join(str(e).split())}") from None
     return parse_targets(data or {}, source=str(path), known_ids=known_ids)
 

@@ -233,3 +233,47 @@ def test_a_deferred_module_loads_on_first_use_only():
     assert "rgb_to_hsv" not in vars(colorsys)
     assert colorsys.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
     assert sys.modules["colorsys"].rgb_to_hsv is colorsys.rgb_to_hsv
+
+
+def test_a_hidden_module_is_not_installed_within_the_block_and_imports_after_it():
+    """lazy_imports hides GX's SQL and S3 back-ends while GX imports: GX then takes them as not
+    installed; one imported before stays, and every import works again after the block."""
+    import sys
+
+    from csc_report.validation import lazy_imports
+
+    sys.modules.pop("colorsys", None)
+    sys.modules.pop("wave", None)
+    import wave  # imported before the block: left as it is
+
+    with lazy_imports.hidden(("colorsys", "wave")):
+        with pytest.raises(ModuleNotFoundError):
+            import colorsys  # noqa: F401
+        assert "colorsys" not in sys.modules
+        import wave as again
+
+        assert again is wave
+    import colorsys
+
+    assert colorsys.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
+
+
+def test_gx_runs_without_its_sql_and_s3_back_ends_in_a_fresh_process():
+    """In a process that validates, GX imports none of its optional back-ends (its compatibility stand-ins
+    take their place), and the product's other users of them still import the real ones. (Every run of
+    `csc-report` in the suite validates and builds its Data Docs so.)"""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from csc_report.validation import gx_engine\n"
+        "gx_engine.context()\n"
+        "print(sorted(m for m in ('sqlalchemy', 'boto3', 'botocore') if m in sys.modules))\n"
+        "from great_expectations.compatibility import aws, sqlalchemy\n"
+        "print(type(sqlalchemy.sqlalchemy).__name__, type(aws.boto3).__name__)\n"
+        "import sqlalchemy\n"
+        "print(sqlalchemy.__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:3] == ["[]", "NotImported NotImported", "sqlalchemy"]

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from csc_report.transforms.text import normalise_code, normalise_header, normalise_sheet_name
 
 from csc_report.errors import UsageError
 from csc_report.settings import CONFIG_DIR
+from csc_report.yaml_files import YAMLError, read_yaml
 
 LISTS_FILE = CONFIG_DIR / "lists.yaml"
 CODES_FILE = CONFIG_DIR / "codes.yaml"
@@ -109,10 +109,10 @@ def _fail(source: Path, where: str, problem: str) -> UsageError:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read configuration ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
         raise UsageError(f"{path.name}:{line}: not valid YAML") from None

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from csc_report.catalogue import identifier_columns
 from csc_report.validation import wide
 from csc_report.validation.gx_memo import _memo, _memoised, _NotPlain, _plain, install_memos  # noqa: F401
-from csc_report.validation.lazy_imports import defer
+from csc_report.validation.lazy_imports import defer, hidden
 from csc_report.validation.offline import make_offline
 from csc_report.validation.suites import Check, Suite
 
@@ -73,8 +73,9 @@ def context():
     if "context" not in _state:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # else GX tries to send usage events
         defer()  # altair and scipy.stats: imported by GX, never run here
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
+        with hidden():  # its SQL and S3 back-ends, never used here
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
 
         ctx = gx.get_context(mode="ephemeral")
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False)

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from csc_report.catalogue import LISTS, list_names
 from csc_report.errors import UsageError
 from csc_report.issues import SEVERITIES
 from csc_report.settings import CONFIG_DIR
 from csc_report.validation.suites import load_suites
+from csc_report.yaml_files import YAMLError, read_yaml
 
 DEFAULT_PATH = CONFIG_DIR / "severity.yaml"
 _SETTING_KEYS = {"severity", "max_failing_share"}
@@ -121,10 +120,10 @@ def known_rules() -> frozenset[str]:
 def load_policy(path: Path | None = None) -> Policy:
     path = path or DEFAULT_PATH
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except OSError as exc:
         raise UsageError(f"severity policy {path}: cannot be read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
+    except YAMLError as exc:
         raise UsageError(f"severity policy {path}: not valid YAML ({_first_line(exc)})") from None
     if not isinstance(raw, dict):
         raise UsageError(f"severity policy {path}: expected a mapping with default, rules, lists")
