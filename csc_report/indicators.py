@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -38,6 +40,7 @@ from csc_report import targets as targets_mod
 from csc_report.indicator_catalogue import FAMILIES, INDICATOR_DIR, LIST_NAMES, TABLE_DIR, catalogue
 from csc_report.merged_notes import with_repeat_notes
 from csc_report.months import month_end, month_start, r12_start
+from csc_report.warehouse import sql_literal
 from csc_report.warehouse_reference import population_for
 
 MACROS_SQL = INDICATOR_DIR / "_macros.sql"
@@ -100,6 +103,61 @@ def _macros_text() -> tuple[str, str]:
         path.read_text(encoding="utf-8") for path in (MACROS_SQL, *(rows_sql(f) for f in FAMILIES))
     )
     return text, hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# The macros over `standards_in_force(la, m)` that a pinned month answers from its values (see
+# `pinned_standards`), and the query that reads those values through the macros themselves.
+PINNED_STANDARD_MACROS = ("standard_amount", "standard_unit", "standard_note")
+STANDARD_VALUES = "SELECT standard_id, {answers} FROM standards_in_force($la, $m) ORDER BY standard_id"
+PIN_STANDARD = """CREATE OR REPLACE TEMPORARY MACRO {name}(la, m, id) AS
+    CASE WHEN pinned_month_is(la, m) THEN CASE id {cases} END END"""
+
+
+@contextmanager
+def pinned_standards(con: duckdb.DuckDBPyConnection, la_code: str, month: str | date) -> Iterator[None]:
+    """Within the block, the standards macros answer (la_code, month) from values read once.
+
+    Inside `warehouse.pinned_month` only (its guard `pinned_month_is` refuses another month). Each use of
+    within_standard, started_before_standard and standard_note in the row macros put up to six scalar
+    subqueries over standards_in_force(la, m) into a family's query, and DuckDB planned every one: about
+    a tenth of a second a month. Pinned, standard_amount, standard_unit and standard_note are CASE
+    expressions over the answers the macros themselves gave for the month, as literals of the type they
+    had, so the figures cannot differ. The macros are temporary ones of `apply_macros`; afterwards they
+    are defined again from the same text, so the connection's macros stay the ones its version names.
+    """
+    apply_macros(con)
+    params = {"la": la_code, "m": month_start(month)}
+    answers = ", ".join(
+        f"CAST({name}($la, $m, standard_id) AS VARCHAR), typeof({name}($la, $m, standard_id))"
+        for name in PINNED_STANDARD_MACROS
+    )
+    values = con.execute(STANDARD_VALUES.format(answers=answers), params).fetchall()
+    try:
+        for i, name in enumerate(PINNED_STANDARD_MACROS):
+            cases = " ".join(
+                f"WHEN {sql_literal(row[0])} THEN {_typed_literal(row[1 + 2 * i], row[2 + 2 * i])}"
+                for row in values
+            )
+            con.execute(PIN_STANDARD.format(name=name, cases=cases))
+        yield
+    finally:
+        con.execute("".join(_macro_statements()[name] for name in PINNED_STANDARD_MACROS))
+
+
+def _typed_literal(text: str | None, type_name: str) -> str:
+    """A value given as text (NULL as None) and its DuckDB type name, as a SQL literal of that type."""
+    return f"CAST({'NULL' if text is None else sql_literal(text)} AS {type_name})"
+
+
+@cache
+def _macro_statements() -> dict[str, str]:
+    """Each macro's CREATE statement in `_macros_text()` (with the comments before it), by its name."""
+    with duckdb.connect() as parser:
+        statements = parser.extract_statements(_macros_text()[0])
+    found = (
+        re.match(r"(?:\s|--[^\n]*)*CREATE OR REPLACE TEMPORARY MACRO (\w+)", s.query) for s in statements
+    )
+    return {match[1]: match.string for match in found if match}
 
 
 def rows_sql(family: str) -> Path:

@@ -244,10 +244,13 @@ def authority_names(path: Path) -> dict[str, str]:
 def compute(paths: RunPaths, la: str, month: str) -> int:
     """Compute the month's indicators and tables from the warehouse (targets included) and store them
     there; returns how many indicators. Each list's history is computed once for the month
-    (warehouse.pinned_month), not in each of the hundred-odd queries that read it."""
+    (warehouse.pinned_month), not in each of the hundred-odd queries that read it, and so are the
+    standards in force (indicators.pinned_standards). One DuckDB thread: the hundred-odd queries are
+    small and mostly planning, and a second thread only added CPU (docs/performance.md)."""
     con = warehouse.connect(paths.warehouse_file(la))
     try:
-        with warehouse.pinned_month(con, la, month):
+        con.execute("SET threads = 1")
+        with warehouse.pinned_month(con, la, month), indicators.pinned_standards(con, la, month):
             targets = warehouse_reference.stored_targets(con)
             rows = indicators.compute_indicators(con, la, month, targets=targets)
             tables = indicators.compute_tables(con, la, month)

@@ -130,7 +130,7 @@ def pinned_month(con: duckdb.DuckDBPyConnection, la_code: str, month: str | date
     names = month_macros()
     database = '"' + con.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""') + '"'
     # DuckDB takes no parameters in a macro's definition: the guard gets the month as literals
-    con.execute(PIN_GUARD.replace("$la", _literal(la_code)).replace("$m", f"DATE '{m}'"))
+    con.execute(PIN_GUARD.replace("$la", sql_literal(la_code)).replace("$m", f"DATE '{m}'"))
     try:
         for name in names:
             con.execute(PIN_TABLE.format(database=database, name=name), {"la": la_code, "m": m})
@@ -143,7 +143,7 @@ def pinned_month(con: duckdb.DuckDBPyConnection, la_code: str, month: str | date
         con.execute("DROP MACRO IF EXISTS temp.pinned_month_is")
 
 
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 

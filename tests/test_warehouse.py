@@ -11,7 +11,7 @@ import pytest
 from csc_report.transforms.calendar import working_days_between
 from csc_report.transforms.extract import Extract, SourceFile
 
-from csc_report import catalogue, warehouse, warehouse_reference
+from csc_report import catalogue, indicators, standards, warehouse, warehouse_reference
 from csc_report.errors import DataError
 from csc_report.issues import Issue
 
@@ -293,3 +293,61 @@ def test_bad_population_file_is_a_one_line_data_error(con, tmp_path, text, messa
         warehouse_reference.load_population(con, path)
     assert "\n" not in str(raised.value)
     assert rows(con, "SELECT count(*) FROM population") == [(0,)]
+
+
+def standards_answers(con, month: str) -> list[tuple]:
+    """within_standard, started_before_standard and standard_note of every standard for a run of event
+    dates around the standards' limits in June 2024 (each day from 2023-12-01 to 2024-06-30, and none)."""
+    return rows(
+        con,
+        f"""SELECT s.standard_id, d, within_standard('{LA}', DATE '{month}', s.standard_id, d),
+                   started_before_standard('{LA}', DATE '{month}', s.standard_id, d),
+                   standard_note('{LA}', DATE '{month}', s.standard_id)
+            FROM standards_in_force('{LA}', DATE '{month}') AS s,
+                 (SELECT CAST(unnest(range(DATE '2023-12-01', DATE '2024-07-01', INTERVAL 1 DAY)) AS DATE)
+                  UNION ALL SELECT NULL) AS t(d)
+            ORDER BY ALL""",
+    )
+
+
+def test_pinned_standards_answer_as_the_macros_and_give_them_back(con):
+    # June's standards: the defaults with two local overrides (a working-day and a day standard)
+    overrides = {"cp_visit": standards.Standard(5, "working_days"), "health": standards.Standard(30, "days")}
+    standards.store(con, LA, date(2024, 6, 1), overrides)
+    indicators.apply_macros(con)
+    definitions = (
+        "SELECT function_name, macro_definition FROM duckdb_functions() WHERE function_name LIKE 'standard%'"
+    )
+    originals = rows(con, definitions + " ORDER BY ALL")
+    unpinned = standards_answers(con, "2024-06-01")
+    with warehouse.pinned_month(con, LA, "2024-06"), indicators.pinned_standards(con, LA, "2024-06"):
+        assert rows(con, definitions + " AND macro_definition LIKE '%standards_in_force%'") == []
+        assert standards_answers(con, "2024-06-01") == unpinned
+        # hand-worked, asat Sunday 30 June 2024:
+        # cp_visit, 5 working days (local): Fri 21 June has 5 working days to asat (24-28 June), within;
+        # Thu 20 June has 6. health, 30 days (local): within from 31 May (30 June - 30 days), and started
+        # before the standard up to 31 May. cla_review, 6 months (default): within from 30 December.
+        asked = {
+            ("cp_visit", date(2024, 6, 21)): (True, True, "within 5 working days, this authority's standard"),
+            ("cp_visit", date(2024, 6, 20)): (
+                False,
+                True,
+                "within 5 working days, this authority's standard",
+            ),
+            ("health", date(2024, 5, 31)): (True, True, "within 30 days, this authority's standard"),
+            ("health", date(2024, 6, 1)): (True, False, "within 30 days, this authority's standard"),
+            ("health", date(2024, 5, 30)): (False, True, "within 30 days, this authority's standard"),
+            ("cla_review", date(2023, 12, 30)): (True, True, "within 6 months, the default standard"),
+            ("cla_review", date(2023, 12, 29)): (False, True, "within 6 months, the default standard"),
+        }
+        answers = {(standard, d): tuple(rest) for standard, d, *rest in standards_answers(con, "2024-06-01")}
+        assert {key: answers[key] for key in asked} == asked
+        with pytest.raises(
+            duckdb.InvalidInputException, match="pinned for 874 2024-06-01, asked for 874 2024-05"
+        ):
+            rows(con, f"SELECT standard_amount('{LA}', DATE '2024-05-01', 'cp_visit')")
+    # afterwards the macros are the ones apply_macros defined, for any month again
+    assert rows(con, definitions + " ORDER BY ALL") == originals
+    assert rows(con, f"SELECT standard_note('{LA}', DATE '2024-05-01', 'cp_visit')") == [
+        ("within 10 working days, the default standard",)
+    ]
