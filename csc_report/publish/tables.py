@@ -355,7 +355,7 @@ def trend_table(
     gives each month its phase's mean and limits and a `phase` column (1, 2, ...).
     """
     columns = (Column("month", "Month", "month"), Column("value", label, unit))
-    frame = pd.DataFrame(series, columns=["month", "value"], dtype=object)
+    cells = {"month": [month for month, _ in series], "value": [value for _, value in series]}
     if chart is not None:
         columns += (
             Column("mean", "Mean", unit),
@@ -363,14 +363,20 @@ def trend_table(
             Column("upper_limit", "Upper limit", unit),
             Column("special_cause", "Special cause", "text", words=SPC_RULE_WORDS),
         )
-        levels = [chart.levels(i) if i not in chart.excluded else (None,) * 3 for i in range(len(frame))]
-        frame[["mean", "lower_limit", "upper_limit"]] = pd.DataFrame(levels, index=frame.index, dtype=object)
-        frame["special_cause"] = [chart.special_cause(i) or None for i in range(len(frame))]
+        levels = [chart.levels(i) if i not in chart.excluded else (None,) * 3 for i in range(len(series))]
+        for n, name in enumerate(("mean", "lower_limit", "upper_limit")):
+            cells[name] = [level[n] for level in levels]
+        # as a column assigned from the list reads it (pandas makes the empty markers NaN beside text)
+        causes = pd.Series([chart.special_cause(i) or None for i in range(len(series))])
+        cells["special_cause"] = causes.astype(object).tolist()
         if chart.phases:
             columns += (Column("phase", "Phase", "count"),)
-            frame["phase"] = [chart.phase_of(i) for i in range(len(frame))]
+            cells["phase"] = [chart.phase_of(i) for i in range(len(series))]
+    # one frame of Python objects made once: column by column, pandas' per-assignment cost was most of
+    # the 17 trend tables' time a month
+    frame = pd.DataFrame(cells, dtype=object)
     title = f"{label}: last {len(series)} months"
-    return PublishedTable(f"trend_{indicator_id}", title, columns, frame.astype(object))
+    return PublishedTable(f"trend_{indicator_id}", title, columns, frame)
 
 
 def month_series(
