@@ -104,6 +104,7 @@ def report_benchmarks(con: duckdb.DuckDBPyConnection, la_code: str, month: str) 
         for r in published.itertuples(index=False)
     }
     ranked = rank_authorities(published).dropna(subset=["rank"])
+    ranked = ranked[ranked["area_code"] == la_code]  # only the authority's own rows carry a rank below
     ranks = {
         (r.indicator_id, r.area_code): [r.rank, r.ranked, r.quartile, r.top_quartile]
         for r in ranked.itertuples(index=False)

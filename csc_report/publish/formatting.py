@@ -74,8 +74,10 @@ def to_month(value) -> pd.Period:
     return pd.Period(str(value), freq="M")
 
 
+@lru_cache(maxsize=4096, typed=True)
 def month_label(month: pd.Period) -> str:
-    """`June 2013`, as the seed report writes months."""
+    """`June 2013`, as the seed report writes months. Remembered: Period.strftime costs some 60 us and a
+    report labels the same few dozen months about 800 times (trend tables, readings, alt text)."""
     return month.strftime("%B %Y")
 
 

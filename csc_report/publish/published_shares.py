@@ -30,24 +30,31 @@ def with_published_shares(table: PublishedTable, shares: pd.DataFrame) -> Publis
     """The table with `england_pct` (and `la_published_pct` where DfE gives the authority's, headed by
     DfE's name of the code: a demo authority's figures are not its own) and `dfe_period`; the table
     itself where `shares` (distributions.for_report) holds none of it."""
-    mine = shares[shares["table_id"] == table.id]
-    if mine.empty:
+    mine = shares[shares["table_id"] == table.id].to_dict("records")
+    if not mine:
         return table
-    when = period(table.id, int(mine["year"].iloc[0]))
+    when = period(table.id, int(mine[0]["year"]))
+    by_area: dict[str, dict[str, dict]] = {"england": {}, "la": {}}  # area type -> category -> row
+    for row in mine:
+        if row["area_type"] in by_area:
+            by_area[row["area_type"]][row["category"]] = row
     columns = [Column("england_pct", f"England %, {when}", "pct")]
-    authority = mine.loc[mine["area_type"] == "la", "area"]
-    if len(authority):
-        columns.append(Column("la_published_pct", f"{authority.iloc[0]} published %, {when}", "pct"))
+    authority = [row["area"] for row in mine if row["area_type"] == "la"]
+    if authority:
+        columns.append(Column("la_published_pct", f"{authority[0]} published %, {when}", "pct"))
+    # the total and any codes listed apart below it are left empty; cells made as plain lists, a frame's
+    # filters and masks per table were most of this module's time
+    total = table.total_index
+    listed = [total is None or i < total for i in range(len(table.frame))]
     frame = table.frame.copy()
-    key = frame[table.columns[0].name]
-    listed = pd.Series(True, index=frame.index)
-    if table.total_index is not None:
-        listed.iloc[table.total_index :] = False  # the total and any codes listed apart below it
+    key = table.cells[table.columns[0].name]
     for column, area_type in zip(columns, ("england", "la"), strict=False):
-        rows = {row["category"]: row for row in mine[mine["area_type"] == area_type].to_dict("records")}
-        cells = [_cell(rows, category) for category in key]
-        frame[column.name] = pd.Series(cells, index=frame.index, dtype=object).where(listed, None)
-    frame["dfe_period"] = pd.Series(when, index=frame.index, dtype=object).where(listed, None)
+        rows = by_area[area_type]
+        cells = [_cell(rows, category) if keep else None for category, keep in zip(key, listed, strict=True)]
+        frame[column.name] = pd.Series(cells, index=frame.index, dtype=object)
+    frame["dfe_period"] = pd.Series(
+        [when if keep else None for keep in listed], index=frame.index, dtype=object
+    )
     period_column = Column("dfe_period", "DfE figures for", "text", printed=False)
     return replace(table, columns=(*table.columns, *columns, period_column), frame=frame)
 

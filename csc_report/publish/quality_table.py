@@ -24,6 +24,11 @@ def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]
     groups = frame.groupby(keys, sort=False) if len(issues) else None
     counts = groups.size() if groups is not None else pd.Series()
     missing = 0 if previous_counts else None
+    # each group's columns in row order and its first message, in one pass over plain lists (two
+    # get_group calls a group were most of this table's cost)
+    found: dict[tuple, tuple[list, object]] = {}
+    for *key, column, message in zip(*(frame[c].tolist() for c in [*keys, "column", "message"]), strict=True):
+        found.setdefault(tuple(key), ([], message))[0].append(column)
     rows = [
         {
             "sheet": sheet,
@@ -31,8 +36,8 @@ def data_quality_summary(issues: pd.DataFrame, previous_counts: dict[tuple, int]
             "severity": severity,
             "issues": int(n),
             "last_month": previous_counts.get((sheet, rule, severity), missing),
-            "columns": list(groups.get_group((sheet, rule, severity))["column"]),
-            "message": groups.get_group((sheet, rule, severity))["message"].iloc[0],
+            "columns": found[sheet, rule, severity][0],
+            "message": found[sheet, rule, severity][1],
         }
         for (sheet, rule, severity), n in counts.items()
     ]

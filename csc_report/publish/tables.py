@@ -158,61 +158,70 @@ class PublishedTable:
         """The total row's position in `frame`, None without one."""
         return len(self.frame) - 1 - self.apart if self.has_total else None
 
+    @cached_property
+    def cells(self) -> dict[str, list]:
+        """Each column of `frame` as a list of its Python values, read once (not to be changed): the CSV,
+        the workbook and both printed pages read them, pandas' per-column cost on these few rows was a
+        third of publishing, and a table is not changed once built (published_shares.py makes a new one)."""
+        return {name: self.frame[name].tolist() for name in self.frame.columns}
+
+    @cached_property
+    def rows(self) -> list[tuple]:
+        """The frame's rows as the tuples itertuples gives (the same Python values), for the CSV and the
+        workbook."""
+        return list(zip(*self.cells.values(), strict=True))
+
+    @cached_property
+    def printed_positions(self) -> list[int]:
+        """The positions in `frame` of the rows print shows: every row, but in a breakdown by codes not a
+        code whose printed counts are all 0 (the total row always)."""
+        if not self.codes:
+            return list(range(len(self.frame)))
+        counts = [self.cells[c.name] for c in self.printed_columns if c.children]  # not DfE's shares
+        return [
+            i
+            for i in range(len(self.frame))
+            if i == self.total_index or not all(_is_zero(c[i]) for c in counts)
+        ]
+
     @property
     def printed_total(self) -> int | None:
         """The total row's position among the printed rows, None without one."""
         if self.total_index is None:
             return None
-        return list(self.printed_frame.index).index(self.total_index)
+        return self.printed_positions.index(self.total_index)
 
     @property
     def printed_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.printed)
 
-    @cached_property
-    def printed_frame(self) -> pd.DataFrame:
-        """The rows and columns print shows, worked out once (not to be changed): the templates ask six
-        times a table, pandas' cost on these few rows was a third of publishing, and a table is not changed
-        once built (published_shares.py makes a new one)."""
-        frame = self.frame[[column.name for column in self.printed_columns]]
-        if not self.codes:
-            return frame
-        counts = [c.name for c in self.printed_columns if c.children]  # not DfE's shares beside them
-        cells = [list(frame[c]) for c in counts]
-        zero = [all(_is_zero(column[i]) for column in cells) for i in range(len(frame))]
-        if self.total_index is not None:
-            zero[self.total_index] = False
-        return frame[[not z for z in zero]]
-
     @property
     def zero_rows(self) -> int:
         """How many code rows print leaves out (all their counts 0)."""
-        return len(self.frame) - len(self.printed_frame)
+        return len(self.frame) - len(self.printed_positions)
 
     @cached_property
     def display_rows(self) -> list[list[str]]:
         """Printed cells as people read them (`1,234`, `26.5%`, `June 2013`, `[c]`), once for both pages."""
         columns = self.printed_columns
+        cells = [self.cells[column.name] for column in columns]
         return [
-            [_display(value, column.kind, column.words) for column, value in zip(columns, row, strict=True)]
-            for row in row_values(self.printed_frame)
+            [
+                _display(values[i], column.kind, column.words)
+                for column, values in zip(columns, cells, strict=True)
+            ]
+            for i in self.printed_positions
         ]
 
     def write_csv(self, path: Path) -> Path:
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow([column.name for column in self.columns])
-            for row in row_values(self.frame):
+            for row in self.rows:
                 writer.writerow(
                     _csv_cell(value, column.kind) for column, value in zip(self.columns, row, strict=True)
                 )
         return path
-
-
-def row_values(frame: pd.DataFrame) -> list[tuple]:
-    """The frame's rows as the tuples itertuples gives (the same Python values), at a fraction of its
-    cost: itertuples reads each column through iloc, which on a month's 60 small tables cost 0.1 s."""
-    return list(zip(*(frame[column].tolist() for column in frame.columns), strict=True))
 
 
 def _is_zero(value) -> bool:
@@ -346,7 +355,7 @@ def trend_table(
     gives each month its phase's mean and limits and a `phase` column (1, 2, ...).
     """
     columns = (Column("month", "Month", "month"), Column("value", label, unit))
-    frame = pd.DataFrame(series, columns=["month", "value"], dtype=object)
+    cells = {"month": [month for month, _ in series], "value": [value for _, value in series]}
     if chart is not None:
         columns += (
             Column("mean", "Mean", unit),
@@ -354,14 +363,20 @@ def trend_table(
             Column("upper_limit", "Upper limit", unit),
             Column("special_cause", "Special cause", "text", words=SPC_RULE_WORDS),
         )
-        levels = [chart.levels(i) if i not in chart.excluded else (None,) * 3 for i in range(len(frame))]
-        frame[["mean", "lower_limit", "upper_limit"]] = pd.DataFrame(levels, index=frame.index, dtype=object)
-        frame["special_cause"] = [chart.special_cause(i) or None for i in range(len(frame))]
+        levels = [chart.levels(i) if i not in chart.excluded else (None,) * 3 for i in range(len(series))]
+        for n, name in enumerate(("mean", "lower_limit", "upper_limit")):
+            cells[name] = [level[n] for level in levels]
+        # as a column assigned from the list reads it (pandas makes the empty markers NaN beside text)
+        causes = pd.Series([chart.special_cause(i) or None for i in range(len(series))])
+        cells["special_cause"] = causes.astype(object).tolist()
         if chart.phases:
             columns += (Column("phase", "Phase", "count"),)
-            frame["phase"] = [chart.phase_of(i) for i in range(len(frame))]
+            cells["phase"] = [chart.phase_of(i) for i in range(len(series))]
+    # one frame of Python objects made once: column by column, pandas' per-assignment cost was most of
+    # the 17 trend tables' time a month
+    frame = pd.DataFrame(cells, dtype=object)
     title = f"{label}: last {len(series)} months"
-    return PublishedTable(f"trend_{indicator_id}", title, columns, frame.astype(object))
+    return PublishedTable(f"trend_{indicator_id}", title, columns, frame)
 
 
 def month_series(

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from csc_report.publish.scorecard import Scorecard
-from csc_report.publish.tables import PublishedTable, row_values
+from csc_report.publish.tables import PublishedTable
 from csc_report.units import UNITS
 
 NUMBER_FORMATS = {
@@ -63,7 +63,7 @@ def write_workbook(
     for name, table in zip(names, tables, strict=True):
         rows = [
             [_cell(value, column.kind) for column, value in zip(table.columns, row, strict=True)]
-            for row in row_values(table.frame)
+            for row in table.rows
         ]
         _fill(
             workbook.create_sheet(name),
