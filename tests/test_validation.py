@@ -6,6 +6,7 @@ import contextlib
 import re
 from datetime import date, datetime
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from csc_report.transforms.extract import Extract
@@ -491,7 +492,8 @@ def test_memoised_configurations_and_ids_change_no_outcome_and_end_with_the_vali
     memoised = found(validate(extract))
     assert len(memoised[0]) >= len(RULE_CASES)  # every bad row is found
     # after the validation, built afresh on every read
-    assert gx_engine._memo.configurations is gx_engine._memo.expectations is gx_engine._memo.ids is None
+    memos = ("configurations", "expectations", "ids", "fingerprints")
+    assert all(getattr(gx_engine._memo, name) is None for name in memos)
     monkeypatch.setattr(gx_engine, "_memoised", contextlib.nullcontext)
     assert found(validate(extract)) == memoised
 
@@ -521,6 +523,37 @@ def test_an_expectation_planned_from_a_configuration_is_built_once_and_only_whil
     assert inside == outside
     assert planned[0] is planned[1]
     assert planned[1] is not planned[2] and planned[2] is not planned[3]
+
+
+def test_a_frames_fingerprint_is_hashed_once_inside_a_validation_and_equals_gxs(monkeypatch):
+    """GX hashes the whole frame at every fetch of its batch: inside a validation once per frame (the
+    value GX itself computes), outside on every call, and a frame changed since is hashed afresh."""
+    gx_engine.context()
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    hashed = []
+    real = pd.util.hash_pandas_object
+
+    def counting(obj, *args, **kwargs):
+        hashed.append(id(obj))
+        return real(obj, *args, **kwargs)
+
+    monkeypatch.setattr(pd.util, "hash_pandas_object", counting)
+    frame, other = pd.DataFrame({"a": [1, 2, None]}), pd.DataFrame({"a": [1, 2, 3]})
+    with gx_engine._memoised():
+        inside = [engine.hash_pandas_dataframe(f) for f in (frame, frame, other, frame)]
+    assert hashed == [id(frame), id(other)]
+    outside = [engine.hash_pandas_dataframe(f) for f in (frame, other)]
+    assert len(hashed) == 4
+    assert inside == [outside[0], outside[0], outside[1], outside[0]]
+    assert outside[0] != outside[1]
+    with gx_engine._memoised():
+        assert engine.hash_pandas_dataframe(frame) == outside[0]
+    frame.loc[2, "a"] = 3  # a new validation sees the frame as it is now
+    changed = engine.hash_pandas_dataframe(frame)
+    assert changed != outside[0]
+    with gx_engine._memoised():
+        assert engine.hash_pandas_dataframe(frame) == changed
 
 
 def test_plain_stand_ins_are_equal_only_for_values_that_serialise_alike():

@@ -133,9 +133,9 @@ def run_suite(suite: Suite, table: pa.Table, columns: set[str], skip: set[str], 
     ctx = context()
     expectations = [e for e in suite.spec["expectations"] if e["meta"]["rule"] not in skip]
     frame = to_frame(table, columns | {ROW})
-    batch = _batch_definition(ctx, suite.list_id).get_batch(batch_parameters={"dataframe": frame})
     parameters = {"asat": yyyymmdd(asat)}
     with _memoised():
+        batch = _batch_definition(ctx, suite.list_id).get_batch(batch_parameters={"dataframe": frame})
         wide_first = [] if _state.get("one_column_only") else expectations
         result, passed = _validate_wide(batch, suite, wide_first, parameters)
         narrow = [e for e in expectations if wide.family(e) not in passed]

@@ -22,6 +22,7 @@ def install_memos(gx) -> None:
     _memoise_configuration(gx.expectations.Expectation)
     _memoise_planned_expectations()
     _memoise_ids()
+    _memoise_fingerprints()
     _share_compiled_templates()
 
 
@@ -163,13 +164,37 @@ def _memoise_ids() -> None:
     IDDict.to_id = to_id
 
 
+def _memoise_fingerprints() -> None:
+    """Make a frame's batch fingerprint computed once while a suite is validated.
+
+    GX 1.24 fetches the batch again for every `batch.validate` (a list's wide families, then its
+    one-column checks) and each fetch hashes the whole frame, row by row, for the `pandas_data_fingerprint`
+    batch marker: two to four hashes of one frame a list, a seventh of a clean month's validation. Inside
+    `_memoised()` the frame's fingerprint is computed once; the frame is kept beside it, so its id cannot
+    be reused, and nothing changes it while it is validated.
+    """
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    fingerprint = engine.hash_pandas_dataframe
+
+    def hash_pandas_dataframe(df):
+        memo = getattr(_memo, "fingerprints", None)
+        if memo is None:
+            return fingerprint(df)
+        if id(df) not in memo:
+            memo[id(df)] = (df, fingerprint(df))
+        return memo[id(df)][1]
+
+    engine.hash_pandas_dataframe = hash_pandas_dataframe
+
+
 @contextmanager
 def _memoised():
-    """Within: expectation configurations, the expectations planned from them and metric ids computed
-    once (_memoise_configuration, _memoise_planned_expectations, _memoise_ids). GX changes none of them
-    during `batch.validate`."""
-    _memo.configurations, _memo.expectations, _memo.ids = {}, {}, {}
+    """Within: expectation configurations, the expectations planned from them, metric ids and frame
+    fingerprints computed once (_memoise_configuration, _memoise_planned_expectations, _memoise_ids,
+    _memoise_fingerprints). GX changes none of them during `batch.validate`."""
+    _memo.configurations, _memo.expectations, _memo.ids, _memo.fingerprints = {}, {}, {}, {}
     try:
         yield
     finally:
-        _memo.configurations = _memo.expectations = _memo.ids = None
+        _memo.configurations = _memo.expectations = _memo.ids = _memo.fingerprints = None
