@@ -556,6 +556,23 @@ def test_a_frames_fingerprint_is_hashed_once_inside_a_validation_and_equals_gxs(
         assert engine.hash_pandas_dataframe(frame) == changed
 
 
+def test_the_ephemeral_contexts_configuration_stays_in_memory(monkeypatch):
+    """Adding a list's asset and batch definition updates the context's configuration object and
+    writes no serialised copy of it (GX 1.24 wrote the whole configuration as YAML for each)."""
+    ctx = gx_engine.context()
+    saved = []
+    monkeypatch.setattr(type(ctx.variables), "save", lambda variables: saved.append(variables))
+    source = gx_engine._state["source"]
+    asset = source.add_dataframe_asset("config-in-memory")
+    try:
+        asset.add_batch_definition_whole_dataframe("whole")
+        assert saved == []
+        held = ctx.config.fluent_datasources["csc"].get_asset("config-in-memory")
+        assert [b.name for b in held.batch_definitions] == ["whole"]
+    finally:
+        source.delete_asset("config-in-memory")
+
+
 def test_plain_stand_ins_are_equal_only_for_values_that_serialise_alike():
     plain = gx_engine._plain
     assert plain({"column": "a", "batch_id": "b"}) == plain({"batch_id": "b", "column": "a"})  # key order
