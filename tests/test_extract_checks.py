@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+import pyarrow as pa
 import pytest
 from csc_report.transforms.extract import Extract, SourceFile
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_validation import ASAT, D, child, table
 
 from csc_report.errors import DataError
 from csc_report.validation import gx_engine, validate_extract
-from csc_report.validation.duplicates import merge_duplicates
+from csc_report.validation.duplicates import _drop, merge_duplicates
 from csc_report.validation.impossible_dates import impossible_dates
 
 
@@ -122,6 +126,56 @@ def test_children_in_need_rows_sharing_a_key_are_not_merged():
     rows = [child("C1", cin_start=D("2024-01-01"), primary_need="N1"), child("C1", cin_start=D("2024-01-01"))]
     tables, issues = merge_duplicates({"cin": table(rows)})
     assert tables["cin"].num_rows == 2 and issues == []
+
+
+def _pandas_drop(table: pa.Table, keys: list[str], column: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """The reference: pandas' `duplicated` and `groupby(...).ngroup()` (the implementation before Arrow),
+    as the rows kept and, for each row left out, (its row, the row kept)."""
+    frame = table.select(keys).to_pandas()
+    complete = frame.notna().all(axis=1).to_numpy() if column else np.ones(len(frame), dtype=bool)
+    repeat = frame.duplicated(keep="first").to_numpy() & complete
+    group = frame.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    rows = table.column("source_row").to_pylist()
+    first = {}
+    for position, g in enumerate(group):
+        first.setdefault(g, rows[position])
+    return (
+        [r for r, dropped in zip(rows, repeat, strict=True) if not dropped],
+        [(r, first[g]) for r, g, dropped in zip(rows, group, repeat, strict=True) if dropped],
+    )
+
+
+CELLS = {  # few distinct values per column, so that rows repeat
+    "s": (pa.string(), st.sampled_from([None, "", "a", "A", "a "])),
+    "i": (pa.int64(), st.sampled_from([None, 0, 1, -1])),
+    "f": (pa.float64(), st.sampled_from([None, float("nan"), 0.0, -0.0, 1.5])),
+    "d": (pa.date32(), st.sampled_from([None, date(2024, 5, 1), date(2024, 5, 2)])),
+    "b": (pa.bool_(), st.sampled_from([None, True, False])),
+    "n": (pa.null(), st.none()),
+}
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(data=st.data())
+def test_rows_counted_once_are_those_pandas_duplicated_finds(data):
+    """Arrow's grouping (duplicates._groups) against pandas' on random lists: empty cells, NaN and -0.0
+    included, both for exact repeats (every column) and for a key whose empty parts name no event."""
+    names = data.draw(st.lists(st.sampled_from(sorted(CELLS)), min_size=1, max_size=4, unique=True))
+    n = data.draw(st.integers(2, 12))
+    columns = {
+        name: pa.array([data.draw(CELLS[name][1]) for _ in range(n)], CELLS[name][0]) for name in names
+    }
+    source = {
+        "source_file": ["f.xlsx"] * n,
+        "source_sheet": ["List_1"] * n,
+        "source_row": list(range(2, n + 2)),
+    }
+    frame = pa.table({**columns, **source})
+    for column in ("", ", ".join(names)):
+        kept, issues = _drop(frame, names, "rule", column, "{kept}")
+        want_kept, want_dropped = _pandas_drop(frame, names, column)
+        assert kept["source_row"].to_pylist() == want_kept
+        assert [(i.row, int(i.message)) for i in issues] == want_dropped
 
 
 # --- dates that cannot be -------------------------------------------------------------------------------

@@ -14,13 +14,14 @@ Two kinds, both settled before the suites run so that validation, the load and e
 Lists whose rule is one row per child (6, 7, 8) keep their own checks and severities; Lists 1 and 2
 (contacts, early help) may hold two same-day events of one child and are only checked for exact repeats.
 Each row left out is a `warning` naming its Excel row and the row kept, so `explain` and the data-quality
-table can show which row stands for the record. The work is vectorised (pandas `duplicated`).
+table can show which row stands for the record. The work is vectorised (Arrow and numpy, `_groups`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csc_report.catalogue import LIST_KEYS
 from csc_report.issues import Issue
@@ -54,18 +55,15 @@ def _drop(table: pa.Table, keys: list[str], rule: str, column: str, message: str
     name no event, and validation deals with them); the issues for the rows left out."""
     if table.num_rows < 2 or not keys:
         return table, []
-    frame = table.select(keys).to_pandas()
-    complete = frame.notna().all(axis=1).to_numpy() if column else np.ones(len(frame), dtype=bool)
-    repeat = frame.duplicated(keep="first").to_numpy() & complete
-    if not repeat.any():  # the usual case: the groups below are worked out only for a list with repeats
+    group, first = _groups(table.select(keys))
+    repeat = first[group] != np.arange(table.num_rows)
+    if column:  # a key with an empty part names no event
+        empty = [pc.is_null(table.column(k), nan_is_null=True) for k in keys]  # pandas' isna
+        repeat &= ~np.logical_or.reduce([e.to_numpy(zero_copy_only=False) for e in empty])
+    if not repeat.any():  # the usual case
         return table, []
-    first = frame.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
     rows = table.column("source_row").to_numpy(zero_copy_only=False)
-    # the Excel row of the first row of each group, for every row
-    first_pos = np.full(first.max() + 1, -1, dtype=np.int64)
-    order = np.arange(len(first))[::-1]
-    first_pos[first[order]] = order  # the lowest position wins: it is written last
-    kept_rows = rows[first_pos[first]]
+    kept_rows = rows[first[group]]  # the Excel row of the first row of each row's group
     dropped = np.flatnonzero(repeat)
     files, sheets = (table.column(c).take(dropped).to_pylist() for c in ("source_file", "source_sheet"))
     issues = [
@@ -73,3 +71,23 @@ def _drop(table: pa.Table, keys: list[str], rule: str, column: str, message: str
         for p, f, s in zip(dropped.tolist(), files, sheets, strict=True)
     ]
     return table.filter(pa.array(~repeat)), issues
+
+
+def _groups(keys: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group of equal key values, and each group's first row (its lowest position).
+
+    Equal as pandas' `duplicated` has them: empty cells (null, and NaN in a float column) equal one
+    another, and 0.0 equals -0.0. Each column is dictionary-encoded by Arrow, and rows are compared by
+    their codes, sorted once with numpy: no Python per row, and no pandas frame to build.
+    """
+    codes = []
+    for col in keys.columns:
+        col = col.combine_chunks()
+        if pa.types.is_dictionary(col.type):  # compared by value, as pandas compares categories
+            col = col.dictionary_decode()
+        if pa.types.is_floating(col.type):  # NaN to empty, -0.0 to 0.0: both equal as pandas sees them
+            col = pc.add(pc.if_else(pc.is_nan(col), None, col), pa.scalar(0.0, col.type))
+        codes.append(pc.dictionary_encode(col, null_encoding="encode").indices.to_numpy(zero_copy_only=False))
+    rows = np.ascontiguousarray(np.stack(codes, axis=1).astype(np.int64))
+    _, first, group = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    return group.reshape(-1), first
