@@ -9,9 +9,12 @@ flow and read its run count back from the Prefect API.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BIN, ROOT
+from conftest import BIN, ROOT, migrated_prefect_home
 from csc_report.flows import arrival, console
 from csc_report.flows.console import run_flow
 from csc_report.flows.deploy import deployments
@@ -387,15 +390,19 @@ def test_everything_a_run_writes_is_owner_only(extract, tmp_path):
 
 
 def test_the_readmes_secret_snippet_stores_where_csc_report_reads(tmp_path):
-    """docs/operations.md's command, run as written in the folder csc-report runs in (a new Prefect home
-    there, no server): a run from that folder then finds the block. The values come on stdin, as getpass
-    reads them without a terminal."""
+    """docs/operations.md's command, run as written in the folder csc-report runs in (csc-report's own
+    Prefect home, no server): a run from that folder then finds the block. The values come on stdin, as
+    getpass reads them without a terminal. That home is the one under XDG_STATE_HOME, here a folder of
+    the test's own holding a copy of an already-migrated home: the blocks never reach the user's."""
     text = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     section = text[text.index("Store the two secrets once") :]
     snippet = section.split("```\n", 2)[1]
     assert snippet.startswith("cd /srv/csc-report && .venv/bin/python -c '")
     snippet = snippet.replace("cd /srv/csc-report && ", "").replace(".venv/bin/python", sys.executable)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    home = tmp_path / "state" / "csc-report" / "prefect"
+    shutil.copytree(migrated_prefect_home(), home)
     stored = subprocess.run(
         ["bash", "-c", snippet], cwd=tmp_path, env=env, input="sftp-pw-4242\nhttps://example.org/hook\n",
         capture_output=True, text=True, timeout=300, start_new_session=True,
@@ -407,3 +414,6 @@ def test_the_readmes_secret_snippet_stores_where_csc_report_reads(tmp_path):
     )
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip().splitlines()[-1] == "{'password': 'sftp-pw-4242'}"
+    with contextlib.closing(sqlite3.connect(home / "prefect.db")) as db:  # the test's home holds them
+        names = {name for (name,) in db.execute("SELECT name FROM block_document")}
+    assert {"csc-sftp-874", "csc-teams"} <= names
