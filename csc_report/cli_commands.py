@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from csc_report import arguments, settings
+from csc_report import arguments, heap, settings
 from csc_report.errors import UsageError
 from csc_report.months import month_range, months_between, parse_month, shift
 
@@ -50,15 +50,16 @@ def cmd_run(args) -> int:
         print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
         return 0
 
-    from csc_report.flows.api import answering, start_temporary_api
+    with heap.start_up():
+        from csc_report.flows.api import answering, start_temporary_api
 
-    api = start_temporary_api()  # it starts while the flows and Great Expectations are imported
-    from csc_report.flows.console import quiet_console, run_flow
-    from csc_report.flows.monthly import monthly_report
-    from csc_report.validation import gx_engine
+        api = start_temporary_api()  # it starts while the flows and Great Expectations are imported
+        from csc_report.flows.console import quiet_console, run_flow
+        from csc_report.flows.monthly import monthly_report
+        from csc_report.validation import gx_engine
 
-    quiet_console()  # before Great Expectations logs its set-up
-    gx_engine.warm_up()
+        quiet_console()  # before Great Expectations logs its set-up
+        gx_engine.warm_up()
     with answering(api):
         outcome = run_flow(monthly_report, month=args.month, force=args.force, **_flow_paths(args))
     print(f"{outcome.la_code} {outcome.month}: {outcome.message}; report at {outcome.output_dir}/report.html")
@@ -72,11 +73,12 @@ def cmd_backfill(args) -> int:
         print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
         return 0
 
-    from csc_report.flows.api import answering, start_temporary_api
+    with heap.start_up():
+        from csc_report.flows.api import answering, start_temporary_api
 
-    api = start_temporary_api()  # it starts while the flows are imported
-    from csc_report.flows.console import run_flow
-    from csc_report.flows.monthly import backfill
+        api = start_temporary_api()  # it starts while the flows are imported
+        from csc_report.flows.console import run_flow
+        from csc_report.flows.monthly import backfill
 
     with answering(api):
         outcomes = run_flow(backfill, first=args.first, last=args.last, force=args.force, **_flow_paths(args))
@@ -148,12 +150,13 @@ def _secret_options(block: str | None) -> dict:
 def cmd_demo(args) -> int:
     if args.region:
         return cmd_demo_region(args)
-    from csc_report.flows.api import answering, start_temporary_api
+    with heap.start_up():
+        from csc_report.flows.api import answering, start_temporary_api
 
-    api = start_temporary_api()  # it starts while the flows are imported and the inbox is made
-    from csc_report.flows.console import quiet_console, run_flow
-    from csc_report.flows.monthly import backfill
-    from csc_report.generate import generate_inbox
+        api = start_temporary_api()  # it starts while the flows are imported and the inbox is made
+        from csc_report.flows.console import quiet_console, run_flow
+        from csc_report.flows.monthly import backfill
+        from csc_report.generate import generate_inbox
 
     demo = settings.DEMOS[args.layout]
     args.dir = args.dir or demo.folder

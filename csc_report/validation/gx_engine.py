@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csc_report import heap
 from csc_report.catalogue import identifier_columns
 from csc_report.validation import wide
 from csc_report.validation.gx_memo import _memo, _memoised, _NotPlain, _plain, install_memos  # noqa: F401
@@ -71,26 +72,32 @@ def warm_up() -> None:
 def context():
     """The process-wide GX context, built on first use."""
     if "context" not in _state:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # else GX tries to send usage events
-        defer()  # altair and scipy.stats: imported by GX, never run here
-        with hidden():  # its SQL and S3 back-ends, never used here
-            import great_expectations as gx
-            from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        ctx = gx.get_context(mode="ephemeral")
-        _keep_config_in_memory(ctx)
-        ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-        for site, config in list((ctx.config.data_docs_sites or {}).items()):
-            ctx.delete_data_docs_site(site)  # the default site points into a temp dir made for nothing
-            shutil.rmtree(config["store_backend"]["base_directory"], ignore_errors=True)
-        install_memos(gx)
-        import csc_report.validation.wide_gx  # noqa: F401 - registers the wide check with GX
-
-        _state["gx"] = gx
-        _state["context"] = ctx
-        _state["source"] = ctx.data_sources.add_pandas("csc")
-        _state["batches"] = {}
+        with heap.start_up():  # GX's classes and registries live as long as the process
+            _build_context()
     return _state["context"]
+
+
+def _build_context() -> None:
+    """Import GX and build the context this process validates with (see `context`)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # else GX tries to send usage events
+    defer()  # altair and scipy.stats: imported by GX, never run here
+    with hidden():  # its SQL and S3 back-ends, never used here
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    _keep_config_in_memory(ctx)
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    for site, config in list((ctx.config.data_docs_sites or {}).items()):
+        ctx.delete_data_docs_site(site)  # the default site points into a temp dir made for nothing
+        shutil.rmtree(config["store_backend"]["base_directory"], ignore_errors=True)
+    install_memos(gx)
+    import csc_report.validation.wide_gx  # noqa: F401 - registers the wide check with GX
+
+    _state["gx"] = gx
+    _state["context"] = ctx
+    _state["source"] = ctx.data_sources.add_pandas("csc")
+    _state["batches"] = {}
 
 
 def _keep_config_in_memory(ctx) -> None:
