@@ -23,10 +23,12 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from csc_report.errors import UsageError
+
+if TYPE_CHECKING:  # the CLI imports this module first, and a month already done needs no pandas
+    import pandas as pd
 
 ENV = "CSC_REPORT_UMASK"
 DEFAULT_UMASK = 0o077

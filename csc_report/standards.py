@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-
-import duckdb
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from csc_report.errors import UsageError
 from csc_report.settings import CONFIG_DIR
 from csc_report.yaml_files import read_yaml
+
+if TYPE_CHECKING:  # the CLI reads authority settings through this module before it needs either
+    import duckdb
 
 STANDARDS_YAML = CONFIG_DIR / "standards.yaml"
 UNITS = ("working_days", "days", "months")
@@ -86,6 +87,8 @@ def defaults_macro() -> str:
 def store(con: duckdb.DuckDBPyConnection, la_code: str, month: date, overrides: dict[str, Standard]) -> None:
     """Store every standard in force for the authority's month: the defaults with its overrides, each
     marked local or not. One statement, so atomic; every standard has a row, so none is left stale."""
+    import pandas as pd  # here: a month already done is answered without importing pandas
+
     in_force = {**defaults(), **overrides}
     frame = pd.DataFrame(
         [{"la_code": la_code, "month": month, "standard_id": k, "amount": s.amount, "unit": s.unit,

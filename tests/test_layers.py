@@ -72,6 +72,18 @@ def test_the_flows_leave_prefects_server_module_unimported():
     assert done.stdout.strip() == "False", done.stderr
 
 
+def test_the_cli_imports_neither_pandas_nor_prefect_nor_gx_before_a_command_needs_them():
+    """A month already done is answered from the CLI's own modules (issue 38: well under a second); a
+    top-level import of pandas (0.5 s), Prefect or GX in a module the CLI imports would cost every
+    command that time."""
+    probe = (
+        "import sys, csc_report.cli, csc_report.validation.severity; "
+        "print(sorted(m for m in ('pandas', 'prefect', 'great_expectations') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
 def test_a_configured_server_means_no_temporary_one():
     from csc_report.flows.api import start_temporary_api
     from prefect.settings import PREFECT_API_URL, temporary_settings
