@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 NOT_RECORDED = ("not recorded", "Not recorded")
 
 
@@ -371,7 +374,7 @@ def compute(con, params: dict, unavailable: set[str]) -> dict:
     `params`: indicators.month_parameters; `unavailable`: the ids of the figures without a value."""
 
     def run(sql: str):  # only the parameters the statement names: DuckDB refuses the others
-        return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
+        return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
 
     groups: dict[tuple[Cohort, bool], list[Breakdown]] = {}
     for b in BREAKDOWNS:
@@ -379,10 +382,13 @@ def compute(con, params: dict, unavailable: set[str]) -> dict:
             groups.setdefault((b.cohort, b.dimension.per_child), []).append(b)
     found = {}
     for group in groups.values():
-        frame = run(counts_sql(tuple(group)))
+        cells = run(counts_sql(tuple(group))).fetchnumpy()
+        # each table's rows are a run of t (the query orders by it): cut the columns, not a DataFrame
+        ends = np.searchsorted(cells["t"], range(len(group)), side="right")
         for t, b in enumerate(group):
-            table = frame[frame["t"] == t].drop(columns="t").reset_index(drop=True)
-            found[b.table_id] = table.rename(columns={"category": b.dimension.key, "n": b.cohort.count[0]})
+            rows = slice(ends[t - 1] if t else 0, ends[t])
+            columns = {b.dimension.key: "category", "description": "description", b.cohort.count[0]: "n"}
+            found[b.table_id] = pd.DataFrame({name: cells[c][rows] for name, c in columns.items()})
     out = {b.table_id: found[b.table_id] for b in BREAKDOWNS if b.table_id in found}
-    out[FLOW_ID] = run(flow_sql(unavailable))  # every step unavailable: a table of NULLs, no parameters
+    out[FLOW_ID] = run(flow_sql(unavailable)).df()  # every step unavailable: a table of NULLs, no parameters
     return out
