@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+from duckdb.sqltypes import DATE, INTEGER
 
 from csc_report.authority_config import DEFAULT_WINDOW_MONTHS
 from csc_report.catalogue import EPISODE_SCOPE, EVENT_SCOPE, LIST_KEYS, LISTS, canonical_columns
@@ -124,7 +127,8 @@ def pinned_month(con: duckdb.DuckDBPyConnection, la_code: str, month: str | date
     snapshot: most of a month's compute time (docs/performance.md). The rows are the macros' own (the
     template above stays the one definition of history), kept for the block only; afterwards the
     connection reads the warehouse's macros again. Only `pipeline.compute` needs it: `explain` and the
-    action lists ask for a few figures, where the macros' own cost is small.
+    action lists ask for a few figures, where the macros' own cost is small. Within the block
+    wd_between answers from the calendar read once (`pinned_wd_between`).
     """
     m = month_start(month)
     names = month_macros()
@@ -135,12 +139,46 @@ def pinned_month(con: duckdb.DuckDBPyConnection, la_code: str, month: str | date
         for name in names:
             con.execute(PIN_TABLE.format(database=database, name=name), {"la": la_code, "m": m})
             con.execute(PIN_MACRO.format(name=name))
+        con.create_function(WD_FUNCTION, pinned_wd_between(con), [DATE, DATE], INTEGER, **WD_KIND)
+        con.execute(PIN_WD)
         yield
     finally:
         for name in names:
             con.execute(f"DROP MACRO TABLE IF EXISTS temp.{name}")
             con.execute(f"DROP TABLE IF EXISTS temp.pinned_{name}")
-        con.execute("DROP MACRO IF EXISTS temp.pinned_month_is")
+        con.execute("DROP MACRO IF EXISTS temp.pinned_month_is; DROP MACRO IF EXISTS temp.wd_between")
+        with suppress(duckdb.InvalidInputException):  # not there when pinning stopped before it
+            con.remove_function(WD_FUNCTION)
+
+
+# In a pinned month, wd_between(s, e) (sql/schema.sql) is a function over the calendar read once: the
+# macro's two scalar subqueries over `calendar` were planned, as correlated subqueries, at every use in
+# the month's hundred-odd queries.
+WD_FUNCTION = "csc_report_wd_between"
+WD_KIND = {"type": "arrow", "null_handling": "special", "side_effects": False}
+PIN_WD = f"""CREATE OR REPLACE TEMPORARY MACRO wd_between(s, e) AS
+    {WD_FUNCTION}(CAST(s AS DATE), CAST(e AS DATE))"""
+
+
+def pinned_wd_between(con: duckdb.DuckDBPyConnection) -> Callable[[pa.Array, pa.Array], pa.Array]:
+    """wd_between over arrays of dates, from the connection's calendar as it is now: wd_cum at e less
+    wd_cum at s, NULL where either end is NULL or outside the calendar, as the SQL macro gives it."""
+    calendar = con.execute("SELECT d, wd_cum FROM calendar ORDER BY d").fetchnumpy()
+    days = calendar["d"].astype("datetime64[D]").astype(np.int64)
+    # a date past the last day finds the place after it, which matches no day: NULL
+    cumulative, matched = np.append(calendar["wd_cum"], 0), np.append(days, 0)
+
+    def at(dates: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        day = pc.fill_null(pc.cast(dates, pa.int32()), 0).to_numpy()
+        place = np.searchsorted(days, day)
+        found = np.asarray(pc.is_valid(dates)) & (matched[place] == day)
+        return cumulative[place], found
+
+    def between(s: pa.Array, e: pa.Array) -> pa.Array:
+        (end, end_found), (start, start_found) = at(e), at(s)
+        return pa.array(end - start, pa.int32(), mask=~(end_found & start_found))
+
+    return between
 
 
 def sql_literal(text: str) -> str:

@@ -40,8 +40,8 @@ def make_extract(**tables: list[dict]) -> Extract:
     )
 
 
-def rows(con, query: str) -> list[tuple]:
-    return con.execute(query).fetchall()
+def rows(con, query: str, params=None) -> list[tuple]:
+    return con.execute(query, params).fetchall()
 
 
 def test_apply_schema_is_idempotent_and_fills_the_calendar(con):
@@ -77,6 +77,33 @@ def test_wd_between_matches_python_on_random_pairs(con):
         (None, None)
     ]
     assert rows(con, "SELECT wd_between(DATE '2012-06-01', DATE '2012-06-06')") == [(1,)]
+
+
+def test_pinned_wd_between_answers_as_the_macro_and_goes_with_the_block(con):
+    # the warehouse's macro (csc.main.wd_between) against the pinned month's function over the calendar:
+    # random pairs, e before s (negative), the calendar's first and last days (2005-01-01, 2035-12-31)
+    # and the days either side of it (NULL), NULL ends, a timestamp and text cast as the macro casts them
+    rng = random.Random(11)
+    starts = [date(2004, 12, 20) + timedelta(days=rng.randrange(11400)) for _ in range(400)]
+    pairs = [(s, s + timedelta(days=rng.randrange(-30, 400))) for s in starts]
+    edges = [date(2004, 12, 31), date(2005, 1, 1), date(2035, 12, 31), date(2036, 1, 1), None]
+    pairs += [(s, e) for s in edges for e in edges]
+    query = (
+        "SELECT {f}(s, e) FROM unnest($s) WITH ORDINALITY AS a(s, i) "
+        "JOIN unnest($e) WITH ORDINALITY AS b(e, j) ON i = j ORDER BY i"
+    )
+    params = {"s": [p[0] for p in pairs], "e": [p[1] for p in pairs]}
+    expected = rows(con, query.format(f="csc.main.wd_between"), params)
+    assert {v for (v,) in expected} >= {None} and min(v for (v,) in expected if v is not None) < 0
+    with warehouse.pinned_month(con, LA, "2024-06"):
+        assert rows(con, "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'wd_between' "
+                    "AND database_name = 'temp'") == [(1,)]  # fmt: skip
+        assert rows(con, query.format(f="wd_between"), params) == expected
+        # Friday 1 June 2012 to Wednesday 6 June: Monday 4 and Tuesday 5 were bank holidays (the Diamond
+        # Jubilee), so only the 6th counts: 1; a timestamp and text are cast to their day first
+        assert rows(con, "SELECT wd_between(TIMESTAMP '2012-06-01 09:30', '2012-06-06')") == [(1,)]
+    assert rows(con, "SELECT count(*) FROM duckdb_functions() WHERE function_name IN "
+                "('wd_between', 'csc_report_wd_between') AND database_name = 'temp'") == [(0,)]  # fmt: skip
 
 
 def load_may_and_june(con) -> None:
