@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from csc_report import permissions, settings, stopping
+from csc_report import collector, permissions, settings, stopping
 from csc_report.cli_commands import COMMANDS
 from csc_report.errors import CscError
 from csc_report.failures import machine_failure
@@ -201,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed its one-line usage error
         return 2 if exc.code else 0
+    collector.collect_less_often()  # before the flows' imports (csc_report.collector)
     try:
         permissions.restrict()  # before anything is written: owner-only files (csc_report.permissions)
         stopping.stop_on_sigterm()

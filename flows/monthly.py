@@ -22,7 +22,8 @@ from csc_report.flows import arrival, tasks
 from csc_report.flows.api import shared_api
 from csc_report.flows.artifacts import publish_artifacts
 from csc_report.flows.console import quiet_worker
-from prefect import flow, get_run_logger
+from csc_report.flows.parameters import flow
+from prefect import get_run_logger
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.task_runners import ProcessPoolTaskRunner
