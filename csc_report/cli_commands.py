@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from csc_report import arguments, heap, settings
+from csc_report import arguments, collector, settings
 from csc_report.errors import UsageError
 from csc_report.months import month_range, months_between, parse_month, shift
 
@@ -50,7 +50,7 @@ def cmd_run(args) -> int:
         print(f"{args.la} {args.month}: {done}; report at {args.outputs / args.la / args.month}/report.html")
         return 0
 
-    with heap.start_up():
+    with collector.start_up():
         from csc_report.flows.api import answering, start_temporary_api
 
         api = start_temporary_api()  # it starts while the flows and Great Expectations are imported
@@ -73,7 +73,7 @@ def cmd_backfill(args) -> int:
         print(f"{len(months)} months of {args.la} already done with unchanged inputs (--force recomputes)")
         return 0
 
-    with heap.start_up():
+    with collector.start_up():
         from csc_report.flows.api import answering, start_temporary_api
 
         api = start_temporary_api()  # it starts while the flows are imported
@@ -150,7 +150,7 @@ def _secret_options(block: str | None) -> dict:
 def cmd_demo(args) -> int:
     if args.region:
         return cmd_demo_region(args)
-    with heap.start_up():
+    with collector.start_up():
         from csc_report.flows.api import answering, start_temporary_api
 
         api = start_temporary_api()  # it starts while the flows are imported and the inbox is made

@@ -14,7 +14,7 @@ import os
 
 from prefect.exceptions import TerminationSignal
 
-from csc_report import errors
+from csc_report import collector, errors
 from csc_report.stopping import Stopped
 
 EXPECTED = tuple(
@@ -60,8 +60,12 @@ def quiet_console() -> None:
 
 def quiet_worker() -> None:
     """The same for a task runner's worker process (backfill's preparing processes): Prefect sets its
-    logging up there only for the first task, so it is set up first, to be quietened."""
+    logging up there only for the first task, so it is set up first, to be quietened. The worker loads
+    Prefect and GX as the CLI's process does, so its garbage collector is set as the CLI's
+    (csc_report.collector)."""
     from prefect.logging.configuration import ensure_logging_setup
+
+    collector.collect_less_often()
 
     ensure_logging_setup()
     quiet_console()

@@ -25,6 +25,8 @@ import pandas as pd
 import pytest
 from servers import free_port, stop_process
 
+from csc_report import collector
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLES = SHARED / "reference" / "samples"
@@ -83,6 +85,7 @@ def pytest_configure(config):
         os.environ["PREFECT_HOME"] = str(fresh_prefect_home(f"csc-report-prefect-{worker}-"))
     # before anything imports Prefect: its temporary server boots slowly on a busy 2-core machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    collector.collect_less_often()  # the workers run months in-process, as a run's process does
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csc_report import heap
+from csc_report import collector
 from csc_report.catalogue import identifier_columns
 from csc_report.validation import wide
 from csc_report.validation.gx_memo import _memo, _memoised, _NotPlain, _plain, install_memos  # noqa: F401
@@ -72,7 +72,7 @@ def warm_up() -> None:
 def context():
     """The process-wide GX context, built on first use."""
     if "context" not in _state:
-        with heap.start_up():  # GX's classes and registries live as long as the process
+        with collector.start_up():  # GX's classes and registries live as long as the process
             _build_context()
     return _state["context"]
 

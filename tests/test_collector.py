@@ -1,5 +1,5 @@
-"""csc_report.heap: start-up runs without garbage collection, and what it built is frozen out of later
-collections; the objects made afterwards are collected as before."""
+"""csc_report.collector.start_up: start-up runs without garbage collection, and what it built is frozen
+out of later collections; the objects made afterwards are collected as before."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import weakref
 
 import pytest
 
-from csc_report import heap
+from csc_report import collector
 
 
 class Node:
@@ -24,7 +24,7 @@ def tracked(obj) -> bool:
 
 
 @pytest.fixture
-def collector():
+def collection_on():
     """Collection on for the test, and as it was afterwards."""
     enabled = gc.isenabled()
     gc.enable()
@@ -32,8 +32,8 @@ def collector():
     (gc.enable if enabled else gc.disable)()
 
 
-def test_start_up_collects_nothing_then_freezes_what_it_built(collector):
-    with heap.start_up():
+def test_start_up_collects_nothing_then_freezes_what_it_built(collection_on):
+    with collector.start_up():
         assert not gc.isenabled()
         kept = Node()
     assert gc.isenabled()
@@ -46,22 +46,22 @@ def test_start_up_collects_nothing_then_freezes_what_it_built(collector):
     assert freed() is None  # an object of the run itself is collected as before
 
 
-def test_a_start_up_inside_another_leaves_collection_off_until_the_outer_ends(collector):
-    with heap.start_up():
-        with heap.start_up():
+def test_a_start_up_inside_another_leaves_collection_off_until_the_outer_ends(collection_on):
+    with collector.start_up():
+        with collector.start_up():
             pass
         assert not gc.isenabled()
     assert gc.isenabled()
 
 
-def test_a_caller_that_had_collection_off_keeps_it_off(collector):
+def test_a_caller_that_had_collection_off_keeps_it_off(collection_on):
     gc.disable()
-    with heap.start_up():
+    with collector.start_up():
         pass
     assert not gc.isenabled()
 
 
-def test_the_gx_context_is_built_in_start_up(collector):
+def test_the_gx_context_is_built_in_start_up(collection_on):
     """However early GX's context was built in this process, it was built under start_up: frozen."""
     from csc_report.validation import gx_engine
 
