@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from csc_report.transforms.read import find_month_files, read_extract
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_bad_input import padding, referral, referrals_xlsx
 
 from csc_report.generate import generate_inbox
@@ -184,6 +186,27 @@ FRAME = pd.DataFrame(
 def test_row_tests_hand_worked(check, expected):
     check = {**check, "rule": "r"}
     assert wide.passes(FRAME, [check]).astype(int).tolist() == expected
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.integers(-5, 30)), min_size=1, max_size=12),
+    low=st.one_of(st.none(), st.integers(-3, 25)),
+    high=st.one_of(st.none(), st.integers(-3, 25)),
+    floats=st.booleans(),
+)
+def test_between_on_numbers_is_the_same_as_on_the_values_one_by_one(values, low, high, floats):
+    """The numeric columns' numpy path of `between` against the general one (the same values as Python
+    objects): nulls pass, bounds are inclusive, either bound may be absent."""
+    if low is None and high is None:
+        return
+    if not floats and None in values:
+        values = [0 if v is None else v for v in values]  # an integer column has no null
+    column = pd.Series(values, dtype="float64" if floats else "int64")
+    kw = {"min_value": low, "max_value": high}
+    fast = wide._between(column, kw)
+    assert fast.tolist() == wide._between(column.astype(object), kw).tolist()
+    assert fast.index.equals(column.index)
 
 
 def test_compound_unique_ignores_rows_with_every_column_missing():

@@ -116,6 +116,16 @@ def _between(column: pd.Series, kw: dict) -> pd.Series:
     low, high = kw.get("min_value"), kw.get("max_value")
     if low is None and high is None:
         raise ValueError("min_value and max_value cannot both be None")
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf":  # numbers, yyyymmdd dates
+        values = column.to_numpy()  # one numpy pass: a null (NaN) passes, as it is not checked
+        inside = np.ones(len(values), dtype=bool)
+        if low is not None:
+            inside &= values >= low
+        if high is not None:
+            inside &= values <= high
+        if values.dtype.kind == "f":
+            inside |= np.isnan(values)
+        return pd.Series(inside, index=column.index)
     values = column.dropna()
     if values.dtype == object and values.map(type).eq(str).any():
         raise TypeError("Column values, min_value, and max_value must either be None or of the same type.")
