@@ -17,20 +17,20 @@ from prefect import Flow
 _SCALARS = (str, int, float, bool, type(None))
 
 
-class _NotPlain(Exception):
+class _NotJSON(Exception):
     """A value `jsonable_encoder` might change: Prefect encodes the parameters instead."""
 
 
-def _plain(value: Any) -> Any:
+def _as_json(value: Any) -> Any:
     """`value` as `jsonable_encoder` returns it, for plain JSON values (exact types, so an Enum or a
     subclass goes to Prefect); dict keys starting "_sa" are dropped by that encoder, so they go too."""
     if type(value) in _SCALARS:
         return value
     if type(value) is list:
-        return [_plain(item) for item in value]
+        return [_as_json(item) for item in value]
     if type(value) is dict and all(type(key) is str and not key.startswith("_sa") for key in value):
-        return {key: _plain(item) for key, item in value.items()}
-    raise _NotPlain
+        return {key: _as_json(item) for key, item in value.items()}
+    raise _NotJSON
 
 
 class PlainParametersFlow(Flow):
@@ -39,8 +39,8 @@ class PlainParametersFlow(Flow):
     def serialize_parameters(self, parameters: dict[str, Any]) -> dict[str, Any]:
         if not (self.ismethod or self.isclassmethod):
             try:
-                return {key: _plain(value) for key, value in parameters.items()}
-            except _NotPlain:
+                return {key: _as_json(value) for key, value in parameters.items()}
+            except _NotJSON:
                 pass
         return super().serialize_parameters(parameters)
 

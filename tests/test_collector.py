@@ -1,5 +1,5 @@
-"""csc_report.collector.start_up: start-up runs without garbage collection, and what it built is frozen
-out of later collections; the objects made afterwards are collected as before."""
+"""csc_report.collector: start-up runs without garbage collection, and what it built is frozen out of
+later collections; the objects made afterwards are collected as before; young garbage less often."""
 
 from __future__ import annotations
 
@@ -68,3 +68,12 @@ def test_the_gx_context_is_built_in_start_up(collection_on):
     ctx = gx_engine.context()
     assert gc.isenabled()
     assert not tracked(ctx) and not tracked(gx_engine._state["source"])
+
+
+def test_young_garbage_is_collected_less_often():
+    before = gc.get_threshold()
+    try:
+        collector.collect_less_often()
+        assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, before[1], before[2])
+    finally:
+        gc.set_threshold(*before)

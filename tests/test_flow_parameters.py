@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import enum
-import gc
 from pathlib import Path
 
 import pytest
 from csc_report.flows.monthly import backfill, monthly_report
 from csc_report.flows.parameters import PlainParametersFlow
 from prefect import Flow
-
-from csc_report import collector
 
 
 class Layout(enum.StrEnum):
@@ -64,12 +61,3 @@ def test_anything_else_is_left_to_prefect(value, recorded):
     assert ours == Flow.serialize_parameters(monthly_report, parameters)
     assert ours["inbox_options"] == recorded
     assert type(ours["inbox_options"]) is type(recorded)  # a StrEnum equals its value, but is not JSON
-
-
-def test_young_garbage_is_collected_less_often():
-    before = gc.get_threshold()
-    try:
-        collector.collect_less_often()
-        assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, before[1], before[2])
-    finally:
-        gc.set_threshold(*before)
